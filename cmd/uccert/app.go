@@ -1,0 +1,222 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"runtime"
+	"strings"
+	"time"
+
+	"github.com/uccert/uccert/pkg/secret"
+	"github.com/urfave/cli/v2"
+	"golang.org/x/term"
+)
+
+// Exit codes (SPEC): 0 success, 1 failure, 2 usage error.
+const (
+	exitOK      = 0
+	exitFailure = 1
+	exitUsage   = 2
+)
+
+// env is everything a command may touch outside its arguments; tests build
+// their own.
+type env struct {
+	stdin          io.Reader
+	stdout, stderr io.Writer
+	// prompter is nil when stdin is not a terminal.
+	prompter secret.Prompter
+	getenv   func(string) (string, bool)
+	now      func() time.Time
+	// stdoutTTY and stderrTTY say whether output goes to a terminal
+	// (colour, symbols, progress).
+	stdoutTTY, stderrTTY bool
+}
+
+func newSystemEnv() *env {
+	e := &env{
+		stdin:     os.Stdin,
+		stdout:    os.Stdout,
+		stderr:    os.Stderr,
+		getenv:    os.LookupEnv,
+		now:       time.Now,
+		stdoutTTY: term.IsTerminal(int(os.Stdout.Fd())),
+		stderrTTY: term.IsTerminal(int(os.Stderr.Fd())),
+	}
+	if term.IsTerminal(int(os.Stdin.Fd())) {
+		e.prompter = secret.TerminalPrompter(os.Stdin, os.Stderr)
+	}
+	return e
+}
+
+// color reports whether human output may use colour and symbols.
+func (e *env) color() bool {
+	if _, set := e.getenv("NO_COLOR"); set {
+		return false
+	}
+	return e.stdoutTTY
+}
+
+// usageError marks an error as a usage error (exit 2).
+type usageError struct{ msg string }
+
+func (u *usageError) Error() string { return u.msg }
+
+func usagef(format string, args ...any) error {
+	return &usageError{msg: fmt.Sprintf(format, args...)}
+}
+
+// run is main without the process: it returns the exit code.
+func run(ctx context.Context, args []string, e *env) int {
+	app := newApp(e)
+	err := app.RunContext(ctx, args)
+	if err == nil {
+		return exitOK
+	}
+	var ue *usageError
+	if errors.As(err, &ue) {
+		fmt.Fprintf(e.stderr, "uccert: %s\nRun 'uccert --help' or 'uccert COMMAND --help' for usage.\n", ue.msg)
+		return exitUsage
+	}
+	var silent *silentError
+	if errors.As(err, &silent) {
+		return silent.code
+	}
+	fmt.Fprintf(e.stderr, "uccert: %s\n", err)
+	return exitFailure
+}
+
+// silentError ends a command with an exit code after it has already said
+// everything (verify's failed checks).
+type silentError struct{ code int }
+
+func (s *silentError) Error() string { return fmt.Sprintf("exit status %d", s.code) }
+
+func newApp(e *env) *cli.App {
+	onUsage := func(_ *cli.Context, err error, _ bool) error { return usagef("%s", err.Error()) }
+	app := &cli.App{
+		Name:      "uccert",
+		Usage:     "prepare and check the TLS/MTLS and Kerberos material of a UC Connector",
+		UsageText: "uccert [--version] COMMAND [options] [arguments]",
+		Description: `uccert replaces the manual keytool/openssl procedure of the UC Connector deployment
+guide: it reads Front End .pfx exports, merges them into one JKS or PKCS#12 store
+whose keys all use the store password, builds the trust store from the CA
+certificates, checks everything before start-up, and prints the connector's
+-cert_store_*/-key_store_*/-krb_conf_file arguments.
+
+EXAMPLES:
+   uccert inspect fe1.pfx
+   uccert merge -o ucc-keys.jks --in-pass env:FE_PASS --out-pass prompt fe1.pfx fe2.pfx
+   uccert truststore -o ucc-trust.jks --out-pass prompt CA.cer
+
+EXIT CODES:
+   0  success
+   1  failure: bad or unreadable input, wrong password, failed check, refused overwrite
+   2  usage error`,
+		HideVersion:     true,
+		Writer:          e.stdout,
+		ErrWriter:       e.stderr,
+		Reader:          e.stdin,
+		OnUsageError:    onUsage,
+		ExitErrHandler:  func(*cli.Context, error) {},
+		Flags:           []cli.Flag{&cli.BoolFlag{Name: "version", Aliases: []string{"v"}, Usage: "print the version and exit"}},
+		CommandNotFound: nil,
+		Action: func(c *cli.Context) error {
+			if c.Bool("version") {
+				fmt.Fprintf(e.stdout, "uccert %s (%s, %s/%s)\n", version, runtime.Version(), runtime.GOOS, runtime.GOARCH)
+				return nil
+			}
+			if c.NArg() > 0 {
+				return usagef("unknown command %q", c.Args().First())
+			}
+			cli.ShowAppHelp(c)
+			return usagef("no command given")
+		},
+		Commands: []*cli.Command{
+			inspectCommand(e),
+		},
+	}
+	for _, cmd := range app.Commands {
+		cmd.OnUsageError = onUsage
+	}
+	return app
+}
+
+// passwords resolves password sources for one command run; it holds the
+// one Resolver (stdin may be read once).
+type passwords struct {
+	e *env
+	r *secret.Resolver
+}
+
+func newPasswords(e *env) *passwords {
+	return &passwords{e: e, r: &secret.Resolver{Getenv: e.getenv, Stdin: e.stdin, Prompter: e.prompter}}
+}
+
+// get resolves src (a flag value) for label. When src is empty it prompts
+// on a terminal, and is otherwise a usage error naming flag.
+func (p *passwords) get(src, flag, label string) (secret.Password, error) {
+	if src == "" {
+		if p.e.prompter == nil {
+			return secret.Password{}, usagef("%s needs a password: give %s (pass:, env:, file:, stdin or prompt)", label, flag)
+		}
+		src = "prompt"
+	}
+	s, err := secret.ParseSource(src)
+	if err != nil {
+		return secret.Password{}, usagef("%s: %s", flag, err.Error())
+	}
+	return p.r.Resolve(s, label)
+}
+
+// checkSources parses every source up front so that a typo or two uses of
+// stdin fail before any work.
+func checkSources(flag string, values ...string) error {
+	var srcs []secret.Source
+	for _, v := range values {
+		if v == "" {
+			continue
+		}
+		s, err := secret.ParseSource(v)
+		if err != nil {
+			return usagef("%s: %s", flag, err.Error())
+		}
+		srcs = append(srcs, s)
+	}
+	if err := secret.CheckStdinOnce(srcs...); err != nil {
+		return usagef("%s", err.Error())
+	}
+	return nil
+}
+
+// pairFor returns the value of a repeatable per-input option for input i:
+// one value applies to all inputs, otherwise the i-th.
+func pairFor(values []string, i int) string {
+	switch {
+	case len(values) == 0:
+		return ""
+	case len(values) == 1:
+		return values[0]
+	case i < len(values):
+		return values[i]
+	}
+	return ""
+}
+
+func checkPairing(flag string, values []string, n int) error {
+	if len(values) > 1 && len(values) != n {
+		return usagef("%s given %d times for %d inputs: give it once (for all) or once per input", flag, len(values), n)
+	}
+	return nil
+}
+
+func indent(s, prefix string) string {
+	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	for i, l := range lines {
+		lines[i] = prefix + l
+	}
+	return strings.Join(lines, "\n") + "\n"
+}

@@ -1,0 +1,175 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"path/filepath"
+	"strings"
+
+	"github.com/smallstep/certinfo"
+	"github.com/uccert/uccert/pkg/keystore"
+	"github.com/urfave/cli/v2"
+)
+
+func inspectCommand(e *env) *cli.Command {
+	return &cli.Command{
+		Name:      "inspect",
+		Usage:     "list the entries of keystores and certificate files",
+		ArgsUsage: "FILE...",
+		UsageText: "uccert inspect [--pass SRC]... [--type jks|pkcs12] [--text] [--json] FILE...",
+		Description: `Reads JKS and PKCS#12 stores (.jks, .pfx, .p12: OpenSSL, keytool, Windows and NSS
+exports) and certificate files (DER .cer/.crt, PEM, PKCS#7 .p7b) and lists each entry:
+alias, kind (key, trusted, cert), subject, issuer, DNS names, validity, key algorithm
+and size, chain length and SHA-256 fingerprint.
+
+Store passwords come from --pass: pass:TEXT, env:VAR, file:PATH, stdin or prompt.
+One --pass applies to every store; several pair with the stores in order. Without
+--pass uccert prompts on a terminal. Files without a password ignore it.
+
+EXAMPLES:
+   uccert inspect CA.cer chain.p7b
+   uccert inspect --pass env:PFX_PASS fe1.pfx
+   uccert inspect --pass prompt --text ucc-keys.jks
+   uccert inspect --json --pass file:store.pass ucc-keys.p12 | jq '.files[].entries[].alias'
+
+EXIT CODES:
+   0  every file was read
+   1  a file could not be read (missing, corrupt, wrong password, wrong --type)
+   2  usage error`,
+		Flags: []cli.Flag{
+			&cli.StringSliceFlag{Name: "pass", Usage: "store password `SRC` (pass:, env:, file:, stdin, prompt); once for all stores or once per store"},
+			&cli.StringFlag{Name: "type", Usage: "expected store `TYPE` (jks or pkcs12); a file of another type is an error"},
+			&cli.BoolFlag{Name: "text", Usage: "add the full certificate text"},
+			&cli.BoolFlag{Name: "json", Usage: "print JSON on stdout"},
+		},
+		Action: func(c *cli.Context) error { return runInspect(c, e) },
+	}
+}
+
+type inspectFile struct {
+	File    string               `json:"file"`
+	Type    string               `json:"type"`
+	Entries []keystore.EntryInfo `json:"entries"`
+}
+
+func runInspect(c *cli.Context, e *env) error {
+	files := c.Args().Slice()
+	if len(files) == 0 {
+		return usagef("inspect: no FILE given")
+	}
+	passes := c.StringSlice("pass")
+	if err := checkSources("--pass", passes...); err != nil {
+		return err
+	}
+	var want keystore.Format
+	if t := c.String("type"); t != "" {
+		f, err := keystore.ParseStoreFormat(t)
+		if err != nil {
+			return usagef("--type: %s", err.Error())
+		}
+		want = f
+	}
+	pw := newPasswords(e)
+	var out []inspectFile
+	var stores []*keystore.Store
+	storeIndex := 0
+	for _, path := range files {
+		data, err := keystore.ReadFileLimited(path)
+		if err != nil {
+			return err
+		}
+		format := keystore.Detect(data)
+		if want != keystore.FormatUnknown && format != want {
+			return fmt.Errorf("%s: %w: the file is %s, not %s", path, keystore.ErrMalformed, format, want)
+		}
+		var opts keystore.DecodeOptions
+		if format.IsStore() {
+			if len(passes) > 1 && storeIndex >= len(passes) {
+				return usagef("--pass given %d times but there are more stores", len(passes))
+			}
+			p, err := pw.get(pairFor(passes, storeIndex), "--pass", "password for "+filepath.Base(path))
+			storeIndex++
+			if err != nil {
+				return err
+			}
+			opts.Password = p.Reveal()
+		}
+		s, err := keystore.Decode(data, opts)
+		if err != nil {
+			return fmt.Errorf("%s: %w", path, err)
+		}
+		f := inspectFile{File: path, Type: s.Format.String(), Entries: []keystore.EntryInfo{}}
+		for _, en := range s.Entries {
+			f.Entries = append(f.Entries, keystore.Describe(en))
+		}
+		out = append(out, f)
+		stores = append(stores, s)
+	}
+	if c.Bool("json") {
+		enc := json.NewEncoder(e.stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(struct {
+			Files []inspectFile `json:"files"`
+		}{out})
+	}
+	for i, f := range out {
+		if i > 0 {
+			fmt.Fprintln(e.stdout)
+		}
+		renderStoreHeader(e, f.File, stores[i])
+		for j, info := range f.Entries {
+			renderEntry(e, info)
+			if c.Bool("text") {
+				for k, cert := range stores[i].Entries[j].Chain {
+					text, err := certinfo.CertificateText(cert)
+					if err != nil {
+						return fmt.Errorf("%s: certificate %d of %q: %w", f.File, k+1, info.Alias, err)
+					}
+					fmt.Fprint(e.stdout, indent(text, "      "))
+				}
+			}
+		}
+	}
+	return nil
+}
+
+func renderStoreHeader(e *env, path string, s *keystore.Store) {
+	detail := s.Format.String()
+	if s.Protection != "" {
+		detail += ", MAC " + s.Protection
+	}
+	fmt.Fprintf(e.stdout, "%s (%s): %d %s\n", path, detail, len(s.Entries), plural(len(s.Entries), "entry", "entries"))
+	for _, n := range s.Notes {
+		fmt.Fprintf(e.stdout, "  note: %s\n", n)
+	}
+}
+
+func renderEntry(e *env, info keystore.EntryInfo) {
+	alias := info.Alias
+	if alias == "" {
+		alias = "(no alias)"
+	}
+	fmt.Fprintf(e.stdout, "  %s  [%s]\n", alias, info.Kind)
+	row := func(k, v string) { fmt.Fprintf(e.stdout, "    %-9s %s\n", k+":", v) }
+	row("subject", info.Subject)
+	row("issuer", info.Issuer)
+	if len(info.DNSNames) > 0 {
+		row("dns", strings.Join(info.DNSNames, ", "))
+	}
+	row("valid", info.NotBefore.Format("2006-01-02T15:04:05Z")+" to "+info.NotAfter.Format("2006-01-02T15:04:05Z"))
+	row("key", info.Key)
+	if info.Kind == "key" {
+		row("chain", fmt.Sprintf("%d %s", info.ChainLen, plural(info.ChainLen, "certificate", "certificates")))
+	}
+	row("sha256", info.SHA256)
+	if info.KeyProblem != "" {
+		row("WARNING", info.KeyProblem)
+	}
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}

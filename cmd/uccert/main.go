@@ -1,0 +1,16 @@
+// Command uccert prepares and checks the TLS/MTLS and Kerberos material a
+// UC Connector needs: it inspects, merges and verifies Java keystores and
+// PKCS#12 files and prints the connector's command-line arguments.
+package main
+
+import (
+	"context"
+	"os"
+)
+
+// version is set at build time with -ldflags "-X main.version=v0.1.0".
+var version = "dev"
+
+func main() {
+	os.Exit(run(context.Background(), os.Args, newSystemEnv()))
+}

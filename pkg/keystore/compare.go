@@ -1,0 +1,56 @@
+package keystore
+
+import (
+	"bytes"
+	"crypto/x509"
+	"fmt"
+	"strings"
+)
+
+// Compare reports the first difference between the entries of want and
+// got (nil when they hold the same entries): aliases (case-insensitively
+// when got is JKS, as Java lower-cases JKS aliases), kinds, keys and
+// chains. Order and creation dates are not compared.
+func Compare(want, got *Store) error {
+	norm := func(a string) string {
+		if got.Format == FormatJKS {
+			return strings.ToLower(a)
+		}
+		return a
+	}
+	if len(want.Entries) != len(got.Entries) {
+		return fmt.Errorf("%d entries, want %d", len(got.Entries), len(want.Entries))
+	}
+	byAlias := make(map[string]*Entry, len(got.Entries))
+	for _, e := range got.Entries {
+		byAlias[norm(e.Alias)] = e
+	}
+	for _, w := range want.Entries {
+		g := byAlias[norm(w.Alias)]
+		if g == nil {
+			return fmt.Errorf("entry %q missing", w.Alias)
+		}
+		if g.Kind != w.Kind {
+			return fmt.Errorf("entry %q is a %v entry, want %v", w.Alias, g.Kind, w.Kind)
+		}
+		if len(g.Chain) != len(w.Chain) {
+			return fmt.Errorf("entry %q has %d certificates, want %d", w.Alias, len(g.Chain), len(w.Chain))
+		}
+		for i := range w.Chain {
+			if !bytes.Equal(g.Chain[i].Raw, w.Chain[i].Raw) {
+				return fmt.Errorf("entry %q: certificate %d differs", w.Alias, i+1)
+			}
+		}
+		if w.Kind == KindKey {
+			if g.Key == nil {
+				return fmt.Errorf("entry %q: key not recoverable with the store password", w.Alias)
+			}
+			wk, err1 := x509.MarshalPKCS8PrivateKey(w.Key)
+			gk, err2 := x509.MarshalPKCS8PrivateKey(g.Key)
+			if err1 != nil || err2 != nil || !bytes.Equal(wk, gk) {
+				return fmt.Errorf("entry %q: private key differs", w.Alias)
+			}
+		}
+	}
+	return nil
+}

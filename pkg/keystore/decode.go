@@ -1,0 +1,180 @@
+package keystore
+
+import (
+	"crypto/x509"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/uccert/uccert/pkg/certfile"
+	"github.com/uccert/uccert/pkg/internal/ber"
+)
+
+// DecodeOptions are the passwords for Decode.
+type DecodeOptions struct {
+	// Password is the store password (ignored for certificate files).
+	Password string
+	// KeyPasswords are tried, in order, for JKS keys that the store
+	// password does not unlock (keytool's -srckeypass).
+	KeyPasswords []string
+}
+
+// Detect tells a file's format from its content.
+func Detect(data []byte) Format {
+	if len(data) >= 4 {
+		switch binary.BigEndian.Uint32(data) {
+		case jksMagic, jceksMagic:
+			return FormatJKS
+		}
+	}
+	if looksLikePKCS12(data) {
+		return FormatPKCS12
+	}
+	if f, ok := certfile.Detect(data); ok {
+		switch f {
+		case certfile.FormatDER:
+			return FormatDER
+		case certfile.FormatPEM:
+			return FormatPEM
+		case certfile.FormatPKCS7:
+			return FormatPKCS7
+		}
+	}
+	return FormatUnknown
+}
+
+// looksLikePKCS12 checks the first bytes of a PFX: SEQUENCE { INTEGER 3,
+// SEQUENCE { OID 1.2.840.113549.1.7.x ... } }, in DER or BER.
+func looksLikePKCS12(b []byte) bool {
+	if len(b) < 2 || b[0] != 0x30 {
+		return false
+	}
+	i := 1
+	// Skip the outer length (short, long, or indefinite form).
+	switch l := b[i]; {
+	case l < 0x80 || l == 0x80:
+		i++
+	default:
+		i += 1 + int(l&0x7F)
+	}
+	want := []byte{0x02, 0x01, 0x03, 0x30}
+	if len(b) < i+len(want) {
+		return false
+	}
+	for k, w := range want {
+		if b[i+k] != w {
+			return false
+		}
+	}
+	return true
+}
+
+// Decode reads a JKS, PKCS#12 or certificate file. A wrong store password
+// is ErrIncorrectPassword; any structural problem wraps ErrMalformed,
+// ErrUnsupported, ErrLimit or ErrUnknownFormat.
+func Decode(data []byte, opts DecodeOptions) (s *Store, err error) {
+	if len(data) > MaxInputSize {
+		return nil, ErrTooLarge
+	}
+	if len(data) == 0 {
+		return nil, fmt.Errorf("%w: empty file", ErrMalformed)
+	}
+	// A parser bug must not take the caller's process down with it.
+	defer func() {
+		if r := recover(); r != nil {
+			s, err = nil, fmt.Errorf("%w: internal error while decoding (please report): %v", ErrMalformed, r)
+		}
+	}()
+	switch f := Detect(data); f {
+	case FormatJKS:
+		return decodeJKS(data, opts)
+	case FormatPKCS12:
+		return decodePKCS12(data, opts)
+	case FormatDER, FormatPEM, FormatPKCS7:
+		return decodeCertFile(data, f)
+	}
+	if data[0] == 0x30 {
+		// ASN.1 that is none of ours: say what is wrong with it if anything.
+		if _, err := ber.ToDER(data); err != nil {
+			return nil, wrapKind(ErrMalformed, err)
+		}
+	}
+	return nil, ErrUnknownFormat
+}
+
+// Load reads the file at path (at most MaxInputSize bytes) and decodes it.
+// Errors name the path.
+func Load(path string, opts DecodeOptions) (*Store, error) {
+	data, err := ReadFileLimited(path)
+	if err != nil {
+		return nil, err
+	}
+	s, err := Decode(data, opts)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return s, nil
+}
+
+// ReadFileLimited reads path, refusing files over MaxInputSize without
+// reading them whole. Errors name the path.
+func ReadFileLimited(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, MaxInputSize+1))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	if len(data) > MaxInputSize {
+		return nil, fmt.Errorf("%s: %w", path, ErrTooLarge)
+	}
+	return data, nil
+}
+
+func decodeCertFile(data []byte, f Format) (*Store, error) {
+	cf, err := certfile.Decode(data)
+	if err != nil {
+		switch {
+		case errors.Is(err, certfile.ErrEncryptedKey):
+			return nil, wrapKind(ErrUnsupported, err)
+		case errors.Is(err, certfile.ErrTooLarge):
+			return nil, wrapKind(ErrTooLarge, err)
+		case errors.Is(err, certfile.ErrUnknownFormat):
+			return nil, wrapKind(ErrUnknownFormat, err)
+		}
+		return nil, wrapKind(ErrMalformed, err)
+	}
+	s := &Store{Format: f}
+	usedLeaf := map[int]bool{}
+	chainMember := map[string]bool{}
+	for i, key := range cf.Keys {
+		leaf := -1
+		for j, c := range cf.Certificates {
+			if !usedLeaf[j] && KeyMatchesCert(key, c) {
+				leaf = j
+				break
+			}
+		}
+		if leaf < 0 {
+			return nil, fmt.Errorf("%w: private key %d has no matching certificate in the file", ErrMalformed, i+1)
+		}
+		usedLeaf[leaf] = true
+		e := &Entry{Kind: KindKey, Key: key, Chain: BuildChain(cf.Certificates[leaf], cf.Certificates)}
+		for _, c := range e.Chain {
+			chainMember[string(c.Raw)] = true
+		}
+		s.Entries = append(s.Entries, e)
+	}
+	for _, c := range cf.Certificates {
+		if len(cf.Keys) > 0 && chainMember[string(c.Raw)] {
+			continue
+		}
+		s.Entries = append(s.Entries, &Entry{Kind: KindCert, Chain: []*x509.Certificate{c}})
+	}
+	return s, nil
+}

@@ -1,0 +1,177 @@
+// Package keystore is the format-agnostic model of the key and certificate
+// material a UC Connector uses: key entries (private key and its chain,
+// leaf first) and trusted-certificate entries, read from and written to
+// JKS and PKCS#12 the way Java and OpenSSL read them.
+//
+// Decode reads any supported file: JKS, PKCS#12 (any number of keys and
+// certificates, DER or BER, modern and legacy encryption), and certificate
+// files (DER, PEM with optional unencrypted keys, PKCS#7). Encode writes
+// JKS and PKCS#12 (profiles ProfileModern and ProfileLegacy), and
+// WriteFile writes atomically, reading the result back before it replaces
+// anything. Inputs are capped (MaxInputSize, iteration counts, nesting
+// depth) so hostile files fail quickly with a declared error.
+package keystore
+
+import (
+	"crypto"
+	"crypto/x509"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// MaxInputSize is the largest file Decode and Load accept (16 MiB).
+const MaxInputSize = 16 << 20
+
+// Format is the kind of file an entry set was read from or is written to.
+type Format int
+
+// Formats. Only FormatJKS and FormatPKCS12 can be written.
+const (
+	FormatUnknown Format = iota
+	FormatJKS
+	FormatPKCS12
+	FormatDER   // one DER X.509 certificate (.cer, .crt, .der)
+	FormatPEM   // PEM certificates and unencrypted keys
+	FormatPKCS7 // PKCS#7 certificate bundle (.p7b, .p7c), DER or PEM
+)
+
+var formatNames = [...]string{"unknown", "jks", "pkcs12", "der", "pem", "pkcs7"}
+
+// String returns the name used in flags and JSON: "jks", "pkcs12", "der",
+// "pem", "pkcs7".
+func (f Format) String() string {
+	if f < 0 || int(f) >= len(formatNames) {
+		return fmt.Sprintf("Format(%d)", int(f))
+	}
+	return formatNames[f]
+}
+
+// IsStore reports whether f is a keystore format (JKS or PKCS#12).
+func (f Format) IsStore() bool { return f == FormatJKS || f == FormatPKCS12 }
+
+// ParseStoreFormat parses a store type as given on a command line:
+// "jks", "pkcs12" (also "p12", "pfx"), case-insensitive.
+func ParseStoreFormat(s string) (Format, error) {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "jks":
+		return FormatJKS, nil
+	case "pkcs12", "p12", "pfx":
+		return FormatPKCS12, nil
+	}
+	return FormatUnknown, fmt.Errorf("%w: store type %q (want jks or pkcs12)", ErrUnsupported, s)
+}
+
+// FormatFromExtension guesses a store format from a file name: .jks → JKS,
+// .p12/.pfx → PKCS#12, anything else FormatUnknown.
+func FormatFromExtension(path string) Format {
+	p := strings.ToLower(path)
+	switch {
+	case strings.HasSuffix(p, ".jks"):
+		return FormatJKS
+	case strings.HasSuffix(p, ".p12"), strings.HasSuffix(p, ".pfx"):
+		return FormatPKCS12
+	}
+	return FormatUnknown
+}
+
+// Kind is the kind of an entry.
+type Kind int
+
+// Entry kinds.
+const (
+	// KindKey is a private key with its certificate chain (Java's PrivateKeyEntry).
+	KindKey Kind = iota + 1
+	// KindTrusted is a trusted certificate (Java's trustedCertEntry).
+	KindTrusted
+	// KindCert is a certificate that is neither: a certificate file's
+	// content, or a PKCS#12 certificate that belongs to no key and lacks
+	// Java's trusted-certificate attribute.
+	KindCert
+)
+
+// String returns "key", "trusted" or "cert".
+func (k Kind) String() string {
+	switch k {
+	case KindKey:
+		return "key"
+	case KindTrusted:
+		return "trusted"
+	case KindCert:
+		return "cert"
+	}
+	return fmt.Sprintf("Kind(%d)", int(k))
+}
+
+// Entry is one key or certificate entry.
+type Entry struct {
+	// Alias is the JKS alias or the PKCS#12 friendlyName; "" when the file
+	// has none (Windows exports, certificate files).
+	Alias string
+	Kind  Kind
+	// Key is the private key of a KindKey entry; nil when it could not be
+	// recovered, and then KeyErr says why.
+	Key    crypto.PrivateKey
+	KeyErr error
+	// KeyPasswordDiffers is set when the key was recovered with one of
+	// DecodeOptions.KeyPasswords rather than the store password (the
+	// keytool -importkeystore trap).
+	KeyPasswordDiffers bool
+	// Chain is the certificate chain, leaf first; exactly one certificate
+	// for KindTrusted and KindCert.
+	Chain []*x509.Certificate
+	// Created is the JKS creation date; zero when the format has none.
+	Created time.Time
+}
+
+// Leaf returns the entry's first certificate, or nil.
+func (e *Entry) Leaf() *x509.Certificate {
+	if len(e.Chain) == 0 {
+		return nil
+	}
+	return e.Chain[0]
+}
+
+// Store is an ordered set of entries and the format they came from.
+type Store struct {
+	Format  Format
+	Entries []*Entry
+	// Notes are facts the decoder saw and did not turn into entries, such
+	// as skipped CRL bags, for callers to report.
+	Notes []string
+	// Protection describes a PKCS#12 file's integrity protection, for
+	// display ("HMAC-SHA-256, 10000 iterations"); empty otherwise.
+	Protection string
+}
+
+// Profile is a PKCS#12 encryption profile for Encode.
+type Profile int
+
+const (
+	// ProfileModern is what keytool 17 writes: PBES2 AES-256-CBC with
+	// PBKDF2-HMAC-SHA256, HMAC-SHA256 MAC, 10,000 iterations. Read by Java
+	// 8u301+, 11.0.12+, 17 and OpenSSL 1.1.1+.
+	ProfileModern Profile = iota
+	// ProfileLegacy is pbeWithSHAAnd3-KeyTripleDES-CBC for keys and
+	// certificates with an HMAC-SHA1 MAC: for JREs older than 8u301.
+	ProfileLegacy
+)
+
+// String returns "modern" or "legacy".
+func (p Profile) String() string {
+	if p == ProfileLegacy {
+		return "legacy"
+	}
+	return "modern"
+}
+
+// ParseProfile parses "modern" or "legacy".
+func ParseProfile(s string) (Profile, error) {
+	switch strings.ToLower(s) {
+	case "modern", "":
+		return ProfileModern, nil
+	case "legacy":
+		return ProfileLegacy, nil
+	}
+	return ProfileModern, fmt.Errorf("%w: PKCS#12 profile %q (want modern or legacy)", ErrUnsupported, s)
+}

@@ -1,0 +1,95 @@
+package keystore
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+)
+
+// WriteOptions are EncodeOptions plus the overwrite policy.
+type WriteOptions struct {
+	EncodeOptions
+	// Overwrite allows replacing an existing file. Without it an existing
+	// path is ErrExists, checked atomically (no window in which another
+	// writer's file could be replaced).
+	Overwrite bool
+}
+
+// WriteFile encodes s and writes it to path atomically: a temporary file
+// in path's folder (mode 0600), fsync, a read-back that must decode with
+// the password to the same entries, then a rename. On any failure path is
+// unchanged and the temporary file is removed.
+func WriteFile(path string, s *Store, opts WriteOptions) (err error) {
+	data, err := Encode(s, opts.EncodeOptions)
+	if err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	dir, base := filepath.Split(path)
+	if dir == "" {
+		dir = "."
+	}
+	tmp, err := os.CreateTemp(dir, "."+base+".uccert-*")
+	if err != nil {
+		return fmt.Errorf("%s: cannot create a temporary file beside it: %w", path, err)
+	}
+	tmpName := tmp.Name()
+	defer func() {
+		if err != nil {
+			tmp.Close()
+			os.Remove(tmpName)
+		}
+	}()
+	if err = tmp.Chmod(0o600); err != nil && runtime.GOOS != "windows" {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	if _, err = tmp.Write(data); err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	if err = tmp.Sync(); err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	if err = tmp.Close(); err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	back, err := ReadFileLimited(tmpName)
+	if err != nil {
+		return fmt.Errorf("%s: read-back: %w", path, err)
+	}
+	got, err := Decode(back, DecodeOptions{Password: opts.Password})
+	if err != nil {
+		return fmt.Errorf("%s: %w: %w", path, ErrReadBack, err)
+	}
+	if cerr := Compare(s, got); cerr != nil {
+		return fmt.Errorf("%s: %w: %s", path, ErrReadBack, cerr.Error())
+	}
+	if opts.Overwrite {
+		if err = os.Rename(tmpName, path); err != nil {
+			return fmt.Errorf("%s: %w", path, err)
+		}
+	} else {
+		// link fails if path exists: create-only, without a race.
+		if err = os.Link(tmpName, path); err != nil {
+			if errors.Is(err, fs.ErrExist) {
+				return fmt.Errorf("%s: %w", path, ErrExists)
+			}
+			return fmt.Errorf("%s: %w", path, err)
+		}
+		os.Remove(tmpName)
+	}
+	syncDir(dir)
+	return nil
+}
+
+// syncDir makes a rename durable (best effort; not possible on Windows).
+func syncDir(dir string) {
+	if runtime.GOOS == "windows" {
+		return
+	}
+	if d, err := os.Open(dir); err == nil {
+		d.Sync()
+		d.Close()
+	}
+}
