@@ -229,13 +229,9 @@ func readImplicitOctets(s *cryptobyte.String) ([]byte, error) {
 		if !s.ReadASN1(&v, cbasn1.Tag(0).ContextSpecific().Constructed()) {
 			break
 		}
-		var out []byte
-		for !v.Empty() {
-			var part []byte
-			if !v.ReadASN1Bytes(&part, cbasn1.OCTET_STRING) {
-				return nil, fmt.Errorf("%w: bad encrypted content segment", ErrMalformed)
-			}
-			out = append(out, part...)
+		out, err := ber.JoinOctetStrings(v)
+		if err != nil {
+			return nil, fmt.Errorf("%w: encrypted content: %w", ErrMalformed, err)
 		}
 		return out, nil
 	}

@@ -1,0 +1,390 @@
+// Package certfile reads certificate files as administrators get them: DER
+// .cer/.crt, PEM bundles, PKCS#7 .p7b/.p7c in DER or PEM, and unencrypted
+// PEM private keys.
+//
+// [Decode] takes the bytes of a file and works out which of these it holds
+// ([Detect] does only that, cheaply); [Load] reads a file first, refusing
+// files over [MaxSize]. Certificates and keys come back in file order. Text
+// around PEM blocks (the subject and issuer lines "openssl x509 -text" and
+// "openssl pkcs7 -print_certs" write, comments) is ignored, and so are PEM
+// blocks of other types ("EC PARAMETERS", "CERTIFICATE REQUEST", ...).
+//
+// PKCS#7 files may be BER (Windows and streaming encoders write indefinite
+// lengths); they are converted with the ber package, which bounds nesting.
+//
+// Every error wraps one of the sentinel errors below, so callers can test
+// for it with [errors.Is] and show the message as it is.
+package certfile
+
+import (
+	"bytes"
+	"crypto"
+	"crypto/sha256"
+	"crypto/x509"
+	"encoding/asn1"
+	"encoding/hex"
+	"encoding/pem"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+)
+
+// MaxSize is the largest input Decode and Load accept, in bytes.
+const MaxSize = 16 << 20
+
+var (
+	// ErrTooLarge: the input is larger than MaxSize.
+	ErrTooLarge = errors.New("certfile: file too large (the limit is 16 MiB)")
+	// ErrNoCertificates: a well-formed file holds no certificate and no
+	// private key (a PEM file with other blocks only, an empty PKCS#7).
+	ErrNoCertificates = errors.New("certfile: no certificates or private keys in the file")
+	// ErrEncryptedKey: a PEM private key is encrypted ("ENCRYPTED PRIVATE
+	// KEY", or a "Proc-Type: 4,ENCRYPTED" header).
+	ErrEncryptedKey = errors.New("certfile: encrypted PEM private keys are not supported; " +
+		"export the key unencrypted, or put key and certificates in a PKCS#12 file")
+	// ErrUnknownFormat: the input is not a DER certificate, PEM or a
+	// PKCS#7 certificate container.
+	ErrUnknownFormat = errors.New("certfile: not a DER certificate, PEM or PKCS#7 certificate file")
+	// ErrMalformed: the input looks like one of the supported formats but
+	// does not parse. The message carries the underlying parser's.
+	ErrMalformed = errors.New("certfile: malformed file")
+)
+
+// Format is the kind of a certificate file.
+type Format int
+
+// The formats Decode reads. The zero Format is not one of them.
+const (
+	// FormatDER is a single DER-encoded X.509 certificate (.cer, .crt, .der).
+	FormatDER Format = iota + 1
+	// FormatPEM is a PEM file with certificates and/or private keys.
+	FormatPEM
+	// FormatPKCS7 is a PKCS#7 certificate container (.p7b, .p7c) in DER or
+	// BER, or a PEM file whose only blocks are "PKCS7" or "CMS" blocks.
+	FormatPKCS7
+)
+
+// String returns "der", "pem" or "pkcs7".
+func (f Format) String() string {
+	switch f {
+	case FormatDER:
+		return "der"
+	case FormatPEM:
+		return "pem"
+	case FormatPKCS7:
+		return "pkcs7"
+	}
+	return fmt.Sprintf("Format(%d)", int(f))
+}
+
+// File is the content of a certificate file.
+type File struct {
+	Format Format
+	// Certificates in file order.
+	Certificates []*x509.Certificate
+	// Keys holds the PEM private keys in file order: PKCS#8 "PRIVATE
+	// KEY", PKCS#1 "RSA PRIVATE KEY" and SEC1 "EC PRIVATE KEY", as
+	// *rsa.PrivateKey, *ecdsa.PrivateKey, ed25519.PrivateKey or
+	// *ecdh.PrivateKey. DER and PKCS#7 files have none.
+	Keys []crypto.PrivateKey
+}
+
+// Fingerprint returns the SHA-256 fingerprint of c (of its DER encoding)
+// as lowercase hex without separators.
+func Fingerprint(c *x509.Certificate) string {
+	sum := sha256.Sum256(c.Raw)
+	return hex.EncodeToString(sum[:])
+}
+
+// Load reads the file at path and decodes it with Decode. It reads at most
+// MaxSize+1 bytes: a larger file is refused with ErrTooLarge without
+// reading the rest. Errors are prefixed with path.
+func Load(path string) (*File, error) {
+	data, err := readLimited(path)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	f, err := Decode(data)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return f, nil
+}
+
+func readLimited(path string) ([]byte, error) {
+	fh, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer fh.Close()
+	if fi, err := fh.Stat(); err == nil && fi.Mode().IsRegular() && fi.Size() > MaxSize {
+		return nil, fmt.Errorf("%w: %d bytes", ErrTooLarge, fi.Size())
+	}
+	data, err := io.ReadAll(io.LimitReader(fh, MaxSize+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(data) > MaxSize {
+		return nil, fmt.Errorf("%w: more than %d bytes", ErrTooLarge, MaxSize)
+	}
+	return data, nil
+}
+
+// Decode parses a certificate file: a DER certificate, a DER or BER PKCS#7
+// container, or PEM with certificates ("CERTIFICATE", "X509 CERTIFICATE",
+// "TRUSTED CERTIFICATE"), PKCS#7 ("PKCS7", "CMS") and private keys. A
+// file with neither certificates nor keys is an error (ErrNoCertificates).
+func Decode(data []byte) (*File, error) {
+	if len(data) > MaxSize {
+		return nil, fmt.Errorf("%w: %d bytes", ErrTooLarge, len(data))
+	}
+	format, armoured, ok := sniff(data)
+	if !ok {
+		return nil, ErrUnknownFormat
+	}
+	if armoured {
+		return decodePEM(bytes.TrimPrefix(data, utf8BOM), format)
+	}
+	f := &File{Format: format}
+	switch format {
+	case FormatDER:
+		c, err := x509.ParseCertificate(data)
+		if err != nil {
+			return nil, fmt.Errorf("%w: DER certificate: %w", ErrMalformed, err)
+		}
+		f.Certificates = []*x509.Certificate{c}
+	case FormatPKCS7:
+		certs, err := ParsePKCS7Certificates(data)
+		if err != nil {
+			return nil, err
+		}
+		f.Certificates = certs
+	}
+	return f, nil
+}
+
+// Detect reports the format of data by looking at its first bytes (and, for
+// PEM, at the labels of its blocks) without parsing it. ok is false when
+// data is none of the formats Decode reads. Decode may still fail on data
+// Detect accepts.
+func Detect(data []byte) (format Format, ok bool) {
+	format, _, ok = sniff(data)
+	return format, ok
+}
+
+// sniff is Detect, also telling whether the data is PEM-armoured.
+func sniff(data []byte) (format Format, armoured, ok bool) {
+	if f, ok := sniffDER(data); ok {
+		return f, false, true
+	}
+	if blocks := pemBlocks(bytes.TrimPrefix(data, utf8BOM)); len(blocks) > 0 {
+		return pemFormat(blocks), true, true
+	}
+	return 0, false, false
+}
+
+// DER object identifiers of the PKCS#7 content types that carry
+// certificates, as they appear after the 06 tag and length.
+var (
+	oidSignedData           = []byte{0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x02} // 1.2.840.113549.1.7.2
+	oidNetscapeCertSequence = []byte{0x60, 0x86, 0x48, 0x01, 0x86, 0xf8, 0x42, 0x02, 0x05} // 2.16.840.1.113730.2.5
+)
+
+// sniffDER recognises a DER (or BER) certificate or PKCS#7 ContentInfo
+// from the first few identifiers:
+//
+//	Certificate: 30 … 30 … (A0 version | 02 serial)
+//	ContentInfo: 30 … 06 09 <signedData or netscape-cert-sequence>
+func sniffDER(data []byte) (Format, bool) {
+	inner, ok := enter(data, 0x30)
+	if !ok || len(inner) == 0 {
+		return 0, false
+	}
+	switch inner[0] {
+	case 0x30:
+		tbs, ok := enter(inner, 0x30)
+		if ok && len(tbs) > 0 && (tbs[0] == 0xa0 || tbs[0] == 0x02) {
+			return FormatDER, true
+		}
+	case 0x06:
+		if len(inner) >= 2 && int(inner[1]) <= len(inner)-2 {
+			oid := inner[2 : 2+int(inner[1])]
+			if bytes.Equal(oid, oidSignedData) || bytes.Equal(oid, oidNetscapeCertSequence) {
+				return FormatPKCS7, true
+			}
+		}
+	}
+	return 0, false
+}
+
+// enter checks that b starts with the single-octet identifier tag and a
+// well-formed length (definite or indefinite) and returns the bytes after
+// the length octets. It does not check that the contents are all there.
+func enter(b []byte, tag byte) ([]byte, bool) {
+	if len(b) < 2 || b[0] != tag {
+		return nil, false
+	}
+	l := b[1]
+	switch {
+	case l <= 0x80: // short form, or indefinite
+		return b[2:], true
+	case l == 0xff:
+		return nil, false
+	default:
+		n := int(l & 0x7f)
+		if n > 4 || len(b) < 2+n {
+			return nil, false
+		}
+		return b[2+n:], true
+	}
+}
+
+// pemBlock is a PEM "-----BEGIN …-----" line found in the input.
+type pemBlock struct {
+	start int    // offset of the BEGIN line
+	label string // the type between "BEGIN " and "-----"
+}
+
+var (
+	pemBegin = []byte("-----BEGIN ")
+	// utf8BOM starts PEM files saved by Windows Notepad as "UTF-8 with BOM".
+	utf8BOM = []byte("\xef\xbb\xbf")
+)
+
+// pemBlocks finds the BEGIN lines (at the start of the input or of a
+// line), the way encoding/pem does.
+func pemBlocks(data []byte) []pemBlock {
+	var blocks []pemBlock
+	for off := 0; off < len(data); {
+		i := bytes.Index(data[off:], pemBegin)
+		if i < 0 {
+			break
+		}
+		start := off + i
+		off = start + len(pemBegin)
+		if start > 0 && data[start-1] != '\n' {
+			continue
+		}
+		line := data[off:]
+		if j := bytes.IndexByte(line, '\n'); j >= 0 {
+			line = line[:j]
+		}
+		label, ok := bytes.CutSuffix(bytes.TrimRight(line, " \t\r"), []byte("-----"))
+		if !ok {
+			continue
+		}
+		blocks = append(blocks, pemBlock{start: start, label: string(label)})
+	}
+	return blocks
+}
+
+// pemFormat is FormatPKCS7 when every block is a PKCS#7 one, else FormatPEM.
+func pemFormat(blocks []pemBlock) Format {
+	for _, b := range blocks {
+		if !isPKCS7Label(b.label) {
+			return FormatPEM
+		}
+	}
+	return FormatPKCS7
+}
+
+func isPKCS7Label(label string) bool { return label == "PKCS7" || label == "CMS" }
+
+// decodePEM decodes every PEM block. A certificate, PKCS#7 or key block
+// that encoding/pem cannot read (bad base64, no END line) is an error
+// rather than skipped, so that a damaged certificate is not silently lost
+// from a bundle; damaged blocks of other types are ignored like the rest.
+func decodePEM(data []byte, format Format) (*File, error) {
+	f := &File{Format: format}
+	blocks := pemBlocks(data)
+	for i, b := range blocks {
+		n := i + 1
+		block, rest := pem.Decode(data[b.start:])
+		end := len(data) - len(rest)
+		if block == nil || (i+1 < len(blocks) && end > blocks[i+1].start) {
+			if !knownLabel(b.label) {
+				continue
+			}
+			return nil, fmt.Errorf("%w: PEM block %d (%s) is damaged: bad base64, headers or END line", ErrMalformed, n, b.label)
+		}
+		if err := f.addPEM(n, block); err != nil {
+			return nil, err
+		}
+	}
+	if len(f.Certificates) == 0 && len(f.Keys) == 0 {
+		return nil, fmt.Errorf("%w (PEM blocks found: %d)", ErrNoCertificates, len(blocks))
+	}
+	return f, nil
+}
+
+// knownLabel reports whether addPEM reads blocks with this label.
+func knownLabel(label string) bool {
+	switch label {
+	case "CERTIFICATE", "X509 CERTIFICATE", "TRUSTED CERTIFICATE", "PKCS7", "CMS",
+		"ENCRYPTED PRIVATE KEY", "PRIVATE KEY", "RSA PRIVATE KEY", "EC PRIVATE KEY":
+		return true
+	}
+	return false
+}
+
+// addPEM adds the certificates or key of PEM block n to f.
+func (f *File) addPEM(n int, block *pem.Block) error {
+	if _, ok := block.Headers["DEK-Info"]; ok || strings.Contains(block.Headers["Proc-Type"], "ENCRYPTED") {
+		return fmt.Errorf("%w (PEM block %d, %s)", ErrEncryptedKey, n, block.Type)
+	}
+	malformed := func(err error) error {
+		return fmt.Errorf("%w: PEM block %d (%s): %w", ErrMalformed, n, block.Type, err)
+	}
+	switch block.Type {
+	case "CERTIFICATE", "X509 CERTIFICATE", "TRUSTED CERTIFICATE":
+		der := block.Bytes
+		if block.Type == "TRUSTED CERTIFICATE" {
+			// OpenSSL's trusted form: the certificate, then its trust
+			// settings (X509_CERT_AUX), which are not kept.
+			var err error
+			if der, err = firstElement(der); err != nil {
+				return malformed(err)
+			}
+		}
+		c, err := x509.ParseCertificate(der)
+		if err != nil {
+			return malformed(err)
+		}
+		f.Certificates = append(f.Certificates, c)
+	case "PKCS7", "CMS":
+		certs, err := ParsePKCS7Certificates(block.Bytes)
+		if err != nil {
+			return fmt.Errorf("PEM block %d (%s): %w", n, block.Type, err)
+		}
+		f.Certificates = append(f.Certificates, certs...)
+	case "ENCRYPTED PRIVATE KEY":
+		return fmt.Errorf("%w (PEM block %d, %s)", ErrEncryptedKey, n, block.Type)
+	case "PRIVATE KEY", "RSA PRIVATE KEY", "EC PRIVATE KEY":
+		var key crypto.PrivateKey
+		var err error
+		switch block.Type {
+		case "PRIVATE KEY":
+			key, err = x509.ParsePKCS8PrivateKey(block.Bytes)
+		case "RSA PRIVATE KEY":
+			key, err = x509.ParsePKCS1PrivateKey(block.Bytes)
+		default:
+			key, err = x509.ParseECPrivateKey(block.Bytes)
+		}
+		if err != nil {
+			return malformed(err)
+		}
+		f.Keys = append(f.Keys, key)
+	}
+	return nil
+}
+
+// firstElement returns the first DER element of b, ignoring what follows.
+func firstElement(b []byte) ([]byte, error) {
+	var v asn1.RawValue
+	if _, err := asn1.Unmarshal(b, &v); err != nil {
+		return nil, err
+	}
+	return v.FullBytes, nil
+}
