@@ -152,7 +152,7 @@ func decodeCertFile(data []byte, f Format) (*Store, error) {
 	s := &Store{Format: f}
 	usedLeaf := map[int]bool{}
 	chainMember := map[string]bool{}
-	for i, key := range cf.Keys {
+	for _, key := range cf.Keys {
 		leaf := -1
 		for j, c := range cf.Certificates {
 			if !usedLeaf[j] && KeyMatchesCert(key, c) {
@@ -161,7 +161,9 @@ func decodeCertFile(data []byte, f Format) (*Store, error) {
 			}
 		}
 		if leaf < 0 {
-			return nil, fmt.Errorf("%w: private key %d has no matching certificate in the file", ErrMalformed, i+1)
+			// A key file without its certificate: listed, not usable.
+			s.Entries = append(s.Entries, &Entry{Kind: KindKey, Key: key})
+			continue
 		}
 		usedLeaf[leaf] = true
 		e := &Entry{Kind: KindKey, Key: key, Chain: BuildChain(cf.Certificates[leaf], cf.Certificates)}

@@ -326,6 +326,9 @@ func encodeJKS(s *Store, opts EncodeOptions) ([]byte, error) {
 			if e.Key == nil {
 				return nil, fmt.Errorf("%w: %q", ErrNoKey, e.Alias)
 			}
+			if len(e.Chain) == 0 {
+				return nil, fmt.Errorf("%w: key entry %q has no certificate", ErrMalformed, e.Alias)
+			}
 			der, err := x509.MarshalPKCS8PrivateKey(e.Key)
 			if err != nil {
 				return nil, wrapKind(ErrUnsupported, fmt.Errorf("key of %q: %s", e.Alias, err.Error()))

@@ -1,0 +1,79 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+var update = flag.Bool("update", false, "rewrite testdata/*.golden")
+
+// fixture returns the path of a committed fixture.
+func fixture(parts ...string) string {
+	return filepath.Join(append([]string{"..", "..", "fixtures"}, parts...)...)
+}
+
+type result struct {
+	stdout, stderr string
+	code           int
+}
+
+// runCLI runs uccert in process with the given stdin and environment.
+func runCLI(t testing.TB, stdin string, environ map[string]string, args ...string) result {
+	t.Helper()
+	var out, errb bytes.Buffer
+	e := &env{
+		stdin:  strings.NewReader(stdin),
+		stdout: &out,
+		stderr: &errb,
+		getenv: func(k string) (string, bool) { v, ok := environ[k]; return v, ok },
+		now:    func() time.Time { return time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC) },
+	}
+	code := run(context.Background(), append([]string{"uccert"}, args...), e)
+	return result{out.String(), errb.String(), code}
+}
+
+func golden(t *testing.T, name, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", name+".golden")
+	if *update {
+		if err := os.MkdirAll("testdata", 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test -update to create it)", err)
+	}
+	if got != string(want) {
+		t.Errorf("output differs from %s:\n--- got\n%s\n--- want\n%s", path, got, want)
+	}
+}
+
+func TestVersionAndUsage(t *testing.T) {
+	r := runCLI(t, "", nil, "--version")
+	if r.code != 0 || !strings.HasPrefix(r.stdout, "uccert dev (go") {
+		t.Fatalf("--version: %+v", r)
+	}
+	r = runCLI(t, "", nil, "frobnicate")
+	if r.code != exitUsage || !strings.Contains(r.stderr, `unknown command "frobnicate"`) {
+		t.Fatalf("unknown command: %+v", r)
+	}
+	r = runCLI(t, "", nil, "inspect", "--no-such-flag", "x")
+	if r.code != exitUsage {
+		t.Fatalf("unknown flag: %+v", r)
+	}
+	r = runCLI(t, "", nil, "inspect", "--help")
+	if r.code != 0 || !strings.Contains(r.stdout, "EXAMPLES:") || !strings.Contains(r.stdout, "EXIT CODES:") {
+		t.Fatalf("inspect --help: %+v", r)
+	}
+}

@@ -1,0 +1,235 @@
+package keystore
+
+import (
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/uccert/uccert/pkg/certfile"
+)
+
+const fixturesDir = "../../fixtures"
+
+type expectedEntry struct {
+	FriendlyName *string  `json:"friendly_name"`
+	Kind         string   `json:"kind"`
+	SHA256       *string  `json:"sha256"`
+	MatchesCert  string   `json:"matches_cert"`
+	ChainLen     int      `json:"chain_len"`
+	Key          string   `json:"key"`
+	ChainSHA256  []string `json:"chain_sha256"`
+}
+
+type expectedFile struct {
+	File        string          `json:"file"`
+	Type        string          `json:"type"`
+	Password    *string         `json:"password"`
+	KeyPassword *string         `json:"key_password"`
+	Hostile     bool            `json:"hostile"`
+	Reason      string          `json:"reason"`
+	Entries     []expectedEntry `json:"entries"`
+}
+
+// loadExpected reads fixtures/expected.json, which make-fixtures.sh writes
+// from openssl's and keytool's view of each file (fingerprints from
+// `openssl x509 -fingerprint -sha256`).
+func loadExpected(t *testing.T) []expectedFile {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(fixturesDir, "expected.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Files []expectedFile `json:"files"`
+	}
+	if err := json.Unmarshal(data, &doc); err != nil {
+		t.Fatal(err)
+	}
+	if len(doc.Files) < 50 {
+		t.Fatalf("expected.json lists only %d files", len(doc.Files))
+	}
+	return doc.Files
+}
+
+// Every fixture made by openssl, keytool and pk12util reads with the
+// entries, kinds, chains and fingerprints those tools report.
+func TestFixturesReadAsTheToolsSay(t *testing.T) {
+	for _, f := range loadExpected(t) {
+		if f.Hostile {
+			continue
+		}
+		t.Run(f.File, func(t *testing.T) {
+			opts := DecodeOptions{}
+			if f.Password != nil {
+				opts.Password = *f.Password
+			}
+			if f.KeyPassword != nil {
+				opts.KeyPasswords = []string{*f.KeyPassword}
+			}
+			s, err := Load(filepath.Join(fixturesDir, f.File), opts)
+			if strings.ContainsFunc(opts.Password, func(r rune) bool { return r > 0xFF }) && f.Type == "jks" {
+				// keytool made it with Java chars; keystore-go cannot
+				// express them (FACTS): refused clearly, not misread.
+				if !errors.Is(err, ErrPasswordEncoding) {
+					t.Fatalf("got %v, want ErrPasswordEncoding", err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if s.Format.String() != f.Type {
+				t.Errorf("format %v, want %s", s.Format, f.Type)
+			}
+			type seen struct{ kind, alias, key, chain string }
+			var got, want []seen
+			for _, e := range s.Entries {
+				var chain []string
+				for _, c := range e.Chain {
+					chain = append(chain, certfile.Fingerprint(c))
+				}
+				key := ""
+				if e.Leaf() != nil && e.Kind == KindKey {
+					key = PublicKeyDescription(e.Leaf().PublicKey)
+				}
+				if e.Kind == KindKey && e.Key == nil {
+					t.Errorf("key of %q not recovered: %v", e.Alias, e.KeyErr)
+				}
+				got = append(got, seen{e.Kind.String(), e.Alias, key, strings.Join(chain, ",")})
+			}
+			for _, e := range f.Entries {
+				alias := ""
+				if e.FriendlyName != nil {
+					alias = *e.FriendlyName
+				}
+				chain := e.ChainSHA256
+				if chain == nil && e.SHA256 != nil {
+					chain = []string{*e.SHA256}
+				}
+				key := e.Key
+				if e.Kind != "key" || len(chain) == 0 {
+					key = ""
+				}
+				want = append(want, seen{e.Kind, alias, key, strings.Join(chain, ",")})
+			}
+			less := func(s []seen) func(i, j int) bool {
+				return func(i, j int) bool { return s[i].chain+s[i].alias < s[j].chain+s[j].alias }
+			}
+			sort.Slice(got, less(got))
+			sort.Slice(want, less(want))
+			if len(got) != len(want) {
+				t.Fatalf("entries:\n got  %v\n want %v", got, want)
+			}
+			for i := range got {
+				if got[i] != want[i] {
+					t.Errorf("entry %d:\n got  %+v\n want %+v", i, got[i], want[i])
+				}
+			}
+		})
+	}
+}
+
+// The trap store without its key password: readable, key reported.
+func TestTrapStoreReportsKeyPassword(t *testing.T) {
+	s, err := Load(filepath.Join(fixturesDir, "stores", "trap.jks"), DecodeOptions{Password: "changeit1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := s.Entries[0]
+	if e.Key != nil || !errors.Is(e.KeyErr, ErrKeyPassword) || len(e.Chain) != 3 {
+		t.Fatalf("trap entry: key %v err %v chain %d", e.Key != nil, e.KeyErr, len(e.Chain))
+	}
+}
+
+// Hostile files: a declared error naming the cause, quickly, without a
+// panic, a key derivation or a large allocation.
+func TestHostileFiles(t *testing.T) {
+	declared := []error{ErrMalformed, ErrUnknownFormat, ErrLimit, ErrIncorrectPassword, ErrUnsupported, ErrTooLarge}
+	wantErr := map[string]error{
+		"iterbomb-mac.pfx":      ErrLimit,
+		"iterbomb-kdf.pfx":      ErrLimit,
+		"iterbomb-kdf-3des.pfx": ErrLimit,
+		"jks-bomb-count.jks":    ErrMalformed,
+		"jks-bomb-alias.jks":    ErrMalformed,
+		"jks-bomb-chain.jks":    ErrMalformed,
+		"jks-bomb-certlen.jks":  ErrMalformed,
+		"ber-deep.p12":          ErrMalformed,
+		"truncated.pfx":         ErrMalformed,
+		"truncated.jks":         ErrMalformed,
+		"empty.pfx":             ErrMalformed,
+		"garbage.bin":           ErrUnknownFormat,
+		"not-a-store.txt":       ErrUnknownFormat,
+	}
+	n := 0
+	for _, f := range loadExpected(t) {
+		if !f.Hostile {
+			continue
+		}
+		n++
+		name := filepath.Base(f.File)
+		t.Run(name, func(t *testing.T) {
+			pw := "changeit1"
+			if f.Password != nil {
+				pw = *f.Password
+			}
+			var before, after runtime.MemStats
+			runtime.GC()
+			runtime.ReadMemStats(&before)
+			start := time.Now()
+			_, err := Load(filepath.Join(fixturesDir, f.File), DecodeOptions{Password: pw})
+			elapsed := time.Since(start)
+			runtime.ReadMemStats(&after)
+			if err == nil {
+				t.Fatal("accepted")
+			}
+			if !strings.Contains(err.Error(), name) {
+				t.Errorf("error %q does not name the file", err)
+			}
+			ok := false
+			for _, d := range declared {
+				ok = ok || errors.Is(err, d)
+			}
+			if !ok {
+				t.Errorf("error %q is not a declared one", err)
+			}
+			if w := wantErr[name]; w != nil && !errors.Is(err, w) {
+				t.Errorf("error %q, want %v", err, w)
+			}
+			// A bound, not a speed measurement: the bombs would take
+			// minutes (iterations) or gigabytes (JKS lengths) if followed.
+			if elapsed > time.Second {
+				t.Errorf("took %v", elapsed)
+			}
+			if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 4<<20 {
+				t.Errorf("allocated %d bytes", alloc)
+			}
+		})
+	}
+	if n < len(wantErr) {
+		t.Fatalf("expected.json lists %d hostile files, want at least %d", n, len(wantErr))
+	}
+}
+
+func TestTooLarge(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "big.pfx")
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Truncate(MaxInputSize + 1); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	if _, err := Load(path, DecodeOptions{}); !errors.Is(err, ErrTooLarge) {
+		t.Fatalf("got %v", err)
+	}
+	if _, err := Decode(make([]byte, MaxInputSize+1), DecodeOptions{}); !errors.Is(err, ErrTooLarge) {
+		t.Fatalf("got %v", err)
+	}
+}
