@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -119,6 +120,29 @@ func TestInspectFailures(t *testing.T) {
 			}
 			if strings.Contains(r.stderr+r.stdout, secretPW) {
 				t.Errorf("the password appears in the output: %s", r.stderr)
+			}
+		})
+	}
+}
+
+// Every hostile fixture: exit 1, the file and the cause named, no panic.
+func TestInspectHostileFiles(t *testing.T) {
+	files, err := filepath.Glob(fixture("hostile", "*"))
+	if err != nil || len(files) < 10 {
+		t.Fatalf("hostile fixtures: %v %d", err, len(files))
+	}
+	for _, f := range files {
+		t.Run(filepath.Base(f), func(t *testing.T) {
+			start := time.Now()
+			r := runCLI(t, "", nil, "inspect", "--pass", "pass:iterbomb1", f)
+			if r.code != 1 {
+				t.Fatalf("exit %d, want 1; stderr %s", r.code, r.stderr)
+			}
+			if !strings.Contains(r.stderr, filepath.Base(f)+": ") || strings.Contains(r.stderr, "panic") {
+				t.Errorf("stderr %q should name the file and a cause", r.stderr)
+			}
+			if d := time.Since(start); d > time.Second {
+				t.Errorf("took %v (bound: 1 s)", d)
 			}
 		})
 	}
