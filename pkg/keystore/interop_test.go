@@ -1,6 +1,7 @@
 package keystore
 
 import (
+	"errors"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -69,5 +70,33 @@ func TestWrittenStoresJudgedByJavaKeytoolOpenSSL(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// Why CheckPassword refuses non-ASCII PKCS#12 passwords: Java 17 cannot
+// open such a store, although OpenSSL made it and OpenSSL reads it.
+func TestJavaRefusesNonASCIIPKCS12Password(t *testing.T) {
+	jvm := judge.Java(t)
+	msg := jvm.LoadError(t, filepath.Join(fixturesDir, "exports", "fe1-nonascii.pfx"), "PKCS12", "pässwörd-€")
+	if !strings.Contains(msg, "ASCII") {
+		t.Fatalf("Java's error %q does not mention ASCII", msg)
+	}
+	if err := CheckPassword(FormatPKCS12, "pässwörd-€"); !errors.Is(err, ErrPasswordEncoding) {
+		t.Fatalf("CheckPassword: %v", err)
+	}
+	if err := CheckPassword(FormatJKS, "pässwörd"); err != nil {
+		t.Fatalf("CheckPassword JKS Latin-1: %v", err)
+	}
+	// A Latin-1 JKS password is written as Java chars: Java opens the store
+	// and recovers the key with it.
+	path := filepath.Join(t.TempDir(), "latin1.jks")
+	opts := WriteOptions{EncodeOptions: EncodeOptions{Format: FormatJKS, Password: "pässwörd"}}
+	if err := WriteFile(path, getPKI(t).store(1, true), opts); err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range jvm.ListStore(t, path, "JKS", "pässwörd") {
+		if e.Status != "ok" {
+			t.Errorf("Java: %+v", e)
+		}
 	}
 }
