@@ -27,10 +27,17 @@ vet:
 # The main job on the shipped fixtures.
 demo: build
 	@rm -rf $(DEMO) && mkdir -p $(DEMO)
-	@echo "== uccert inspect: the Front End exports as the admins made them"
-	$(BIN) inspect --pass pass:fe1-export fixtures/exports/fe1-openssl.pfx
-	$(BIN) inspect --pass pass:win-export fixtures/exports/fe1-windows.pfx
-	$(BIN) inspect fixtures/pki/chain.p7b
+	@echo "== 1. Merge the Front End exports (OpenSSL, OpenSSL -legacy, NSS, Windows) into one JKS"
+	$(BIN) merge -o $(DEMO)/ucc-keys.jks --out-pass pass:changeit1 \
+	  --in-pass pass:fe1-export --in-pass pass:fe2-export --in-pass pass:nss-export --in-pass pass:win-export \
+	  --fe fe1.uc.example.com --fe fe2.uc.example.com --fe fe3.uc.example.com \
+	  fixtures/exports/fe1-openssl.pfx fixtures/exports/fe2-legacy.pfx fixtures/exports/fe3-nss.p12 fixtures/exports/fe1-windows.pfx
+	@echo
+	@echo "== 2. Build the trust store from the CA chain downloaded from AD CS (PKCS#7)"
+	$(BIN) truststore -o $(DEMO)/ucc-trust.jks --out-pass pass:trustpass1 fixtures/pki/chain.p7b
+	@echo
+	@echo "== 3. Inspect the result"
+	$(BIN) inspect --pass pass:changeit1 --pass pass:trustpass1 $(DEMO)/ucc-keys.jks $(DEMO)/ucc-trust.jks
 
 # Regenerates fixtures/ with openssl, keytool and pk12util (see fixtures/README.md).
 fixtures:

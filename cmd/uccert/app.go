@@ -137,6 +137,8 @@ EXIT CODES:
 		},
 		Commands: []*cli.Command{
 			inspectCommand(e),
+			mergeCommand(e),
+			truststoreCommand(e),
 		},
 	}
 	for _, cmd := range app.Commands {
@@ -161,7 +163,7 @@ func newPasswords(e *env) *passwords {
 func (p *passwords) get(src, flag, label string) (secret.Password, error) {
 	if src == "" {
 		if p.e.prompter == nil {
-			return secret.Password{}, usagef("%s needs a password: give %s (pass:, env:, file:, stdin or prompt)", label, flag)
+			return secret.Password{}, usagef("%s: none given and no terminal to ask on; use %s SRC (pass:TEXT, env:VAR, file:PATH or stdin)", label, flag)
 		}
 		src = "prompt"
 	}

@@ -77,3 +77,30 @@ func TestVersionAndUsage(t *testing.T) {
 		t.Fatalf("inspect --help: %+v", r)
 	}
 }
+
+func assertMode(t testing.TB, path string) {
+	t.Helper()
+	fi, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fi.Mode().Perm() != 0o600 {
+		t.Errorf("%s: mode %v, want 0600", path, fi.Mode().Perm())
+	}
+}
+
+// assertDir fails when dir holds anything but want (e.g. a temp file).
+func assertDir(t testing.TB, dir string, want ...string) {
+	t.Helper()
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, e := range ents {
+		got = append(got, e.Name())
+	}
+	if strings.Join(got, ",") != strings.Join(want, ",") {
+		t.Errorf("%s holds %v, want %v", dir, got, want)
+	}
+}

@@ -3,7 +3,6 @@ package main
 import (
 	"encoding/json"
 	"fmt"
-	"path/filepath"
 	"strings"
 
 	"github.com/smallstep/certinfo"
@@ -23,7 +22,7 @@ alias, kind (key, trusted, cert), subject, issuer, DNS names, validity, key algo
 and size, chain length and SHA-256 fingerprint.
 
 Store passwords come from --pass: pass:TEXT, env:VAR, file:PATH, stdin or prompt.
-One --pass applies to every store; several pair with the stores in order. Without
+One --pass applies to every file; several pair with the files in order. Without
 --pass uccert prompts on a terminal. Files without a password ignore it.
 
 EXAMPLES:
@@ -37,7 +36,7 @@ EXIT CODES:
    1  a file could not be read (missing, corrupt, wrong password, wrong --type)
    2  usage error`,
 		Flags: []cli.Flag{
-			&cli.StringSliceFlag{Name: "pass", Usage: "store password `SRC` (pass:, env:, file:, stdin, prompt); once for all stores or once per store"},
+			&cli.StringSliceFlag{Name: "pass", Usage: "store password `SRC` (pass:, env:, file:, stdin, prompt); once for all files or once per file"},
 			&cli.StringFlag{Name: "type", Usage: "expected store `TYPE` (jks or pkcs12); a file of another type is an error"},
 			&cli.BoolFlag{Name: "text", Usage: "add the full certificate text"},
 			&cli.BoolFlag{Name: "json", Usage: "print JSON on stdout"},
@@ -69,34 +68,19 @@ func runInspect(c *cli.Context, e *env) error {
 		}
 		want = f
 	}
+	if err := checkPairing("--pass", passes, len(files)); err != nil {
+		return err
+	}
 	pw := newPasswords(e)
 	var out []inspectFile
 	var stores []*keystore.Store
-	storeIndex := 0
-	for _, path := range files {
-		data, err := keystore.ReadFileLimited(path)
+	for i, path := range files {
+		s, err := loadFile(pw, path, pairFor(passes, i), "--pass", "")
 		if err != nil {
 			return err
 		}
-		format := keystore.Detect(data)
-		if want != keystore.FormatUnknown && format != want {
-			return fmt.Errorf("%s: %w: the file is %s, not %s", path, keystore.ErrMalformed, format, want)
-		}
-		var opts keystore.DecodeOptions
-		if format.IsStore() {
-			if len(passes) > 1 && storeIndex >= len(passes) {
-				return usagef("--pass given %d times but there are more stores", len(passes))
-			}
-			p, err := pw.get(pairFor(passes, storeIndex), "--pass", "password for "+filepath.Base(path))
-			storeIndex++
-			if err != nil {
-				return err
-			}
-			opts.Password = p.Reveal()
-		}
-		s, err := keystore.Decode(data, opts)
-		if err != nil {
-			return fmt.Errorf("%s: %w", path, err)
+		if want != keystore.FormatUnknown && s.Format != want {
+			return fmt.Errorf("%s: %w: the file is %s, not %s", path, keystore.ErrMalformed, s.Format, want)
 		}
 		f := inspectFile{File: path, Type: s.Format.String(), Entries: []keystore.EntryInfo{}}
 		for _, en := range s.Entries {

@@ -24,6 +24,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/uccert/uccert/pkg/internal/textdist"
 )
 
 // Sentinel errors. Errors returned by this package wrap one of them (test
@@ -192,6 +194,7 @@ func suggest(s, scheme string, hasColon bool) string {
 	}
 	word := strings.ToLower(scheme)
 	best, bestDist := "", 3 // suggest at edit distance <= 2 only
+	near := len(word) <= 16 // long words are never near misses of our schemes
 	for _, f := range []struct{ word, form string }{
 		{"pass", "pass:TEXT"}, {"env", "env:VAR"}, {"file", "file:PATH"},
 		{"stdin", "stdin"}, {"prompt", "prompt"},
@@ -199,35 +202,14 @@ func suggest(s, scheme string, hasColon bool) string {
 		if hasColon && len(word) > len(f.word) && strings.HasPrefix(word, f.word) {
 			return f.form // password:, envvar:, filename:
 		}
-		if d := editDistance(word, f.word); d < bestDist && d < len(f.word) {
+		if !near {
+			continue
+		}
+		if d := textdist.Distance(word, f.word); d < bestDist && d < len(f.word) {
 			best, bestDist = f.form, d
 		}
 	}
 	return best
-}
-
-// editDistance is the Levenshtein distance between a and b, in bytes.
-func editDistance(a, b string) int {
-	if len(a) > 16 {
-		return len(a) // long words are never near misses of our schemes
-	}
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
 
 // CheckStdinOnce returns an error wrapping ErrStdinUsedTwice when more

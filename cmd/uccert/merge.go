@@ -1,0 +1,126 @@
+package main
+
+import (
+	"github.com/uccert/uccert/pkg/merge"
+	"github.com/urfave/cli/v2"
+)
+
+func mergeCommand(e *env) *cli.Command {
+	return &cli.Command{
+		Name:      "merge",
+		Usage:     "merge Front End exports into one JKS or PKCS#12 key store",
+		ArgsUsage: "INPUT...",
+		UsageText: "uccert merge -o OUT [--type jks|pkcs12] [--out-pass SRC] [--in-pass SRC]... [--in-key-pass SRC]...\n" +
+			"             [--alias NAME]... [--append|--force] [--compat modern|legacy] [--host FQDN] [--fe FQDN]... [--json] INPUT...",
+		Description: `Every private key of every INPUT (PKCS#12 .pfx/.p12 from MMC, OpenSSL, NSS or keytool;
+JKS; PEM key + chain) becomes one key entry of OUT with its full chain, and its key is
+protected by OUT's store password — the password Java's KeyManagerFactory uses, so the
+keytool -destkeypass trap cannot happen. Trusted entries are carried over.
+
+Aliases: --alias in entry order; else the leaf's first DNS name, else its CN, else the
+input's friendlyName, else the file name (lower-case). The same certificate twice is
+kept once; different certificates that would share an alias get -2, -3...; both are
+reported. No entry is dropped silently. OUT is written atomically and read back.
+
+--in-pass and --in-key-pass pair with the INPUTs in order; given once, they apply to
+all. --in-key-pass is the key password of a JKS whose keys are not protected by its
+store password (keytool's -srckeypass). Password sources: pass:TEXT, env:VAR,
+file:PATH, stdin (once per run), prompt.
+
+EXAMPLES:
+   # Two Front End exports into a JKS (the deployment guide's procedure):
+   uccert merge -o ucc-keys.jks --in-pass env:FE1_PASS --in-pass env:FE2_PASS --out-pass prompt fe1.pfx fe2.pfx
+   # The same as PKCS#12 readable by JREs older than 8u301:
+   uccert merge -o ucc-keys.p12 --compat legacy --in-pass prompt --out-pass file:store.pass fe1.pfx fe2.pfx
+   # Repair a store made with keytool without -destkeypass:
+   uccert merge -o fixed.jks --in-pass prompt --in-key-pass prompt --out-pass prompt old.jks
+   # Add a third Front End to an existing store, warning about names:
+   uccert merge -o ucc-keys.jks --append --out-pass prompt --in-pass prompt --fe fe3.pool.example.com fe3.pfx
+
+EXIT CODES:
+   0  OUT written
+   1  an input cannot be used (missing, corrupt, wrong password, key password differs),
+      OUT exists without --append/--force, the password is too short; OUT is unchanged
+   2  usage error`,
+		Flags: append(outputFlags(),
+			&cli.StringSliceFlag{Name: "in-pass", Usage: "password `SRC` of the INPUTs (once for all, or once per INPUT)"},
+			&cli.StringSliceFlag{Name: "in-key-pass", Usage: "key password `SRC` of JKS INPUTs whose keys have their own password"},
+			&cli.StringSliceFlag{Name: "alias", Usage: "alias `NAME` of the new key entries, in order"},
+			&cli.StringFlag{Name: "compat", Value: "modern", Usage: "PKCS#12 `PROFILE`: modern (keytool 17: AES-256, SHA-256 MAC) or legacy (3DES, SHA-1 MAC: JREs before 8u301)"},
+			&cli.StringFlag{Name: "host", Usage: "the connector host's `FQDN`: warn about entries that match neither it nor an --fe"},
+			&cli.StringSliceFlag{Name: "fe", Usage: "a Front End `FQDN` (repeatable): warn about entries that match none"},
+		),
+		Action: func(c *cli.Context) error { return runMerge(c, e) },
+	}
+}
+
+func runMerge(c *cli.Context, e *env) error {
+	inputs := c.Args().Slice()
+	if len(inputs) == 0 {
+		return usagef("merge: no INPUT given")
+	}
+	out, err := parseOutput(c)
+	if err != nil {
+		return err
+	}
+	inPass, inKeyPass := c.StringSlice("in-pass"), c.StringSlice("in-key-pass")
+	if err := checkPairing("--in-pass", inPass, len(inputs)); err != nil {
+		return err
+	}
+	if err := checkPairing("--in-key-pass", inKeyPass, len(inputs)); err != nil {
+		return err
+	}
+	aliases, err := checkAliases(c.StringSlice("alias"))
+	if err != nil {
+		return err
+	}
+	all := append(append([]string{out.passSrc}, inPass...), inKeyPass...)
+	if err := checkSources("password options", all...); err != nil {
+		return err
+	}
+	names, err := hostNames(c)
+	if err != nil {
+		return err
+	}
+
+	pw := newPasswords(e)
+	password, base, err := out.open(pw)
+	if err != nil {
+		return err
+	}
+	var ins []merge.Input
+	prog := newProgress(e, len(inputs))
+	for i, path := range inputs {
+		prog.step(path)
+		s, err := loadFile(pw, path, pairFor(inPass, i), "--in-pass", pairFor(inKeyPass, i))
+		if err != nil {
+			prog.done()
+			return err
+		}
+		ins = append(ins, merge.Input{Name: path, Store: s})
+	}
+	prog.done()
+	res, err := merge.Merge(ins, merge.Options{Aliases: aliases, Base: base, BaseName: out.path, Format: out.format})
+	if err != nil {
+		return err
+	}
+	warnings := identityWarnings(res, names)
+	if err := out.write(e, res.Store, password); err != nil {
+		return err
+	}
+	return renderResult(e, c.Bool("json"), out, res, warnings, storeArgs(roleCertStore, out))
+}
+
+func checkAliases(aliases []string) ([]string, error) {
+	seen := map[string]bool{}
+	for _, a := range aliases {
+		if a == "" {
+			return nil, usagef("--alias: empty alias")
+		}
+		if seen[a] {
+			return nil, usagef("--alias %q given twice", a)
+		}
+		seen[a] = true
+	}
+	return aliases, nil
+}

@@ -1,0 +1,181 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/uccert/uccert/pkg/certfile"
+	"github.com/uccert/uccert/pkg/keystore"
+)
+
+// abs is a fixture's absolute path (so commands can run in a temp dir).
+func abs(t testing.TB, parts ...string) string {
+	t.Helper()
+	p, err := filepath.Abs(fixture(parts...))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// normalize replaces run-specific paths in output with placeholders.
+func normalize(s string, dirs map[string]string) string {
+	for dir, name := range dirs {
+		s = strings.ReplaceAll(s, dir, name)
+	}
+	return s
+}
+
+func fingerprintOf(t testing.TB, pem string) string {
+	t.Helper()
+	f, err := certfile.Load(abs(t, "pki", pem))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return certfile.Fingerprint(f.Certificates[0])
+}
+
+func TestMergeGolden(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "ucc-keys.jks")
+	r := runCLI(t, "", map[string]string{"FE2": "fe2-export"}, "merge", "-o", out, "--out-pass", "pass:changeit1",
+		"--in-pass", "pass:fe1-export", "--in-pass", "env:FE2", "--in-pass", "pass:win-export",
+		"--host", "ucc.uc.example.com", "--fe", "fe1.uc.example.com", "--fe", "fe2.uc.example.com",
+		abs(t, "exports", "fe1-openssl.pfx"), abs(t, "exports", "fe2-legacy.pfx"), abs(t, "exports", "fe1-windows.pfx"))
+	if r.code != 0 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	dirs := map[string]string{dir: "$OUT", abs(t): "$FIXTURES"}
+	golden(t, "merge-jks", normalize(r.stdout, dirs))
+	if r.stderr != "" {
+		t.Errorf("stderr: %s", r.stderr)
+	}
+	assertMode(t, out)
+}
+
+func TestMergeJSONAndHostWarnings(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "ucc.p12")
+	r := runCLI(t, "", nil, "merge", "--json", "-o", out, "--out-pass", "pass:changeit1", "--in-pass", "pass:fe4-export",
+		"--fe", "fe1.uc.example.com", abs(t, "exports", "fe4-ec-keytool.p12"))
+	if r.code != 0 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	var doc struct {
+		Output  string `json:"output"`
+		Type    string `json:"type"`
+		Entries []struct {
+			Alias  string `json:"alias"`
+			Kind   string `json:"kind"`
+			Source string `json:"source"`
+			Key    string `json:"key"`
+		} `json:"entries"`
+		Notes    []string `json:"notes"`
+		Warnings []string `json:"warnings"`
+		Args     []string `json:"args"`
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &doc); err != nil {
+		t.Fatalf("%v\n%s", err, r.stdout)
+	}
+	if doc.Output != out || doc.Type != "pkcs12" || len(doc.Entries) != 1 || doc.Entries[0].Alias != "fe4.uc.example.com" ||
+		doc.Entries[0].Key != "EC P-256" || !strings.HasSuffix(doc.Entries[0].Source, "fe4-ec-keytool.p12") {
+		t.Fatalf("doc %+v", doc)
+	}
+	if strings.Join(doc.Args, " ") != "-cert_store_file "+out+" -cert_store_pass ******** -cert_store_type pkcs12" {
+		t.Errorf("args %q", doc.Args)
+	}
+	if len(doc.Warnings) != 1 || !strings.Contains(r.stderr, "warning: ") || !strings.Contains(r.stderr, "matches none of fe1.uc.example.com") {
+		t.Errorf("warnings %v, stderr %q", doc.Warnings, r.stderr)
+	}
+	if strings.Contains(r.stdout, "changeit1") {
+		t.Error("password in JSON")
+	}
+}
+
+func TestMergeFailuresLeaveNothing(t *testing.T) {
+	const pw = "Wr0ng-Pa55-Q"
+	dir := t.TempDir()
+	out := filepath.Join(dir, "out.jks")
+	existing := filepath.Join(dir, "existing.jks")
+	if err := os.WriteFile(existing, []byte("keep me"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	fe1 := abs(t, "exports", "fe1-openssl.pfx")
+	cases := []struct {
+		name     string
+		args     []string
+		code     int
+		contains []string
+	}{
+		{"wrong --in-pass", []string{"-o", out, "--out-pass", "pass:changeit1", "--in-pass", "pass:" + pw, fe1}, 1, []string{"fe1-openssl.pfx", "wrong password"}},
+		{"existing OUT", []string{"-o", existing, "--out-pass", "pass:changeit1", "--in-pass", "pass:fe1-export", fe1}, 1, []string{"existing.jks", "--append", "--force"}},
+		{"short password", []string{"-o", out, "--out-pass", "pass:abc", "--in-pass", "pass:fe1-export", fe1}, 1, []string{"6 characters"}},
+		{"non-ASCII PKCS#12 password", []string{"-o", filepath.Join(dir, "x.p12"), "--out-pass", "pass:pässwörd1", "--in-pass", "pass:fe1-export", fe1}, 1, []string{"ASCII"}},
+		{"garbage input", []string{"-o", out, "--out-pass", "pass:changeit1", abs(t, "hostile", "garbage.bin")}, 1, []string{"garbage.bin"}},
+		{"trap without key password", []string{"-o", out, "--out-pass", "pass:changeit1", "--in-pass", "pass:changeit1", abs(t, "stores", "trap.jks")}, 1, []string{"trap.jks", "--in-key-pass"}},
+		{"append and force", []string{"-o", out, "--append", "--force", fe1}, 2, []string{"--append and --force"}},
+		{"no type", []string{"-o", filepath.Join(dir, "out.bin"), fe1}, 2, []string{"--type"}},
+		{"no out", []string{fe1}, 2, []string{"-o OUT"}},
+		{"in-pass pairing", []string{"-o", out, "--in-pass", "pass:a", "--in-pass", "pass:b", "--in-pass", "pass:c", fe1, fe1}, 2, []string{"--in-pass given 3 times for 2 inputs"}},
+		{"no password, no terminal", []string{"-o", out, "--in-pass", "pass:fe1-export", fe1}, 2, []string{"--out-pass"}},
+		{"stdin twice", []string{"-o", out, "--out-pass", "stdin", "--in-pass", "stdin", fe1}, 2, []string{"stdin"}},
+		{"compat on jks", []string{"-o", out, "--compat", "legacy", fe1}, 2, []string{"--compat"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			r := runCLI(t, "", nil, append([]string{"merge"}, c.args...)...)
+			if r.code != c.code {
+				t.Fatalf("exit %d, want %d: %s", r.code, c.code, r.stderr)
+			}
+			for _, s := range c.contains {
+				if !strings.Contains(r.stderr, s) {
+					t.Errorf("stderr %q lacks %q", r.stderr, s)
+				}
+			}
+			if strings.Contains(r.stderr+r.stdout, pw) {
+				t.Error("password echoed")
+			}
+			assertDir(t, dir, "existing.jks")
+			if b, _ := os.ReadFile(existing); string(b) != "keep me" {
+				t.Error("existing OUT changed")
+			}
+		})
+	}
+}
+
+func TestMergeAppendAndForce(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "ucc.jks")
+	run := func(args ...string) result {
+		t.Helper()
+		r := runCLI(t, "", nil, append([]string{"merge", "-o", out, "--out-pass", "pass:changeit1"}, args...)...)
+		if r.code != 0 {
+			t.Fatalf("exit %d: %s", r.code, r.stderr)
+		}
+		return r
+	}
+	run("--in-pass", "pass:fe1-export", abs(t, "exports", "fe1-openssl.pfx"))
+	run("--append", "--in-pass", "pass:fe2-export", abs(t, "exports", "fe2-legacy.pfx"))
+	r := run("--append", "--in-pass", "pass:fe1-export", abs(t, "exports", "fe1-nochain.pfx"))
+	if !strings.Contains(r.stdout, "kept once") {
+		t.Errorf("duplicate not reported:\n%s", r.stdout)
+	}
+	s, err := keystore.Load(out, keystore.DecodeOptions{Password: "changeit1"})
+	if err != nil || len(s.Entries) != 2 {
+		t.Fatalf("%v %d entries", err, len(s.Entries))
+	}
+	run("--force", "--in-pass", "pass:nss-export", abs(t, "exports", "fe3-nss.p12"))
+	s, err = keystore.Load(out, keystore.DecodeOptions{Password: "changeit1"})
+	if err != nil || len(s.Entries) != 1 || s.Entries[0].Alias != "fe3.uc.example.com" {
+		t.Fatalf("after --force: %v %v", err, s)
+	}
+	// Appending with a wrong store password fails and keeps OUT.
+	r = runCLI(t, "", nil, "merge", "-o", out, "--append", "--out-pass", "pass:wrong-pass", "--in-pass", "pass:fe1-export", abs(t, "exports", "fe1-openssl.pfx"))
+	if r.code != 1 || !strings.Contains(r.stderr, "wrong password") {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	assertDir(t, dir, "ucc.jks")
+}

@@ -1,0 +1,146 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/uccert/uccert/pkg/connector"
+	"github.com/uccert/uccert/pkg/hostname"
+	"github.com/uccert/uccert/pkg/keystore"
+	"github.com/uccert/uccert/pkg/merge"
+	"github.com/urfave/cli/v2"
+)
+
+// hostNames validates --host and --fe (usage errors for malformed names).
+func hostNames(c *cli.Context) ([]string, error) {
+	var names []string
+	for _, flag := range []string{"host", "fe"} {
+		for _, v := range c.StringSlice(flag) {
+			n, err := hostname.Normalize(v)
+			if err != nil {
+				return nil, usagef("--%s %q: %s", flag, v, err.Error())
+			}
+			names = append(names, n)
+		}
+	}
+	return names, nil
+}
+
+// identityWarnings names each new key entry that serves none of names.
+func identityWarnings(res *merge.Result, names []string) []string {
+	if len(names) == 0 {
+		return nil
+	}
+	var out []string
+	for _, p := range res.Entries {
+		if p.Kept || p.Entry.Kind != keystore.KindKey {
+			continue
+		}
+		match := false
+		for _, n := range names {
+			match = match || hostname.Match(p.Entry.Leaf(), n) != hostname.NoMatch
+		}
+		if !match {
+			out = append(out, fmt.Sprintf("%s: entry %q (names: %s) matches none of %s", p.Source, p.Entry.Alias,
+				strings.Join(hostname.Names(p.Entry.Leaf()), ", "), strings.Join(names, ", ")))
+		}
+	}
+	return out
+}
+
+// The role an output store plays in the connector's mtls arguments.
+type storeRole int
+
+const (
+	roleCertStore storeRole = iota // the key material: -cert_store_*
+	roleKeyStore                   // the trust store: -key_store_*
+)
+
+// storeArgs is the connector's argument list for OUT in mtls mode, with
+// the password redacted (uccert args prints it).
+func storeArgs(role storeRole, o *output) []string {
+	sa := connector.StoreArgs{File: o.path, Pass: "PASSWORD", HasPass: true, Type: o.format.String()}
+	var a connector.Args
+	if role == roleCertStore {
+		a.CertStore = sa
+	} else {
+		a.KeyStore = sa
+	}
+	return connector.Redact(a.Tokens())
+}
+
+type resultEntry struct {
+	keystore.EntryInfo
+	Source string `json:"source"`
+}
+
+type resultDoc struct {
+	Output   string        `json:"output"`
+	Type     string        `json:"type"`
+	Entries  []resultEntry `json:"entries"`
+	Notes    []string      `json:"notes"`
+	Warnings []string      `json:"warnings"`
+	Args     []string      `json:"args"`
+}
+
+// renderResult prints what merge or truststore wrote.
+func renderResult(e *env, asJSON bool, o *output, res *merge.Result, warnings, args []string) error {
+	for _, w := range warnings {
+		fmt.Fprintf(e.stderr, "warning: %s\n", w)
+	}
+	doc := resultDoc{Output: o.path, Type: o.format.String(), Entries: []resultEntry{}, Notes: res.Notes, Warnings: warnings, Args: args}
+	if doc.Notes == nil {
+		doc.Notes = []string{}
+	}
+	if doc.Warnings == nil {
+		doc.Warnings = []string{}
+	}
+	for _, p := range res.Entries {
+		doc.Entries = append(doc.Entries, resultEntry{keystore.Describe(p.Entry), p.Source})
+	}
+	if asJSON {
+		enc := json.NewEncoder(e.stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(doc)
+	}
+	fmt.Fprintf(e.stdout, "Wrote %s (%s): %d %s\n", o.path, o.format, len(res.Entries), plural(len(res.Entries), "entry", "entries"))
+	for _, re := range doc.Entries {
+		renderEntry(e, re.EntryInfo)
+		fmt.Fprintf(e.stdout, "    %-9s %s\n", "from:", re.Source)
+	}
+	for _, n := range res.Notes {
+		fmt.Fprintf(e.stdout, "note: %s\n", n)
+	}
+	line, err := connector.FormatGenesys(args)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "\nConnector arguments (mtls; uccert args prints them with the password):\n  %s\n", line)
+	return nil
+}
+
+// progress shows "reading 3/60 fe3.pfx" on a terminal for long merges.
+type progress struct {
+	e     *env
+	n, i  int
+	shown bool
+}
+
+func newProgress(e *env, n int) *progress { return &progress{e: e, n: n} }
+
+func (p *progress) step(name string) {
+	p.i++
+	if p.n < 20 || !p.e.stderrTTY {
+		return
+	}
+	fmt.Fprintf(p.e.stderr, "\rreading %d/%d %-40.40s", p.i, p.n, name)
+	p.shown = true
+}
+
+func (p *progress) done() {
+	if p.shown {
+		fmt.Fprintf(p.e.stderr, "\r%60s\r", "")
+		p.shown = false
+	}
+}

@@ -1,0 +1,168 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/uccert/uccert/pkg/keystore"
+	"github.com/uccert/uccert/pkg/secret"
+	"github.com/urfave/cli/v2"
+)
+
+// loadFile reads path, asking for a password (from passSrc, see
+// passwords.get) only when the content is a store; keyPassSrc, when set,
+// is tried for JKS keys the store password does not unlock.
+func loadFile(pw *passwords, path, passSrc, passFlag, keyPassSrc string) (*keystore.Store, error) {
+	data, err := keystore.ReadFileLimited(path)
+	if err != nil {
+		return nil, err
+	}
+	var opts keystore.DecodeOptions
+	if keystore.Detect(data).IsStore() {
+		p, err := pw.get(passSrc, passFlag, "password for "+filepath.Base(path))
+		if err != nil {
+			return nil, err
+		}
+		opts.Password = p.Reveal()
+		if keyPassSrc != "" {
+			kp, err := pw.get(keyPassSrc, "--in-key-pass", "key password for "+filepath.Base(path))
+			if err != nil {
+				return nil, err
+			}
+			opts.KeyPasswords = []string{kp.Reveal()}
+		}
+	}
+	s, err := keystore.Decode(data, opts)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return s, nil
+}
+
+// output is the -o/--type/--out-pass/--append/--force/--compat policy
+// shared by merge and truststore.
+type output struct {
+	path    string
+	format  keystore.Format
+	profile keystore.Profile
+	append  bool
+	force   bool
+	passSrc string
+}
+
+func outputFlags() []cli.Flag {
+	return []cli.Flag{
+		&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "the store to write (`OUT`)"},
+		&cli.StringFlag{Name: "type", Usage: "store `TYPE`: jks or pkcs12 (default: from OUT's extension, .jks or .p12/.pfx)"},
+		&cli.StringFlag{Name: "out-pass", Usage: "password `SRC` for OUT (at least 6 characters); prompts twice on a terminal when omitted"},
+		&cli.BoolFlag{Name: "append", Usage: "OUT exists: open it with --out-pass, keep every entry, add the new ones"},
+		&cli.BoolFlag{Name: "force", Usage: "OUT exists: replace it"},
+		&cli.BoolFlag{Name: "json", Usage: "print JSON on stdout"},
+	}
+}
+
+// parseOutput validates the output flags before any work (usage errors).
+func parseOutput(c *cli.Context) (*output, error) {
+	o := &output{path: c.String("output"), append: c.Bool("append"), force: c.Bool("force"), passSrc: c.String("out-pass")}
+	if o.path == "" {
+		return nil, usagef("%s: -o OUT is required", c.Command.Name)
+	}
+	if o.append && o.force {
+		return nil, usagef("--append and --force exclude each other: --append keeps OUT's entries, --force replaces OUT")
+	}
+	if t := c.String("type"); t != "" {
+		f, err := keystore.ParseStoreFormat(t)
+		if err != nil {
+			return nil, usagef("--type: %s", err.Error())
+		}
+		o.format = f
+	} else if o.format = keystore.FormatFromExtension(o.path); o.format == keystore.FormatUnknown {
+		return nil, usagef("cannot tell the store type of %s from its extension: give --type jks or --type pkcs12", o.path)
+	}
+	if c.IsSet("compat") {
+		p, err := keystore.ParseProfile(c.String("compat"))
+		if err != nil {
+			return nil, usagef("--compat: %s", err.Error())
+		}
+		if o.format != keystore.FormatPKCS12 {
+			return nil, usagef("--compat applies to PKCS#12 output only")
+		}
+		o.profile = p
+	}
+	return o, nil
+}
+
+// open resolves OUT's password, refuses what Java could not use, and for
+// --append reads the existing store. An existing OUT without --append or
+// --force fails here, before any input is read.
+func (o *output) open(pw *passwords) (password string, base *keystore.Store, err error) {
+	_, statErr := os.Stat(o.path)
+	exists := statErr == nil
+	switch {
+	case exists && !o.append && !o.force:
+		return "", nil, fmt.Errorf("%s: %w: give --append to add to it or --force to replace it", o.path, keystore.ErrExists)
+	case !exists && o.append:
+		return "", nil, fmt.Errorf("%s: --append: %w", o.path, os.ErrNotExist)
+	}
+	label := "password for " + filepath.Base(o.path)
+	var p secret.Password
+	if o.append {
+		p, err = pw.get(o.passSrc, "--out-pass", label)
+	} else {
+		p, err = pw.getNew(o.passSrc, "--out-pass", "new "+label)
+	}
+	if err != nil {
+		return "", nil, err
+	}
+	if err := secret.CheckStorePassword(p); err != nil {
+		return "", nil, fmt.Errorf("%s: %w", o.path, err)
+	}
+	if err := keystore.CheckPassword(o.format, p.Reveal()); err != nil {
+		return "", nil, fmt.Errorf("%s: %w", o.path, err)
+	}
+	if o.append {
+		base, err = keystore.Load(o.path, keystore.DecodeOptions{Password: p.Reveal()})
+		if err != nil {
+			return "", nil, err
+		}
+		if base.Format != o.format {
+			return "", nil, fmt.Errorf("%s: --append: the file is %s, not %s", o.path, base.Format, o.format)
+		}
+		for _, e := range base.Entries {
+			if e.Kind == keystore.KindKey && e.Key == nil {
+				return "", nil, fmt.Errorf("%s: --append: entry %q: %w", o.path, e.Alias, e.KeyErr)
+			}
+		}
+	}
+	return p.Reveal(), base, nil
+}
+
+// write stores s atomically (read back, compared, renamed).
+func (o *output) write(e *env, s *keystore.Store, password string) error {
+	return keystore.WriteFile(o.path, s, keystore.WriteOptions{
+		EncodeOptions: keystore.EncodeOptions{Format: o.format, Password: password, Profile: o.profile, Now: e.now()},
+		Overwrite:     o.append || o.force,
+	})
+}
+
+// getNew resolves the password of a new store; typed at a prompt, it is
+// asked twice.
+func (p *passwords) getNew(src, flag, label string) (secret.Password, error) {
+	if src != "" && src != "prompt" {
+		return p.get(src, flag, label)
+	}
+	first, err := p.get(src, flag, label)
+	if err != nil {
+		return first, err
+	}
+	again, err := p.get("prompt", flag, label+" (again)")
+	if err != nil {
+		return first, err
+	}
+	if !first.Equal(again) {
+		return secret.Password{}, errors.New("the two passwords typed differ")
+	}
+	return first, nil
+}
