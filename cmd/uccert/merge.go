@@ -92,7 +92,7 @@ func runMerge(c *cli.Context, e *env) error {
 	prog := newProgress(e, len(inputs))
 	for i, path := range inputs {
 		prog.step(path)
-		s, err := loadFile(pw, path, pairFor(inPass, i), "--in-pass", pairFor(inKeyPass, i))
+		s, err := loadFile(pw, path, pairFor(inPass, i), "--in-pass", pairFor(inKeyPass, i), true)
 		if err != nil {
 			prog.done()
 			return err

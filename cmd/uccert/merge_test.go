@@ -1,11 +1,13 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/uccert/uccert/pkg/certfile"
 	"github.com/uccert/uccert/pkg/keystore"
@@ -178,4 +180,58 @@ func TestMergeAppendAndForce(t *testing.T) {
 		t.Fatalf("exit %d: %s", r.code, r.stderr)
 	}
 	assertDir(t, dir, "ucc.jks")
+}
+
+type fakePrompter struct {
+	answers []string
+	labels  []string
+}
+
+func (f *fakePrompter) Prompt(label string) (string, error) {
+	f.labels = append(f.labels, label)
+	if len(f.answers) == 0 {
+		return "", os.ErrClosed
+	}
+	a := f.answers[0]
+	f.answers = f.answers[1:]
+	return a, nil
+}
+
+// Prompts name the file; a new store's password is asked twice; file:
+// sources, --alias and --in-key-pass work end to end.
+func TestMergePromptFileAliasKeyPass(t *testing.T) {
+	dir := t.TempDir()
+	passFile := filepath.Join(dir, "in.pass")
+	if err := os.WriteFile(passFile, []byte("changeit1\r\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "fixed.jks")
+	p := &fakePrompter{answers: []string{"n3w-store-pw", "n3w-store-pw", "fe1-export"}}
+	var stdout, stderr strings.Builder
+	e := &env{stdin: strings.NewReader(""), stdout: &stdout, stderr: &stderr, prompter: p,
+		getenv: func(string) (string, bool) { return "", false }, now: time.Now}
+	code := run(context.Background(), []string{"uccert", "merge", "-o", out, "--in-pass", "file:" + passFile,
+		"--alias", "Front-End-1", abs(t, "stores", "trap.jks")}, e)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr.String())
+	}
+	want := []string{"new password for fixed.jks", "new password for fixed.jks (again)", "key password for trap.jks"}
+	if strings.Join(p.labels, "|") != strings.Join(want, "|") {
+		t.Errorf("prompts %q, want %q", p.labels, want)
+	}
+	s, err := keystore.Load(out, keystore.DecodeOptions{Password: "n3w-store-pw"})
+	if err != nil || len(s.Entries) != 1 || s.Entries[0].Alias != "front-end-1" || s.Entries[0].Key == nil {
+		t.Fatalf("%v %+v", err, s.Entries)
+	}
+	if !strings.Contains(stdout.String(), "now has the store password") {
+		t.Errorf("repair not reported:\n%s", stdout.String())
+	}
+	// Typed twice differently: refused, nothing written.
+	p = &fakePrompter{answers: []string{"n3w-store-pw", "typo-store-pw"}}
+	e.prompter = p
+	code = run(context.Background(), []string{"uccert", "merge", "-o", filepath.Join(dir, "other.jks"), "--in-pass", "pass:fe1-export", abs(t, "exports", "fe1-openssl.pfx")}, e)
+	if code != 1 {
+		t.Fatalf("exit %d", code)
+	}
+	assertDir(t, dir, "fixed.jks", "in.pass")
 }

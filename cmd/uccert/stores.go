@@ -13,8 +13,10 @@ import (
 
 // loadFile reads path, asking for a password (from passSrc, see
 // passwords.get) only when the content is a store; keyPassSrc, when set,
-// is tried for JKS keys the store password does not unlock.
-func loadFile(pw *passwords, path, passSrc, passFlag, keyPassSrc string) (*keystore.Store, error) {
+// is tried for JKS keys the store password does not unlock. With askKey,
+// such keys make it prompt for their password on a terminal when no
+// keyPassSrc was given.
+func loadFile(pw *passwords, path, passSrc, passFlag, keyPassSrc string, askKey bool) (*keystore.Store, error) {
 	data, err := keystore.ReadFileLimited(path)
 	if err != nil {
 		return nil, err
@@ -38,7 +40,26 @@ func loadFile(pw *passwords, path, passSrc, passFlag, keyPassSrc string) (*keyst
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
+	if askKey && keyPassSrc == "" && pw.e.prompter != nil && hasLockedKey(s) {
+		kp, err := pw.get("prompt", "--in-key-pass", "key password for "+filepath.Base(path))
+		if err != nil {
+			return nil, err
+		}
+		opts.KeyPasswords = []string{kp.Reveal()}
+		if s, err = keystore.Decode(data, opts); err != nil {
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
+	}
 	return s, nil
+}
+
+func hasLockedKey(s *keystore.Store) bool {
+	for _, e := range s.Entries {
+		if errors.Is(e.KeyErr, keystore.ErrKeyPassword) {
+			return true
+		}
+	}
+	return false
 }
 
 // output is the -o/--type/--out-pass/--append/--force/--compat policy

@@ -69,7 +69,7 @@ func runTruststore(c *cli.Context, e *env) error {
 	prog := newProgress(e, len(inputs))
 	for i, path := range inputs {
 		prog.step(path)
-		s, err := loadFile(pw, path, pairFor(inPass, i), "--in-pass", "")
+		s, err := loadFile(pw, path, pairFor(inPass, i), "--in-pass", "", false)
 		if err != nil {
 			prog.done()
 			return err
