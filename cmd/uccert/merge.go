@@ -88,18 +88,10 @@ func runMerge(c *cli.Context, e *env) error {
 	if err != nil {
 		return err
 	}
-	var ins []merge.Input
-	prog := newProgress(e, len(inputs))
-	for i, path := range inputs {
-		prog.step(path)
-		s, err := loadFile(pw, path, pairFor(inPass, i), "--in-pass", pairFor(inKeyPass, i), true)
-		if err != nil {
-			prog.done()
-			return err
-		}
-		ins = append(ins, merge.Input{Name: path, Store: s})
+	ins, err := loadInputs(e, pw, inputs, inPass, inKeyPass, true)
+	if err != nil {
+		return err
 	}
-	prog.done()
 	res, err := merge.Merge(ins, merge.Options{Aliases: aliases, Base: base, BaseName: out.path, Format: out.format})
 	if err != nil {
 		return err

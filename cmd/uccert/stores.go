@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 
 	"github.com/uccert/uccert/pkg/keystore"
+	"github.com/uccert/uccert/pkg/merge"
 	"github.com/uccert/uccert/pkg/secret"
 	"github.com/urfave/cli/v2"
 )
@@ -51,6 +52,23 @@ func loadFile(pw *passwords, path, passSrc, passFlag, keyPassSrc string, askKey 
 		}
 	}
 	return s, nil
+}
+
+// loadInputs reads every input with its paired passwords, showing
+// progress for long runs on a terminal.
+func loadInputs(e *env, pw *passwords, paths, inPass, inKeyPass []string, askKey bool) ([]merge.Input, error) {
+	ins := make([]merge.Input, 0, len(paths))
+	prog := newProgress(e, len(paths))
+	defer prog.done()
+	for i, path := range paths {
+		prog.step(path)
+		s, err := loadFile(pw, path, pairFor(inPass, i), "--in-pass", pairFor(inKeyPass, i), askKey)
+		if err != nil {
+			return nil, err
+		}
+		ins = append(ins, merge.Input{Name: path, Store: s})
+	}
+	return ins, nil
 }
 
 func hasLockedKey(s *keystore.Store) bool {

@@ -65,18 +65,10 @@ func runTruststore(c *cli.Context, e *env) error {
 	if err != nil {
 		return err
 	}
-	var ins []merge.Input
-	prog := newProgress(e, len(inputs))
-	for i, path := range inputs {
-		prog.step(path)
-		s, err := loadFile(pw, path, pairFor(inPass, i), "--in-pass", "", false)
-		if err != nil {
-			prog.done()
-			return err
-		}
-		ins = append(ins, merge.Input{Name: path, Store: s})
+	ins, err := loadInputs(e, pw, inputs, inPass, nil, false)
+	if err != nil {
+		return err
 	}
-	prog.done()
 	res, warnings, err := merge.TrustStore(ins, merge.TrustOptions{Aliases: aliases, Base: base, BaseName: out.path, Format: out.format, Now: e.now()})
 	if err != nil {
 		return err

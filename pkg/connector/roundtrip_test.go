@@ -256,6 +256,9 @@ func FuzzRoundTrip(f *testing.F) {
 		if _, err := FormatBat(launcher, tokens); errors.Is(err, ErrTooLong) {
 			return
 		}
+		if _, err := FormatGenesys(tokens); errors.Is(err, ErrTooLong) {
+			return
+		}
 		if lb, _ := splitBatLine(launcher); lb != nil {
 			for _, tok := range lb.argv {
 				if _, known := lookupFlag(tok); known {

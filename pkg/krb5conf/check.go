@@ -106,7 +106,7 @@ func (c *checker) defaultRealm() bool {
 	if hint == "" {
 		hint = fmt.Sprintf("add a block `%s = {` with a `kdc = ...` line and `}` under [realms], or correct default_realm", dr.Value)
 	}
-	c.add(CheckDefaultRealmUndef, SeverityError, dr.Line,
+	c.add(CheckDefaultRealmUndefined, SeverityError, dr.Line,
 		fmt.Sprintf("default_realm %s is not defined in [realms]", dr.Value), hint)
 	return false
 }

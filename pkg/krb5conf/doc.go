@@ -23,10 +23,6 @@
 //     recovered). This is reported only when the line pass found no
 //     error, as it is almost always the same problem.
 //
-// Limits: input up to [MaxSize]; at most 100 findings per check; the
-// model keeps at most 10,000 relations and gokrb5 is given at most 4,096
-// lines of settings (it compiles regular expressions for every line).
-//
 // [Check] then runs the semantic checks on the line-aware model, which is
 // what MIT krb5 and Java read; gokrb5's model can be missing realms that
 // are still in the file, and missing altogether when gokrb5 fails.
@@ -37,6 +33,10 @@
 // krb5-host-realm-mismatch, krb5-weak-enctype and krb5-weak-checksum.
 // krb5-kdc-unresolvable is a live check left to the caller, which gets the
 // names to resolve from [KDCHosts].
+//
+// Limits: input up to [MaxSize]; at most 100 findings per check; the
+// model keeps at most 10,000 relations and gokrb5 is given at most 4,096
+// lines of settings (it compiles regular expressions for every line).
 //
 // The package prints nothing and keeps no global state.
 package krb5conf

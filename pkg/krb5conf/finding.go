@@ -7,15 +7,15 @@ import (
 
 // Check names (stable: tests and automation rely on them).
 const (
-	CheckSyntax               = "krb5-syntax"
-	CheckNoDefaultRealm       = "krb5-no-default-realm"
-	CheckDefaultRealmUndef    = "krb5-default-realm-undefined"
-	CheckRealmNoKDC           = "krb5-realm-no-kdc"
-	CheckRealmLowercase       = "krb5-realm-lowercase"
-	CheckDomainRealmUndefined = "krb5-domain-realm-undefined"
-	CheckHostRealmMismatch    = "krb5-host-realm-mismatch"
-	CheckWeakEnctype          = "krb5-weak-enctype"
-	CheckWeakChecksum         = "krb5-weak-checksum"
+	CheckSyntax                = "krb5-syntax"
+	CheckNoDefaultRealm        = "krb5-no-default-realm"
+	CheckDefaultRealmUndefined = "krb5-default-realm-undefined"
+	CheckRealmNoKDC            = "krb5-realm-no-kdc"
+	CheckRealmLowercase        = "krb5-realm-lowercase"
+	CheckDomainRealmUndefined  = "krb5-domain-realm-undefined"
+	CheckHostRealmMismatch     = "krb5-host-realm-mismatch"
+	CheckWeakEnctype           = "krb5-weak-enctype"
+	CheckWeakChecksum          = "krb5-weak-checksum"
 )
 
 // Severity says how bad a finding is. The zero value is not a valid

@@ -42,7 +42,7 @@ var fixtureCases = []struct {
 	{file: "syntax-relation-outside-section.conf", want: []w{{CheckSyntax, sevE, 2}, {CheckNoDefaultRealm, sevE, 3}}, mit: mitAccept},
 	{file: "syntax-garbage-line.conf", want: []w{{CheckSyntax, sevE, 8}}, gokrb5Nil: true, mit: mitReject},
 	{file: "no-default-realm.conf", want: []w{{CheckNoDefaultRealm, sevE, 1}}, mit: mitAccept},
-	{file: "default-realm-undefined.conf", want: []w{{CheckDefaultRealmUndef, sevE, 2}}, mit: mitAccept},
+	{file: "default-realm-undefined.conf", want: []w{{CheckDefaultRealmUndefined, sevE, 2}}, mit: mitAccept},
 	{file: "realm-no-kdc.conf", want: []w{{CheckRealmNoKDC, sevE, 6}}, mit: mitAccept},
 	{file: "realm-lowercase.conf", want: []w{{CheckRealmLowercase, sevW, 6}}, mit: mitAccept},
 	{file: "domain-realm-undefined.conf", want: []w{{CheckDomainRealmUndefined, sevE, 13}}, mit: mitAccept},

@@ -87,7 +87,7 @@ func assertSyntaxErr(t testing.TB, syntax []Finding, err error) {
 // messages present, findings in line order.
 func assertWellFormed(t testing.TB, f *File, fs []Finding) {
 	t.Helper()
-	known := []string{CheckSyntax, CheckNoDefaultRealm, CheckDefaultRealmUndef, CheckRealmNoKDC, CheckRealmLowercase,
+	known := []string{CheckSyntax, CheckNoDefaultRealm, CheckDefaultRealmUndefined, CheckRealmNoKDC, CheckRealmLowercase,
 		CheckDomainRealmUndefined, CheckHostRealmMismatch, CheckWeakEnctype, CheckWeakChecksum}
 	for _, x := range fs {
 		if !slices.Contains(known, x.Check) {

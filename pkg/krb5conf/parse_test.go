@@ -89,7 +89,7 @@ func TestInMemory(t *testing.T) {
 		{name: "host matches most specific entry", in: base + "[domain_realm]\n .example = S.EXAMPLE\n .r.example = R.EXAMPLE\n[realms]\n S.EXAMPLE = {\n  kdc = s\n }\n",
 			host: "FE1.R.EXAMPLE."},
 		{name: "host mismatch skipped: default realm undefined", in: "[libdefaults]\n default_realm = X.EXAMPLE\n", host: "fe1.r.example",
-			want: []w{{CheckDefaultRealmUndef, sevE, 2}}},
+			want: []w{{CheckDefaultRealmUndefined, sevE, 2}}},
 		{name: "host is an IP address", in: base, host: "192.0.2.7"},
 		{name: "single-label host", in: base, host: "fe1"},
 
@@ -330,7 +330,7 @@ func TestMessages(t *testing.T) {
 		{base, "fe1.uc.example.com", CheckHostRealmMismatch, "UC.EXAMPLE.COM", "add `.uc.example.com = R.EXAMPLE` under [domain_realm]"},
 		{base + "[domain_realm]\n fe1.r.example = S.EXAMPLE\n[realms]\n S.EXAMPLE = {\n kdc = s\n }\n", "fe1.r.example",
 			CheckHostRealmMismatch, "S.EXAMPLE (by the [domain_realm] entry fe1.r.example on line 8), but default_realm is R.EXAMPLE (line 2)", "change line 8"},
-		{"[libdefaults]\n default_realm = r.example\n[realms]\n R.EXAMPLE = {\n  kdc = a\n }\n", "", CheckDefaultRealmUndef,
+		{"[libdefaults]\n default_realm = r.example\n[realms]\n R.EXAMPLE = {\n  kdc = a\n }\n", "", CheckDefaultRealmUndefined,
 			"r.example", "case-sensitive: [realms] defines R.EXAMPLE on line 4"},
 		{base + "[libdefaults]\n default_tkt_enctypes = des-cbc-md5 des-cbc-crc\n", "", CheckWeakEnctype,
 			"DES (des-cbc-md5 des-cbc-crc): DES is disabled in current Active Directory and Java and unsupported by gokrb5; no usable", "aes256-cts-hmac-sha1-96"},
