@@ -296,8 +296,10 @@ type Problem struct {
 	Flag string
 	// Suggestion is the flag (or type) probably meant, or "".
 	Suggestion string
-	// Index is the position of Flag in the argument list, or -1 for
-	// bat syntax (whose Message gives the column in the line).
+	// Index is the position in the argument list of the token
+	// concerned, or -1 for bat syntax outside any argument (a
+	// redirection, a command separator); bat-syntax Messages also give
+	// the column in the line.
 	Index int
 	// Message is a complete sentence fragment for humans.
 	Message string

@@ -252,8 +252,7 @@ type batLine struct {
 	spans    [][2]int // of each argument, in the original line
 	events   []batEvent
 	inQuote  bool // cmd.exe's quote state at the end of the line
-	cmdline  string
-	stripped int // bytes of leading space and @
+	stripped int  // bytes of leading space and @
 }
 
 // splitBatLine undoes cmd.exe's processing of line (see ParseBatLine)
@@ -367,10 +366,9 @@ phase2:
 		}
 	}
 	bl.inQuote = inQuote
-	bl.cmdline = string(t2)
 	// Phase 1 and phase 2 each found events in order; merge them.
 	slices.SortStableFunc(bl.events, func(a, b batEvent) int { return cmp.Compare(a.off, b.off) })
-	argv, spans, err := splitArgs(bl.cmdline)
+	argv, spans, err := splitArgs(string(t2))
 	if err != nil {
 		return nil, quoteError(err, func(off int) int { return pos2[off] }, line)
 	}
