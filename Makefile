@@ -29,15 +29,17 @@ demo: build
 	@rm -rf $(DEMO) && mkdir -p $(DEMO)
 	@echo "== 1. Merge the Front End exports (OpenSSL, OpenSSL -legacy, NSS, Windows) into one JKS"
 	$(BIN) merge -o $(DEMO)/ucc-keys.jks --out-pass pass:changeit1 \
-	  --in-pass pass:fe1-export --in-pass pass:fe2-export --in-pass pass:nss-export --in-pass pass:win-export \
-	  --fe fe1.uc.example.com --fe fe2.uc.example.com --fe fe3.uc.example.com \
-	  fixtures/exports/fe1-openssl.pfx fixtures/exports/fe2-legacy.pfx fixtures/exports/fe3-nss.p12 fixtures/exports/fe1-windows.pfx
+	  --in-pass pass:ucc-export --in-pass pass:fe1-export --in-pass pass:fe2-export --in-pass pass:nss-export --in-pass pass:win-export \
+	  --host ucc.uc.example.com --fe fe1.uc.example.com --fe fe2.uc.example.com --fe fe3.uc.example.com \
+	  fixtures/exports/ucc-openssl.pfx fixtures/exports/fe1-openssl.pfx fixtures/exports/fe2-legacy.pfx fixtures/exports/fe3-nss.p12 fixtures/exports/fe1-windows.pfx
 	@echo
 	@echo "== 2. Build the trust store from the CA chain downloaded from AD CS (PKCS#7)"
 	$(BIN) truststore -o $(DEMO)/ucc-trust.jks --out-pass pass:trustpass1 fixtures/pki/chain.p7b
 	@echo
-	@echo "== 3. Inspect the result"
-	$(BIN) inspect --pass pass:changeit1 --pass pass:trustpass1 $(DEMO)/ucc-keys.jks $(DEMO)/ucc-trust.jks
+	@echo "== 3. Verify what was built, as the connector host ucc.uc.example.com would use it"
+	$(BIN) verify --host ucc.uc.example.com --fe fe1.uc.example.com --fe fe2.uc.example.com --fe fe3.uc.example.com \
+	  --cert-store $(DEMO)/ucc-keys.jks --cert-store-pass pass:changeit1 \
+	  --key-store $(DEMO)/ucc-trust.jks --key-store-pass pass:trustpass1
 
 # Regenerates fixtures/ with openssl, keytool and pk12util (see fixtures/README.md).
 fixtures:

@@ -31,6 +31,8 @@ type env struct {
 	prompter secret.Prompter
 	getenv   func(string) (string, bool)
 	now      func() time.Time
+	// localFQDN is this machine's FQDN (verify's default --host).
+	localFQDN func(context.Context) (string, error)
 	// stdoutTTY and stderrTTY say whether output goes to a terminal
 	// (colour, symbols, progress).
 	stdoutTTY, stderrTTY bool
@@ -43,6 +45,7 @@ func newSystemEnv() *env {
 		stderr:    os.Stderr,
 		getenv:    os.LookupEnv,
 		now:       time.Now,
+		localFQDN: systemFQDN,
 		stdoutTTY: term.IsTerminal(int(os.Stdout.Fd())),
 		stderrTTY: term.IsTerminal(int(os.Stderr.Fd())),
 	}
@@ -139,6 +142,7 @@ EXIT CODES:
 			inspectCommand(e),
 			mergeCommand(e),
 			truststoreCommand(e),
+			verifyCommand(e),
 		},
 	}
 	for _, cmd := range app.Commands {

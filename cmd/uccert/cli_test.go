@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"flag"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,6 +13,18 @@ import (
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/*.golden")
+
+// testdataDir is absolute: some tests change the working directory.
+var testdataDir string
+
+func TestMain(m *testing.M) {
+	dir, err := filepath.Abs("testdata")
+	if err != nil {
+		panic(err)
+	}
+	testdataDir = dir
+	os.Exit(m.Run())
+}
 
 // fixture returns the path of a committed fixture.
 func fixture(parts ...string) string {
@@ -23,26 +36,39 @@ type result struct {
 	code           int
 }
 
+// testEnv is an env for tests: fixed clock, fixed FQDN, no terminal.
+func testEnv(stdout, stderr io.Writer, environ map[string]string) *env {
+	return &env{
+		stdin:  strings.NewReader(""),
+		stdout: stdout,
+		stderr: stderr,
+		getenv: func(k string) (string, bool) { v, ok := environ[k]; return v, ok },
+		now:    func() time.Time { return time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC) },
+		localFQDN: func(context.Context) (string, error) {
+			return "ucc.uc.example.com", nil
+		},
+	}
+}
+
+func runEnv(e *env, args ...string) int {
+	return run(context.Background(), append([]string{"uccert"}, args...), e)
+}
+
 // runCLI runs uccert in process with the given stdin and environment.
 func runCLI(t testing.TB, stdin string, environ map[string]string, args ...string) result {
 	t.Helper()
 	var out, errb bytes.Buffer
-	e := &env{
-		stdin:  strings.NewReader(stdin),
-		stdout: &out,
-		stderr: &errb,
-		getenv: func(k string) (string, bool) { v, ok := environ[k]; return v, ok },
-		now:    func() time.Time { return time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC) },
-	}
-	code := run(context.Background(), append([]string{"uccert"}, args...), e)
+	e := testEnv(&out, &errb, environ)
+	e.stdin = strings.NewReader(stdin)
+	code := runEnv(e, args...)
 	return result{out.String(), errb.String(), code}
 }
 
 func golden(t *testing.T, name, got string) {
 	t.Helper()
-	path := filepath.Join("testdata", name+".golden")
+	path := filepath.Join(testdataDir, name+".golden")
 	if *update {
-		if err := os.MkdirAll("testdata", 0o755); err != nil {
+		if err := os.MkdirAll(testdataDir, 0o755); err != nil {
 			t.Fatal(err)
 		}
 		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {

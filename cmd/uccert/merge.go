@@ -78,9 +78,13 @@ func runMerge(c *cli.Context, e *env) error {
 	if err := checkSources("password options", all...); err != nil {
 		return err
 	}
-	names, err := hostNames(c)
+	host, fes, err := hostNames(c)
 	if err != nil {
 		return err
+	}
+	names := fes
+	if host != "" {
+		names = append([]string{host}, fes...)
 	}
 
 	pw := newPasswords(e)

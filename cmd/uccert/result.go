@@ -12,19 +12,29 @@ import (
 	"github.com/urfave/cli/v2"
 )
 
-// hostNames validates --host and --fe (usage errors for malformed names).
-func hostNames(c *cli.Context) ([]string, error) {
-	var names []string
-	for _, flag := range []string{"host", "fe"} {
-		for _, v := range c.StringSlice(flag) {
-			n, err := hostname.Normalize(v)
-			if err != nil {
-				return nil, usagef("--%s %q: %s", flag, v, err.Error())
-			}
-			names = append(names, n)
+// hostNames validates --host and --fe (usage errors for malformed
+// names) and returns the host ("" when not given) and the Front Ends.
+func hostNames(c *cli.Context) (host string, fes []string, err error) {
+	norm := func(flag, v string) (string, error) {
+		n, err := hostname.Normalize(v)
+		if err != nil {
+			return "", usagef("--%s %q: %s", flag, v, err.Error())
+		}
+		return n, nil
+	}
+	if v := c.String("host"); v != "" {
+		if host, err = norm("host", v); err != nil {
+			return "", nil, err
 		}
 	}
-	return names, nil
+	for _, v := range c.StringSlice("fe") {
+		n, err := norm("fe", v)
+		if err != nil {
+			return "", nil, err
+		}
+		fes = append(fes, n)
+	}
+	return host, fes, nil
 }
 
 // identityWarnings names each new key entry that serves none of names.

@@ -56,6 +56,16 @@ func decodePKCS12(b []byte, opts DecodeOptions) (*Store, error) {
 				}
 			}
 		}
+		if leaf < 0 && len(kb.Attrs.LocalKeyID) > 0 {
+			// The file pairs them, but the key does not match: keep the
+			// pairing so that a check can report the mismatch.
+			for j, cb := range c.Certs {
+				if bytes.Equal(cb.Attrs.LocalKeyID, kb.Attrs.LocalKeyID) {
+					leaf = j
+					break
+				}
+			}
+		}
 		if leaf < 0 {
 			return nil, fmt.Errorf("%w: private key %d has no matching certificate in the file", ErrMalformed, i+1)
 		}

@@ -154,6 +154,9 @@ func Merge(inputs []Input, opts Options) (*Result, error) {
 				if len(e.Chain) == 0 {
 					return nil, fmt.Errorf("%s: %w: a private key without its certificate; put the key and its certificate chain in one PEM file", in.Name, ErrUnusableKey)
 				}
+				if !keystore.KeyMatchesCert(e.Key, e.Chain[0]) {
+					return nil, fmt.Errorf("%s: entry %q: %w: the private key does not match its certificate %s", in.Name, displayAlias(e, in.Name), ErrUnusableKey, e.Chain[0].Subject)
+				}
 				ne := &keystore.Entry{Kind: keystore.KindKey, Key: e.Key, Chain: completeChain(e.Chain, pool), Created: e.Created}
 				if len(ne.Chain) > len(e.Chain) {
 					a.note("%s: completed the chain of %q from the file's other certificates (%d → %d)", in.Name, displayAlias(e, in.Name), len(e.Chain), len(ne.Chain))

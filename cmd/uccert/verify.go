@@ -1,0 +1,287 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/uccert/uccert/pkg/connector"
+	"github.com/uccert/uccert/pkg/hostname"
+	"github.com/uccert/uccert/pkg/keystore"
+	"github.com/uccert/uccert/pkg/preflight"
+	"github.com/urfave/cli/v2"
+)
+
+func verifyCommand(e *env) *cli.Command {
+	return &cli.Command{
+		Name:  "verify",
+		Usage: "check stores, krb5.conf and the connector's arguments before start-up",
+		UsageText: "uccert verify [--host FQDN] [--fe FQDN]... [--mode mtls|tls-kerberos]\n" +
+			"              [--cert-store FILE --cert-store-pass SRC [--cert-store-type T]]\n" +
+			"              [--key-store FILE --key-store-pass SRC [--key-store-type T]] [--krb5 FILE]\n" +
+			"              [--args 'COMMAND LINE' | --args-file FILE] [--warn-days N] [--at RFC3339] [--json] [--strict]",
+		Description: `Runs every check that applies to what is given: the stores (readable, password, type),
+their keys (key password = store password, key matches certificate, strength), certificates
+(validity at --at, expiry within --warn-days, SHA-1/MD5 signatures, extended key usage),
+chains against the trust store, host identities (--host, default this machine's FQDN, and
+each --fe), the trust store, krb5.conf (syntax with line numbers, realms, DES), and the
+connector's own command line (--args or --args-file: the Genesys Administrator field or a
+startup.bat line; unknown flags such as -ket_store_type are named with the flag meant).
+
+In mtls mode (default) the cert store holds the keys and the key store is the trust
+store; in tls-kerberos mode the cert store is the trust store and a krb5.conf is needed.
+Each finding is printed as a line (✔/⚠/✖, or OK/WARN/FAIL when not on a terminal or with
+NO_COLOR); docs/verify.md explains every check and how to fix it.
+
+EXAMPLES:
+   # Preflight from the connector's own command line:
+   uccert verify --args-file startup.bat --fe fe1.pool.example.com --fe fe2.pool.example.com
+   uccert verify --args '-cert_store_file C:\ucc\keys.jks -cert_store_pass ... -cert_store_type jks ...'
+   # The stores directly:
+   uccert verify --host ucc01.example.com --cert-store ucc-keys.jks --cert-store-pass env:KS \
+                 --key-store ucc-trust.jks --key-store-pass env:TS
+   # Kerberos mode, for automation:
+   uccert verify --mode tls-kerberos --cert-store trust.jks --cert-store-pass env:TS --krb5 krb5.conf --json
+
+EXIT CODES:
+   0  no error (and with --strict no warning)
+   1  at least one error (or warning with --strict), or an unreadable --args-file
+   2  usage error (nothing to check, bad option)`,
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "host", Usage: "the connector host's `FQDN` (default: this machine's FQDN)"},
+			&cli.StringSliceFlag{Name: "fe", Usage: "a Front End `FQDN` that needs a key entry (repeatable)"},
+			&cli.StringFlag{Name: "mode", Usage: "`MODE`: mtls or tls-kerberos (default: from --args, else mtls)"},
+			&cli.StringFlag{Name: "cert-store", Usage: "the connector's -cert_store_file `FILE`"},
+			&cli.StringFlag{Name: "cert-store-pass", Usage: "its password `SRC`"},
+			&cli.StringFlag{Name: "cert-store-type", Usage: "its declared `TYPE` (jks or pkcs12)"},
+			&cli.StringFlag{Name: "key-store", Usage: "the connector's -key_store_file `FILE`"},
+			&cli.StringFlag{Name: "key-store-pass", Usage: "its password `SRC`"},
+			&cli.StringFlag{Name: "key-store-type", Usage: "its declared `TYPE` (jks or pkcs12)"},
+			&cli.StringFlag{Name: "krb5", Usage: "the krb5.conf `FILE`"},
+			&cli.StringFlag{Name: "args", Usage: "the connector's command `LINE` (stores, passwords, types and krb5.conf are taken from it)"},
+			&cli.StringFlag{Name: "args-file", Usage: "a `FILE` holding the command line (a startup.bat, or the Genesys field's text)"},
+			&cli.IntFlag{Name: "warn-days", Value: 30, Usage: "warn about certificates expiring within `N` days"},
+			&cli.StringFlag{Name: "at", Usage: "judge validity at `TIME` (RFC 3339) instead of now"},
+			&cli.BoolFlag{Name: "json", Usage: "print JSON on stdout"},
+			&cli.BoolFlag{Name: "strict", Usage: "exit 1 on warnings too"},
+		},
+		Action: func(c *cli.Context) error { return runVerify(c, e) },
+	}
+}
+
+func runVerify(c *cli.Context, e *env) error {
+	if c.NArg() > 0 {
+		return usagef("verify takes no arguments (got %q); did you mean --cert-store %s?", c.Args().First(), c.Args().First())
+	}
+	opts := preflight.Options{Now: e.now(), WarnDays: c.Int("warn-days"), Krb5: c.String("krb5")}
+	if c.Int("warn-days") < 0 {
+		return usagef("--warn-days must not be negative")
+	}
+	if at := c.String("at"); at != "" {
+		t, err := time.Parse(time.RFC3339, at)
+		if err != nil {
+			return usagef("--at %q: want RFC 3339, such as 2027-01-31T00:00:00Z", at)
+		}
+		opts.Now = t
+	}
+	if c.IsSet("args") && c.IsSet("args-file") {
+		return usagef("give --args or --args-file, not both")
+	}
+	var parsed *connector.Args
+	if c.IsSet("args") || c.IsSet("args-file") {
+		var err error
+		parsed, opts.Args, opts.ArgsSubject, err = readConnectorArgs(c)
+		if err != nil {
+			return err
+		}
+		opts.ArgsGiven = true
+	}
+	mode := connector.ModeMTLS
+	if parsed != nil {
+		mode = parsed.Mode()
+	}
+	if m := c.String("mode"); m != "" {
+		var err error
+		if mode, err = connector.ParseMode(m); err != nil {
+			return usagef("--mode: %s", err.Error())
+		}
+	}
+	opts.Mode = mode
+	if opts.Krb5 == "" && parsed != nil {
+		opts.Krb5 = parsed.KrbConf
+	}
+	if mode == connector.ModeTLSKerberos && opts.Krb5 == "" {
+		return usagef("tls-kerberos mode needs a krb5.conf: give --krb5 FILE (or -krb_conf_file in --args)")
+	}
+	var err error
+	if opts.Host, opts.FEs, err = hostNames(c); err != nil {
+		return err
+	}
+
+	pw := newPasswords(e)
+	var fromArgs [2]connector.StoreArgs
+	if parsed != nil {
+		fromArgs = [2]connector.StoreArgs{parsed.CertStore, parsed.KeyStore}
+	}
+	for i, role := range []string{"cert-store", "key-store"} {
+		spec, err := storeSpec(c, pw, role, fromArgs[i])
+		if err != nil {
+			return err
+		}
+		if i == 0 {
+			opts.CertStore = spec
+		} else {
+			opts.KeyStore = spec
+		}
+	}
+	if opts.CertStore == nil && opts.KeyStore == nil && opts.Krb5 == "" && !opts.ArgsGiven {
+		return usagef("nothing to verify: give --cert-store, --key-store, --krb5, --args or --args-file")
+	}
+	if opts.Host == "" && (opts.CertStore != nil && mode == connector.ModeMTLS || opts.Krb5 != "") {
+		if fqdn, err := e.localFQDN(c.Context); err == nil {
+			opts.Host = fqdn
+		}
+	}
+	report := preflight.Run(c.Context, opts)
+	if c.Bool("json") {
+		if err := writeReportJSON(e.stdout, report, c.Bool("strict")); err != nil {
+			return err
+		}
+	} else {
+		writeReportText(e, report)
+	}
+	if !report.OK(c.Bool("strict")) {
+		return &silentError{code: exitFailure}
+	}
+	return nil
+}
+
+// storeSpec combines --ROLE, --ROLE-pass, --ROLE-type with what the
+// connector's arguments say (the options win).
+func storeSpec(c *cli.Context, pw *passwords, role string, a connector.StoreArgs) (*preflight.StoreSpec, error) {
+	spec := &preflight.StoreSpec{Path: a.File, Password: a.Pass, HasPassword: a.HasPass, Type: a.Type, TypeFromArgs: a.Type != ""}
+	if f := c.String(role); f != "" {
+		spec.Path = f
+		spec.HasPassword = false
+		spec.Type, spec.TypeFromArgs = "", false
+	}
+	if spec.Path == "" {
+		if c.IsSet(role+"-pass") || c.IsSet(role+"-type") {
+			return nil, usagef("--%s-pass and --%s-type need --%s FILE", role, role, role)
+		}
+		return nil, nil
+	}
+	if t := c.String(role + "-type"); t != "" {
+		if _, err := keystore.ParseStoreFormat(t); err != nil {
+			return nil, usagef("--%s-type: %s", role, err.Error())
+		}
+		spec.Type, spec.TypeFromArgs = t, false
+	}
+	if src := c.String(role + "-pass"); src != "" || !spec.HasPassword {
+		p, err := pw.get(src, "--"+role+"-pass", "password for "+filepath.Base(spec.Path))
+		if err != nil {
+			return nil, err
+		}
+		spec.Password, spec.HasPassword = p.Reveal(), true
+	}
+	return spec, nil
+}
+
+// readConnectorArgs parses --args or --args-file. A .bat/.cmd file is
+// read as cmd.exe would: the line that holds the store flags counts.
+func readConnectorArgs(c *cli.Context) (*connector.Args, []connector.Problem, string, error) {
+	if line := c.String("args"); c.IsSet("args") {
+		a, probs, err := connector.ParseCommandLine(line)
+		if err != nil {
+			return nil, nil, "", usagef("--args: %s", err.Error())
+		}
+		return a, probs, "--args", nil
+	}
+	path := c.String("args-file")
+	data, err := keystore.ReadFileLimited(path)
+	if err != nil {
+		return nil, nil, "", err
+	}
+	lower := strings.ToLower(path)
+	bat := strings.HasSuffix(lower, ".bat") || strings.HasSuffix(lower, ".cmd")
+	line := connectorLine(string(data))
+	var a *connector.Args
+	var probs []connector.Problem
+	if bat {
+		a, probs, err = connector.ParseBatLine(line)
+	} else {
+		a, probs, err = connector.ParseCommandLine(line)
+	}
+	if err != nil {
+		return nil, nil, "", fmt.Errorf("%s: %w", path, err)
+	}
+	return a, probs, path, nil
+}
+
+// connectorLine picks the line of a file that carries the connector's
+// store flags (else the first non-empty line).
+func connectorLine(text string) string {
+	first := ""
+	for _, l := range strings.Split(strings.ReplaceAll(text, "\r\n", "\n"), "\n") {
+		t := strings.TrimSpace(l)
+		if t == "" {
+			continue
+		}
+		if first == "" {
+			first = t
+		}
+		low := strings.ToLower(t)
+		if strings.Contains(low, "_store_") || strings.Contains(low, "-krb_conf") || strings.Contains(low, "-ket_") {
+			return t
+		}
+	}
+	return first
+}
+
+func writeReportJSON(w io.Writer, r *preflight.Report, strict bool) error {
+	doc := struct {
+		OK       bool                `json:"ok"`
+		Summary  preflight.Summary   `json:"summary"`
+		Findings []preflight.Finding `json:"findings"`
+	}{r.OK(strict), r.Summary(), r.Findings}
+	if doc.Findings == nil {
+		doc.Findings = []preflight.Finding{}
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(doc)
+}
+
+func writeReportText(e *env, r *preflight.Report) {
+	color := e.color()
+	for _, f := range r.Findings {
+		mark := map[preflight.Severity][2]string{
+			preflight.OK:    {"✔", "OK  "},
+			preflight.Info:  {"ℹ", "INFO"},
+			preflight.Warn:  {"⚠", "WARN"},
+			preflight.Error: {"✖", "FAIL"},
+		}[f.Severity]
+		sym := mark[1]
+		if color {
+			sym = map[preflight.Severity]string{preflight.OK: "\x1b[32m", preflight.Info: "\x1b[36m", preflight.Warn: "\x1b[33m", preflight.Error: "\x1b[31m"}[f.Severity] + mark[0] + "\x1b[0m"
+		}
+		fmt.Fprintf(e.stdout, "%s %-28s %s: %s\n", sym, f.Check, f.Subject, f.Message)
+		if f.Hint != "" && f.Severity >= preflight.Warn {
+			fmt.Fprintf(e.stdout, "     %-28s fix: %s\n", "", f.Hint)
+		}
+	}
+	s := r.Summary()
+	fmt.Fprintf(e.stdout, "%d checks: %d passed, %d %s, %d %s\n", len(r.Findings), s.Passed,
+		s.Warnings, plural(s.Warnings, "warning", "warnings"), s.Errors, plural(s.Errors, "error", "errors"))
+}
+
+// localFQDN is this machine's FQDN (the default --host).
+func systemFQDN(ctx context.Context) (string, error) {
+	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+	defer cancel()
+	return hostname.LocalFQDN(ctx, nil, nil)
+}

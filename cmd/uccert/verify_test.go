@@ -1,0 +1,129 @@
+package main
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+)
+
+func TestVerifyGolden(t *testing.T) {
+	t.Chdir("../..") // the args fixtures name stores relative to the repository
+	cases := []struct {
+		name string
+		args []string
+		code int
+	}{
+		{"verify-clean", []string{"--host", "ucc.uc.example.com", "--fe", "fe1.uc.example.com", "--fe", "fe2.uc.example.com",
+			"--cert-store", "fixtures/stores/ucc-with-fes.jks", "--cert-store-pass", "pass:changeit1",
+			"--key-store", "fixtures/stores/truststore.jks", "--key-store-pass", "pass:trustpass1"}, 0},
+		{"verify-trap", []string{"--host", "fe1.uc.example.com", "--cert-store", "fixtures/stores/trap.jks", "--cert-store-pass", "pass:changeit1",
+			"--key-store", "fixtures/stores/truststore.jks", "--key-store-pass", "pass:trustpass1"}, 1},
+		{"verify-startup-bat", []string{"--args-file", "fixtures/args/startup.bat", "--fe", "fe1.uc.example.com"}, 0},
+		{"verify-genesys-typo", []string{"--args-file", "fixtures/args/genesys-typo.txt"}, 1},
+		{"verify-kerberos", []string{"--host", "fe1.uc.example.com", "--args-file", "fixtures/args/genesys-kerberos.txt"}, 0},
+		{"verify-krb5-des", []string{"--host", "fe1.uc.example.com", "--krb5", "fixtures/krb5/weak-enctype-des.conf"}, 1},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			r := runCLI(t, "", nil, append([]string{"verify"}, c.args...)...)
+			if r.code != c.code {
+				t.Fatalf("exit %d, want %d\n%s%s", r.code, c.code, r.stdout, r.stderr)
+			}
+			golden(t, c.name, r.stdout)
+			if strings.Contains(r.stdout, "changeit1") || strings.Contains(r.stdout, "trustpass1") {
+				t.Error("a password is in the output")
+			}
+		})
+	}
+}
+
+func TestVerifyJSONAndStrict(t *testing.T) {
+	t.Chdir("../..")
+	args := []string{"verify", "--json", "--host", "ucc.uc.example.com", "--fe", "fe1.uc.example.com",
+		"--cert-store", "fixtures/stores/ucc-with-fes.p12", "--cert-store-pass", "pass:changeit1", "--cert-store-type", "pkcs12",
+		"--key-store", "fixtures/stores/truststore.jks", "--key-store-pass", "pass:trustpass1"}
+	r := runCLI(t, "", nil, args...)
+	if r.code != 0 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	var doc struct {
+		OK      bool `json:"ok"`
+		Summary struct {
+			Passed   int `json:"passed"`
+			Warnings int `json:"warnings"`
+			Errors   int `json:"errors"`
+		} `json:"summary"`
+		Findings []struct {
+			Check    string `json:"check"`
+			Severity string `json:"severity"`
+			Subject  string `json:"subject"`
+			Message  string `json:"message"`
+			Hint     string `json:"hint"`
+		} `json:"findings"`
+	}
+	dec := json.NewDecoder(strings.NewReader(r.stdout))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&doc); err != nil {
+		t.Fatalf("%v\n%s", err, r.stdout)
+	}
+	// fe2 is in the store but not given: one fqdn-unexpected warning.
+	if !doc.OK || doc.Summary.Warnings != 1 || doc.Summary.Errors != 0 || doc.Summary.Passed+1 != len(doc.Findings) {
+		t.Fatalf("summary %+v of %d findings", doc.Summary, len(doc.Findings))
+	}
+	for _, f := range doc.Findings {
+		if f.Severity == "warn" && f.Check != "fqdn-unexpected" {
+			t.Errorf("unexpected warning %+v", f)
+		}
+	}
+	r = runCLI(t, "", nil, append(args, "--strict")...)
+	if r.code != 1 || !strings.Contains(r.stdout, `"ok": false`) {
+		t.Fatalf("--strict: exit %d", r.code)
+	}
+}
+
+func TestVerifySymbols(t *testing.T) {
+	t.Chdir("../..")
+	args := []string{"verify", "--host", "fe1.uc.example.com", "--krb5", "fixtures/krb5/realm-lowercase.conf"}
+	r := runCLI(t, "", nil, args...)
+	if !strings.Contains(r.stdout, "WARN krb5-realm-lowercase") || strings.Contains(r.stdout, "⚠") {
+		t.Fatalf("plain output expected when not on a terminal:\n%s", r.stdout)
+	}
+	var out, errb strings.Builder
+	e := testEnv(&out, &errb, nil)
+	e.stdoutTTY = true
+	if code := runEnv(e, args...); code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+	if !strings.Contains(out.String(), "⚠") || !strings.Contains(out.String(), "✔") {
+		t.Fatalf("symbols expected on a terminal:\n%s", out.String())
+	}
+	out.Reset()
+	e = testEnv(&out, &errb, map[string]string{"NO_COLOR": "1"})
+	e.stdoutTTY = true
+	runEnv(e, args...)
+	if strings.Contains(out.String(), "⚠") || strings.Contains(out.String(), "\x1b[") {
+		t.Fatalf("NO_COLOR ignored:\n%s", out.String())
+	}
+}
+
+func TestVerifyUsage(t *testing.T) {
+	t.Chdir("../..")
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{nil, "nothing to verify"},
+		{[]string{"--mode", "tls-kerberos", "--cert-store", "fixtures/stores/truststore.jks", "--cert-store-pass", "pass:trustpass1"}, "krb5.conf"},
+		{[]string{"--args", "x", "--args-file", "y"}, "not both"},
+		{[]string{"--at", "yesterday", "--krb5", "fixtures/krb5/good.conf"}, "RFC 3339"},
+		{[]string{"--cert-store", "fixtures/stores/ucc.jks"}, "--cert-store-pass"},
+		{[]string{"--host", "ucc01", "--krb5", "fixtures/krb5/good.conf"}, "--host"},
+		{[]string{"--mode", "kerberos", "--krb5", "fixtures/krb5/good.conf"}, "--mode"},
+		{[]string{"fixtures/stores/ucc.jks"}, "--cert-store"},
+	} {
+		r := runCLI(t, "", nil, append([]string{"verify"}, c.args...)...)
+		if r.code != 2 || !strings.Contains(r.stderr, c.want) {
+			t.Errorf("%v: exit %d, stderr %q; want 2 and %q", c.args, r.code, r.stderr, c.want)
+		}
+	}
+}

@@ -1,0 +1,90 @@
+package preflight
+
+import (
+	"crypto/x509"
+	"time"
+)
+
+func warnDays(opts Options) int {
+	if opts.WarnDays <= 0 {
+		return 30
+	}
+	return opts.WarnDays
+}
+
+// checkCertificates checks validity and signatures of a chain (leaf
+// first) at opts.Now, and with keyEntry the leaf's extended key usage.
+func checkCertificates(c *collector, subject string, chain []*x509.Certificate, opts Options, keyEntry bool) {
+	soon := opts.Now.Add(time.Duration(warnDays(opts)) * 24 * time.Hour)
+	for i, cert := range chain {
+		what := "the certificate"
+		if i > 0 {
+			what = "chain certificate " + describeCert(cert)
+		}
+		renew := "renew " + what + " and merge the new export"
+		if !keyEntry {
+			renew = "replace " + what + " (uccert truststore --append) and remove the old entry"
+		}
+		switch {
+		case opts.Now.After(cert.NotAfter):
+			c.errorf(CheckCertExpired, subject, renew, "%s expired on %s", what, day(cert.NotAfter))
+		case opts.Now.Before(cert.NotBefore):
+			c.errorf(CheckCertNotYetValid, subject, "check the clocks, or wait until it is valid", "%s is not valid before %s", what, day(cert.NotBefore))
+		case soon.After(cert.NotAfter):
+			c.warnf(CheckCertExpiresSoon, subject, renew, "%s expires on %s (within %d days)", what, day(cert.NotAfter), warnDays(opts))
+		}
+		selfSigned := (i > 0 || !keyEntry) && isSelfIssued(cert) // a root's own signature is not relied on
+		if alg := weakSignature(cert.SignatureAlgorithm); alg != "" && !selfSigned {
+			c.errorf(CheckCertWeakSignature, subject, "have the CA re-issue it with SHA-256; Java and current Windows refuse "+alg+" signatures for TLS",
+				"%s is signed with %s", what, alg)
+		}
+	}
+	if keyEntry && len(chain) > 0 {
+		if missing := missingEKU(chain[0]); missing != "" {
+			c.errorf(CheckCertEKU, subject, "request the certificate with the Server Authentication and Client Authentication purposes (the Web Server template lacks Client Authentication)",
+				"the certificate's extended key usage lacks %s, which mutual TLS needs", missing)
+		}
+	}
+}
+
+func day(t time.Time) string { return t.UTC().Format(time.DateOnly) }
+
+func weakSignature(alg x509.SignatureAlgorithm) string {
+	switch alg {
+	case x509.SHA1WithRSA, x509.ECDSAWithSHA1, x509.DSAWithSHA1:
+		return "SHA-1"
+	case x509.MD5WithRSA:
+		return "MD5"
+	case x509.MD2WithRSA:
+		return "MD2"
+	}
+	return ""
+}
+
+// missingEKU names the TLS purposes the leaf's EKU extension leaves out;
+// no extension at all allows every purpose.
+func missingEKU(leaf *x509.Certificate) string {
+	if len(leaf.ExtKeyUsage) == 0 && len(leaf.UnknownExtKeyUsage) == 0 {
+		return ""
+	}
+	server, client := false, false
+	for _, u := range leaf.ExtKeyUsage {
+		switch u {
+		case x509.ExtKeyUsageAny:
+			return ""
+		case x509.ExtKeyUsageServerAuth:
+			server = true
+		case x509.ExtKeyUsageClientAuth:
+			client = true
+		}
+	}
+	switch {
+	case !server && !client:
+		return "Server Authentication and Client Authentication"
+	case !server:
+		return "Server Authentication"
+	case !client:
+		return "Client Authentication"
+	}
+	return ""
+}

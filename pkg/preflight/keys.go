@@ -1,0 +1,128 @@
+package preflight
+
+import (
+	"crypto/ecdsa"
+	"crypto/rsa"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/uccert/uccert/pkg/keystore"
+)
+
+func entrySubject(path string, e *keystore.Entry) string {
+	if e.Alias == "" {
+		return path
+	}
+	return path + "#" + e.Alias
+}
+
+// checkKeyStore runs the checks on the store that holds the connector's
+// keys (the cert store in mtls mode).
+func checkKeyStore(c *collector, path string, s, trust *keystore.Store, trustGiven bool, opts Options) {
+	var keys []*keystore.Entry
+	for _, e := range s.Entries {
+		if e.Kind == keystore.KindKey {
+			keys = append(keys, e)
+		}
+	}
+	if len(keys) == 0 {
+		c.errorf(CheckHostIdentityMissing, path, "the mtls cert store holds the connector's key entries: build it with uccert merge",
+			"the store has no key entry (%d trusted certificates)", len(s.Entries))
+		return
+	}
+	mark := c.since()
+	for _, e := range keys {
+		checkKey(c, path, e)
+	}
+	c.passed(mark, path, map[string]string{
+		CheckKeyPasswordDiffers: fmt.Sprintf("every key (%d) opens with the store password", len(keys)),
+		CheckKeyCertMismatch:    "every key matches its certificate",
+		CheckKeyWeak:            "every key is strong enough (RSA ≥ 2048, EC ≥ P-256)",
+	})
+	mark = c.since()
+	for _, e := range keys {
+		checkCertificates(c, entrySubject(path, e), e.Chain, opts, true)
+	}
+	c.passed(mark, path, map[string]string{
+		CheckCertExpired:       "no certificate has expired",
+		CheckCertNotYetValid:   "every certificate is already valid",
+		CheckCertExpiresSoon:   fmt.Sprintf("no certificate expires within %d days", warnDays(opts)),
+		CheckCertWeakSignature: "no SHA-1 or MD5 signature",
+		CheckCertEKU:           "extended key usage allows TLS server and client use",
+	})
+	if trustGiven && hasTrusted(trust) { // an empty or unreadable trust store is reported on its own
+		mark = c.since()
+		for _, e := range keys {
+			checkChain(c, entrySubject(path, e), e.Chain, trust)
+		}
+		c.passed(mark, path, map[string]string{
+			CheckChainUntrusted:  "every chain leads to the trust store",
+			CheckChainIncomplete: "every chain is complete in the store",
+		})
+	}
+	checkIdentity(c, path, keys, opts)
+}
+
+func checkKey(c *collector, path string, e *keystore.Entry) {
+	subject := entrySubject(path, e)
+	if e.Key == nil {
+		if errors.Is(e.KeyErr, keystore.ErrKeyPassword) {
+			c.errorf(CheckKeyPasswordDiffers, subject,
+				"re-protect it with the store password: uccert merge -o fixed.jks --in-pass SRC --in-key-pass SRC "+path+" (or keytool -keypasswd)",
+				"the key is not protected by the store password; Java's KeyManagerFactory fails with UnrecoverableKeyException (keytool -importkeystore without -destkeypass)")
+		} else {
+			c.errorf(CheckKeyPasswordDiffers, subject, "rebuild the store with uccert merge", "the key cannot be recovered: %v", e.KeyErr)
+		}
+		return
+	}
+	leaf := e.Leaf()
+	if leaf == nil {
+		c.errorf(CheckKeyCertMismatch, subject, "rebuild the entry from the key and its certificate", "the key entry has no certificate")
+		return
+	}
+	if !keystore.KeyMatchesCert(e.Key, leaf) {
+		c.errorf(CheckKeyCertMismatch, subject, "the certificate chain belongs to another key: re-export the Front End certificate with its private key and merge again",
+			"the private key does not match the certificate %s", leaf.Subject)
+	}
+	if weak := weakKey(leaf.PublicKey); weak != "" {
+		c.errorf(CheckKeyWeak, subject, "request a new certificate with an RSA 2048 (or larger) or EC P-256 key", "%s", weak)
+	}
+}
+
+// weakKey describes why a public key is too weak, or "".
+func weakKey(pub any) string {
+	switch k := pub.(type) {
+	case *rsa.PublicKey:
+		if k.N.BitLen() < 2048 {
+			return fmt.Sprintf("RSA key of %d bits (minimum 2048)", k.N.BitLen())
+		}
+	case *ecdsa.PublicKey:
+		if k.Curve.Params().BitSize < 256 {
+			return fmt.Sprintf("EC key on %s (minimum P-256)", k.Curve.Params().Name)
+		}
+	}
+	return ""
+}
+
+func describeCert(c *x509.Certificate) string {
+	if c.Subject.CommonName != "" {
+		return "CN=" + c.Subject.CommonName
+	}
+	return c.Subject.String()
+}
+
+func joinNames(names []string) string { return strings.Join(names, ", ") }
+
+func hasTrusted(s *keystore.Store) bool {
+	if s == nil {
+		return false
+	}
+	for _, e := range s.Entries {
+		if e.Kind == keystore.KindTrusted {
+			return true
+		}
+	}
+	return false
+}
