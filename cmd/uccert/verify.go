@@ -94,11 +94,12 @@ func runVerify(c *cli.Context, e *env) error {
 	var parsed *connector.Args
 	if c.IsSet("args") || c.IsSet("args-file") {
 		var err error
-		parsed, opts.Args, opts.ArgsSubject, err = readConnectorArgs(c)
+		var probs []connector.Problem
+		parsed, probs, opts.ArgsSubject, err = readConnectorArgs(c)
 		if err != nil {
 			return err
 		}
-		opts.ArgsGiven = true
+		opts.ArgFindings = connector.ProblemFindings(probs, opts.ArgsSubject)
 	}
 	mode := connector.ModeMTLS
 	if parsed != nil {
@@ -110,7 +111,7 @@ func runVerify(c *cli.Context, e *env) error {
 			return usagef("--mode: %s", err.Error())
 		}
 	}
-	opts.Mode = mode
+	opts.Kerberos = mode == connector.ModeTLSKerberos
 	if opts.Krb5 == "" && parsed != nil {
 		opts.Krb5 = parsed.KrbConf
 	}
@@ -138,7 +139,7 @@ func runVerify(c *cli.Context, e *env) error {
 			opts.KeyStore = spec
 		}
 	}
-	if opts.CertStore == nil && opts.KeyStore == nil && opts.Krb5 == "" && !opts.ArgsGiven {
+	if opts.CertStore == nil && opts.KeyStore == nil && opts.Krb5 == "" && opts.ArgsSubject == "" {
 		return usagef("nothing to verify: give --cert-store, --key-store, --krb5, --args or --args-file")
 	}
 	if opts.Host == "" && (opts.CertStore != nil && mode == connector.ModeMTLS || opts.Krb5 != "") {

@@ -29,7 +29,10 @@ func ExampleRun() {
 // The connector's own command line, typos included, is checked too.
 func ExampleRun_arguments() {
 	_, problems, _ := connector.ParseCommandLine(`-cert_store_file keys.p12 -cert_store_pass x -ket_store_type jks`)
-	report := preflight.Run(context.Background(), preflight.Options{Args: problems, ArgsGiven: true, ArgsSubject: "--args"})
+	report := preflight.Run(context.Background(), preflight.Options{
+		ArgFindings: connector.ProblemFindings(problems, "--args"),
+		ArgsSubject: "--args",
+	})
 	for _, f := range report.Problems() {
 		fmt.Printf("%s: %s (%s)\n", f.Check, f.Message, f.Hint)
 	}

@@ -7,8 +7,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/uccert/uccert/pkg/connector"
 )
 
 const fx = "../../fixtures"
@@ -82,7 +80,7 @@ func TestChecks(t *testing.T) {
 		{"mixed-key-algorithms", with(ucc("stores/mixed-rsa-ec.jks"), func(o *Options) { o.Host = "fe1.uc.example.com" }), []string{"mixed-key-algorithms/warn"}},
 		{"truststore-empty", with(ucc("stores/ucc.jks"), func(o *Options) { o.KeyStore = store("stores/truststore-empty.jks", "trustpass1") }), []string{"truststore-empty/error"}},
 		{"truststore-not-ca", with(ucc("stores/ucc.jks"), func(o *Options) { o.KeyStore = store("stores/truststore-leaf.jks", "trustpass1") }), []string{"truststore-not-ca/warn"}},
-		{"kerberos mode: trust store + krb5.conf", Options{Mode: connector.ModeTLSKerberos, Host: "fe1.uc.example.com", CertStore: trust, Krb5: filepath.Join(fx, "krb5/good.conf"), Now: now}, nil},
+		{"kerberos mode: trust store + krb5.conf", Options{Kerberos: true, Host: "fe1.uc.example.com", CertStore: trust, Krb5: filepath.Join(fx, "krb5/good.conf"), Now: now}, nil},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -143,26 +141,5 @@ func TestKrb5Findings(t *testing.T) {
 				t.Fatalf("problems %s, want %s", got, want)
 			}
 		})
-	}
-}
-
-func TestArgsProblems(t *testing.T) {
-	for _, c := range []struct{ line, want, hint string }{
-		{"-cert_store_file a.jks -cert_store_pass x -ket_store_type jks", "args-unknown-flag/error", "-key_store_type"},
-		{"-cert_store_file a.jks -cert_store_pass", "args-missing-value/error", ""},
-		{"-cert_store_file a.jks -cert_store_type jsk", "args-type-mismatch/error", "jks"},
-	} {
-		_, probs, err := connector.ParseCommandLine(c.line)
-		if err != nil {
-			t.Fatal(err)
-		}
-		r := Run(context.Background(), Options{Args: probs, ArgsGiven: true, ArgsSubject: "--args", Now: now})
-		got := problems(r)
-		if strings.Join(got, ",") != c.want {
-			t.Errorf("%q: problems %v, want %s", c.line, got, c.want)
-		}
-		if c.hint != "" && !strings.Contains(r.Problems()[0].Hint, c.hint) {
-			t.Errorf("%q: hint %q lacks %q", c.line, r.Problems()[0].Hint, c.hint)
-		}
 	}
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"time"
 
-	"github.com/uccert/uccert/pkg/connector"
 	"github.com/uccert/uccert/pkg/keystore"
 )
 
@@ -25,7 +24,8 @@ type StoreSpec struct {
 
 // Options say what to check. Checks run for what is given.
 type Options struct {
-	Mode connector.Mode
+	// Kerberos selects tls-kerberos mode; the default is mtls.
+	Kerberos bool
 	// Host is the connector host's FQDN ("" skips the host identity check).
 	Host string
 	// FEs are Front End FQDNs that need a key entry each (mtls).
@@ -38,10 +38,12 @@ type Options struct {
 	KeyStore  *StoreSpec
 	// Krb5 is the krb5.conf path ("" when not given).
 	Krb5 string
-	// Args are the problems found in the connector's command line, and
-	// ArgsSubject names it (the --args-file path, or "--args").
-	Args        []connector.Problem
-	ArgsGiven   bool
+	// ArgFindings are the problems found in the connector's command line
+	// (package connector classifies them: connector.ProblemFindings), and
+	// ArgsSubject names that line (an --args-file path, or "--args"); a
+	// non-empty ArgsSubject adds ok findings for the argument checks that
+	// found nothing.
+	ArgFindings []Finding
 	ArgsSubject string
 	// Now is when validity is judged (--at); WarnDays the cert-expires-soon
 	// window.
@@ -55,15 +57,14 @@ func Run(ctx context.Context, opts Options) *Report {
 		opts.Now = time.Now()
 	}
 	c := &collector{}
-	if opts.ArgsGiven {
+	if opts.ArgsSubject != "" || len(opts.ArgFindings) > 0 {
 		checkArgs(c, opts)
 	}
 	var keys, trust *keystore.Store
 	var keysSpec, trustSpec *StoreSpec
-	switch opts.Mode {
-	case connector.ModeTLSKerberos:
+	if opts.Kerberos {
 		trustSpec = opts.CertStore
-	default:
+	} else {
 		keysSpec, trustSpec = opts.CertStore, opts.KeyStore
 	}
 	if keysSpec != nil {
