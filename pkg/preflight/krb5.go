@@ -16,7 +16,7 @@ var krb5Checks = []string{
 
 // checkKrb5 lints the krb5.conf (syntax with line numbers) and runs the
 // semantic checks for the connector host.
-func checkKrb5(c *collector, opts Options) {
+func checkKrb5(c *collector, opts Options) *krb5conf.File {
 	path := opts.Krb5
 	f, findings, err := krb5conf.Load(path)
 	if f == nil && err != nil {
@@ -25,7 +25,7 @@ func checkKrb5(c *collector, opts Options) {
 			msg = "the file does not exist"
 		}
 		c.errorf(krb5conf.CheckSyntax, path, "check the -krb_conf_file path", "cannot read krb5.conf: %s", msg)
-		return
+		return nil
 	}
 	findings = append(findings, krb5conf.Check(f, krb5conf.CheckOptions{Host: opts.Host})...)
 	seen := map[string]bool{}
@@ -42,6 +42,7 @@ func checkKrb5(c *collector, opts Options) {
 			c.add(name, OK, path, krb5OK(name, f), "")
 		}
 	}
+	return f
 }
 
 func krb5OK(check string, f *krb5conf.File) string {

@@ -49,6 +49,42 @@ type Options struct {
 	// window.
 	Now      time.Time
 	WarnDays int
+
+	// Live checks (network I/O, bounded by ctx and the timeouts).
+
+	// Connect lists servers for a mutual-TLS handshake with the stores
+	// (tls-handshake).
+	Connect []Target
+	// KDCUser and KDCPassword: a Kerberos AS exchange with the krb5.conf
+	// (kdc-login).
+	KDCUser     string
+	KDCPassword string
+	// Online resolves every KDC host name of the krb5.conf
+	// (krb5-kdc-unresolvable).
+	Online bool
+	// Timeout bounds each live check; 10 s when zero.
+	Timeout time.Duration
+	// Resolver looks up host names for Online; net.DefaultResolver when nil.
+	Resolver Resolver
+}
+
+// Target is a server to handshake with: Host is the name verified in its
+// certificate (and sent as SNI), Port its port, and Addr, when set, the
+// address to dial instead of Host (curl's --resolve HOST:PORT:ADDR).
+type Target struct {
+	Host, Port, Addr string
+}
+
+// Resolver looks up host names (satisfied by *net.Resolver).
+type Resolver interface {
+	LookupHost(ctx context.Context, host string) ([]string, error)
+}
+
+func (o Options) timeout() time.Duration {
+	if o.Timeout <= 0 {
+		return 10 * time.Second
+	}
+	return o.Timeout
 }
 
 // Run runs every check that applies to opts and returns the report.
@@ -79,8 +115,18 @@ func Run(ctx context.Context, opts Options) *Report {
 	if keys != nil {
 		checkKeyStore(c, keysSpec.Path, keys, trust, trustSpec != nil, opts)
 	}
+	if len(opts.Connect) > 0 {
+		checkTLSHandshakes(ctx, c, keys, trust, opts)
+	}
 	if opts.Krb5 != "" {
-		checkKrb5(c, opts)
+		if f := checkKrb5(c, opts); f != nil {
+			if opts.Online {
+				checkKDCResolvable(ctx, c, f, opts)
+			}
+			if opts.KDCUser != "" {
+				checkKDCLogin(ctx, c, f, opts)
+			}
+		}
 	}
 	return &Report{Findings: c.findings}
 }

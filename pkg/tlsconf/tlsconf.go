@@ -1,0 +1,156 @@
+// Package tlsconf builds a *tls.Config from keystore entries for the UC
+// Connector's mutual TLS: every key entry becomes a certificate, the
+// server chooses by SNI across RSA and EC entries (where Java's key
+// manager picks an EC certificate for an RSA host under TLS 1.3), the
+// client presents an entry the server accepts, and the trust store's
+// certificates are the roots on both sides.
+package tlsconf
+
+import (
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+
+	"github.com/uccert/uccert/pkg/hostname"
+	"github.com/uccert/uccert/pkg/keystore"
+)
+
+// Sentinel errors.
+var (
+	// ErrNoKeys: the key store holds no usable key entry.
+	ErrNoKeys = errors.New("no usable key entry")
+	// ErrNoTrust: the trust store holds no trusted certificate.
+	ErrNoTrust = errors.New("no trusted certificate")
+)
+
+// Options tune New.
+type Options struct {
+	// ClientName, when set, makes the client side prefer the entry that
+	// names this host (the connector's own FQDN).
+	ClientName string
+}
+
+// Certificates turns every key entry of s into a tls.Certificate (chain
+// as stored, Leaf set). A key entry whose key was not recovered is an
+// error: the connector could not use it either.
+func Certificates(s *keystore.Store) ([]tls.Certificate, error) {
+	var out []tls.Certificate
+	for _, e := range s.Entries {
+		if e.Kind != keystore.KindKey {
+			continue
+		}
+		if e.Key == nil || len(e.Chain) == 0 {
+			return nil, fmt.Errorf("entry %q: %w", e.Alias, errors.Join(ErrNoKeys, e.KeyErr))
+		}
+		c := tls.Certificate{PrivateKey: e.Key, Leaf: e.Chain[0]}
+		for _, ce := range e.Chain {
+			c.Certificate = append(c.Certificate, ce.Raw)
+		}
+		out = append(out, c)
+	}
+	if len(out) == 0 {
+		return nil, ErrNoKeys
+	}
+	return out, nil
+}
+
+// Pool returns the trusted certificates of s (Java's trustedCertEntry).
+func Pool(s *keystore.Store) (*x509.CertPool, error) {
+	pool := x509.NewCertPool()
+	n := 0
+	for _, e := range s.Entries {
+		if e.Kind == keystore.KindTrusted {
+			pool.AddCert(e.Chain[0])
+			n++
+		}
+	}
+	if n == 0 {
+		return nil, ErrNoTrust
+	}
+	return pool, nil
+}
+
+// New returns a config usable by both a TLS server (GetCertificate by
+// SNI, client certificates required and verified against trust) and a
+// TLS client (GetClientCertificate, RootCAs). keys may be nil for a
+// client without a certificate; trust may be nil to use the system roots.
+func New(keys, trust *keystore.Store, opts Options) (*tls.Config, error) {
+	cfg := &tls.Config{MinVersion: tls.VersionTLS12}
+	if keys != nil {
+		certs, err := Certificates(keys)
+		if err != nil {
+			return nil, err
+		}
+		ch := &chooser{certs: certs, clientName: opts.ClientName}
+		cfg.GetCertificate = ch.server
+		cfg.GetClientCertificate = ch.client
+	}
+	if trust != nil {
+		pool, err := Pool(trust)
+		if err != nil {
+			return nil, err
+		}
+		cfg.RootCAs, cfg.ClientCAs = pool, pool
+		cfg.ClientAuth = tls.RequireAndVerifyClientCert
+	}
+	return cfg, nil
+}
+
+type chooser struct {
+	certs      []tls.Certificate
+	clientName string
+}
+
+// server picks the certificate for a ClientHello: the best name match
+// for the SNI (exact DNS name, then wildcard, then CN) among the
+// certificates the client supports (signature schemes, curves); without
+// a match, the first certificate the client supports.
+func (c *chooser) server(hello *tls.ClientHelloInfo) (*tls.Certificate, error) {
+	if hello.ServerName != "" {
+		if best := c.best(hello.ServerName, func(cert *tls.Certificate) bool { return hello.SupportsCertificate(cert) == nil }); best != nil {
+			return best, nil
+		}
+	}
+	for i := range c.certs {
+		if hello.SupportsCertificate(&c.certs[i]) == nil {
+			return &c.certs[i], nil
+		}
+	}
+	return &c.certs[0], nil
+}
+
+// client picks a certificate the server accepts (its acceptable CAs and
+// signature schemes), preferring the one that names ClientName.
+func (c *chooser) client(cri *tls.CertificateRequestInfo) (*tls.Certificate, error) {
+	ok := func(cert *tls.Certificate) bool { return cri.SupportsCertificate(cert) == nil }
+	if c.clientName != "" {
+		if best := c.best(c.clientName, ok); best != nil {
+			return best, nil
+		}
+	}
+	for i := range c.certs {
+		if ok(&c.certs[i]) {
+			return &c.certs[i], nil
+		}
+	}
+	// Nothing the server asked for: send none, and let it decide.
+	return &tls.Certificate{}, nil
+}
+
+// best returns the certificate naming name best (SAN over wildcard over
+// CN) among those accepted by ok.
+func (c *chooser) best(name string, ok func(*tls.Certificate) bool) *tls.Certificate {
+	var best *tls.Certificate
+	bestKind := hostname.NoMatch
+	for i := range c.certs {
+		m := hostname.Match(c.certs[i].Leaf, name)
+		if m == hostname.NoMatch || !ok(&c.certs[i]) {
+			continue
+		}
+		if best == nil || m < bestKind {
+			best, bestKind = &c.certs[i], m
+		}
+	}
+	return best
+}
