@@ -143,6 +143,7 @@ EXIT CODES:
 			mergeCommand(e),
 			truststoreCommand(e),
 			verifyCommand(e),
+			argsCommand(e),
 		},
 	}
 	for _, cmd := range app.Commands {

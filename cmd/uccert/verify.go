@@ -77,74 +77,96 @@ func runVerify(c *cli.Context, e *env) error {
 	if c.NArg() > 0 {
 		return usagef("verify takes no arguments (got %q); did you mean --cert-store %s?", c.Args().First(), c.Args().First())
 	}
-	opts := preflight.Options{Now: e.now(), WarnDays: c.Int("warn-days"), Krb5: c.String("krb5")}
 	if c.Int("warn-days") < 0 {
 		return usagef("--warn-days must not be negative")
 	}
+	v := connector.VerifyOptions{Now: e.now(), WarnDays: c.Int("warn-days")}
 	if at := c.String("at"); at != "" {
 		t, err := time.Parse(time.RFC3339, at)
 		if err != nil {
 			return usagef("--at %q: want RFC 3339, such as 2027-01-31T00:00:00Z", at)
 		}
-		opts.Now = t
+		v.Now = t
 	}
 	if c.IsSet("args") && c.IsSet("args-file") {
 		return usagef("give --args or --args-file, not both")
 	}
-	var parsed *connector.Args
+	a := &connector.Args{}
 	if c.IsSet("args") || c.IsSet("args-file") {
 		var err error
-		var probs []connector.Problem
-		parsed, probs, opts.ArgsSubject, err = readConnectorArgs(c)
-		if err != nil {
+		if a, v.Problems, v.Subject, err = readConnectorArgs(c); err != nil {
 			return err
 		}
-		opts.ArgFindings = connector.ProblemFindings(probs, opts.ArgsSubject)
 	}
-	mode := connector.ModeMTLS
-	if parsed != nil {
-		mode = parsed.Mode()
+	// Options override what the command line says.
+	roles := []struct {
+		name string
+		st   *connector.StoreArgs
+	}{{"cert-store", &a.CertStore}, {"key-store", &a.KeyStore}}
+	flagTypes := map[string]bool{}
+	for _, role := range roles {
+		if f := c.String(role.name); f != "" {
+			*role.st = connector.StoreArgs{File: f}
+		}
+		if t := c.String(role.name + "-type"); t != "" {
+			if _, err := keystore.ParseStoreFormat(t); err != nil {
+				return usagef("--%s-type: %s", role.name, err.Error())
+			}
+			role.st.Type = t
+			flagTypes[role.name] = true
+		}
+		if role.st.File == "" && (c.IsSet(role.name+"-pass") || c.IsSet(role.name+"-type")) {
+			return usagef("--%s-pass and --%s-type need --%s FILE", role.name, role.name, role.name)
+		}
 	}
+	if k := c.String("krb5"); k != "" {
+		a.KrbConf = k
+	}
+	mode := a.Mode()
 	if m := c.String("mode"); m != "" {
 		var err error
 		if mode, err = connector.ParseMode(m); err != nil {
 			return usagef("--mode: %s", err.Error())
 		}
 	}
-	opts.Kerberos = mode == connector.ModeTLSKerberos
-	if opts.Krb5 == "" && parsed != nil {
-		opts.Krb5 = parsed.KrbConf
-	}
-	if mode == connector.ModeTLSKerberos && opts.Krb5 == "" {
+	if mode == connector.ModeTLSKerberos && a.KrbConf == "" {
 		return usagef("tls-kerberos mode needs a krb5.conf: give --krb5 FILE (or -krb_conf_file in --args)")
 	}
+	if a.CertStore.File == "" && a.KeyStore.File == "" && a.KrbConf == "" && v.Subject == "" {
+		return usagef("nothing to verify: give --cert-store, --key-store, --krb5, --args or --args-file")
+	}
 	var err error
-	if opts.Host, opts.FEs, err = hostNames(c); err != nil {
+	if v.Host, v.FEs, err = hostNames(c); err != nil {
 		return err
 	}
-
-	pw := newPasswords(e)
-	var fromArgs [2]connector.StoreArgs
-	if parsed != nil {
-		fromArgs = [2]connector.StoreArgs{parsed.CertStore, parsed.KeyStore}
+	if err := checkSources("password options", c.String("cert-store-pass"), c.String("key-store-pass")); err != nil {
+		return err
 	}
-	for i, role := range []string{"cert-store", "key-store"} {
-		spec, err := storeSpec(c, pw, role, fromArgs[i])
+	pw := newPasswords(e)
+	for _, role := range roles {
+		src := c.String(role.name + "-pass")
+		if role.st.File == "" || (role.st.HasPass && src == "") {
+			continue
+		}
+		p, err := pw.get(src, "--"+role.name+"-pass", "password for "+filepath.Base(role.st.File))
 		if err != nil {
 			return err
 		}
-		if i == 0 {
-			opts.CertStore = spec
-		} else {
-			opts.KeyStore = spec
+		role.st.Pass, role.st.HasPass = p.Reveal(), true
+	}
+	if v.Host == "" && (a.CertStore.File != "" && mode == connector.ModeMTLS || a.KrbConf != "") {
+		if fqdn, err := e.localFQDN(c.Context); err == nil {
+			v.Host = fqdn
 		}
 	}
-	if opts.CertStore == nil && opts.KeyStore == nil && opts.Krb5 == "" && opts.ArgsSubject == "" {
-		return usagef("nothing to verify: give --cert-store, --key-store, --krb5, --args or --args-file")
-	}
-	if opts.Host == "" && (opts.CertStore != nil && mode == connector.ModeMTLS || opts.Krb5 != "") {
-		if fqdn, err := e.localFQDN(c.Context); err == nil {
-			opts.Host = fqdn
+	opts := a.PreflightOptions(v)
+	opts.Kerberos = mode == connector.ModeTLSKerberos
+	for _, role := range []struct {
+		name string
+		spec *preflight.StoreSpec
+	}{{"cert-store", opts.CertStore}, {"key-store", opts.KeyStore}} {
+		if flagTypes[role.name] && role.spec != nil {
+			role.spec.TypeFromArgs = false
 		}
 	}
 	report := preflight.Run(c.Context, opts)
@@ -159,37 +181,6 @@ func runVerify(c *cli.Context, e *env) error {
 		return &silentError{code: exitFailure}
 	}
 	return nil
-}
-
-// storeSpec combines --ROLE, --ROLE-pass, --ROLE-type with what the
-// connector's arguments say (the options win).
-func storeSpec(c *cli.Context, pw *passwords, role string, a connector.StoreArgs) (*preflight.StoreSpec, error) {
-	spec := &preflight.StoreSpec{Path: a.File, Password: a.Pass, HasPassword: a.HasPass, Type: a.Type, TypeFromArgs: a.Type != ""}
-	if f := c.String(role); f != "" {
-		spec.Path = f
-		spec.HasPassword = false
-		spec.Type, spec.TypeFromArgs = "", false
-	}
-	if spec.Path == "" {
-		if c.IsSet(role+"-pass") || c.IsSet(role+"-type") {
-			return nil, usagef("--%s-pass and --%s-type need --%s FILE", role, role, role)
-		}
-		return nil, nil
-	}
-	if t := c.String(role + "-type"); t != "" {
-		if _, err := keystore.ParseStoreFormat(t); err != nil {
-			return nil, usagef("--%s-type: %s", role, err.Error())
-		}
-		spec.Type, spec.TypeFromArgs = t, false
-	}
-	if src := c.String(role + "-pass"); src != "" || !spec.HasPassword {
-		p, err := pw.get(src, "--"+role+"-pass", "password for "+filepath.Base(spec.Path))
-		if err != nil {
-			return nil, err
-		}
-		spec.Password, spec.HasPassword = p.Reveal(), true
-	}
-	return spec, nil
 }
 
 // readConnectorArgs parses --args or --args-file. A .bat/.cmd file is

@@ -1,0 +1,194 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+
+	"github.com/uccert/uccert/pkg/connector"
+	"github.com/uccert/uccert/pkg/keystore"
+	"github.com/urfave/cli/v2"
+)
+
+// defaultLauncher starts a startup.bat line when --launcher is not given.
+const defaultLauncher = "ucc-launcher.exe"
+
+func argsCommand(e *env) *cli.Command {
+	return &cli.Command{
+		Name:  "args",
+		Usage: "print the connector's -cert_store_*/-key_store_*/-krb_conf_file arguments",
+		UsageText: "uccert args [--mode mtls|tls-kerberos] --cert-store FILE [--cert-store-pass SRC] [--cert-store-type T]\n" +
+			"            [--key-store FILE [--key-store-pass SRC] [--key-store-type T]] [--krb5 FILE]\n" +
+			"            [--format genesys|bat|json] [--launcher 'LINE'] [--remote-dir DIR] [--redact]",
+		Description: `Prints the arguments exactly as the connector expects them, in its order:
+-cert_store_file P -cert_store_pass S -cert_store_type T, then -key_store_file P
+-key_store_pass S -key_store_type T, then -krb_conf_file P. The type is always printed,
+from the file's content when it exists (a store whose password is given must open
+with it), else from --*-type or the extension.
+
+Formats: genesys (default) is one line for Genesys Administrator's Command Line
+Arguments field (values with spaces or " are double-quoted, Windows rules); bat is the
+whole startup.bat line, --launcher first, escaped for cmd.exe (% as %%, values with
+spaces or & | < > ^ ( ) quoted); json is {"mode":"mtls","args":[...]}.
+
+--remote-dir DIR prints each path as DIR joined with the file's name, in DIR's
+separator style, for files that move to the connector host. --redact prints the
+passwords as ********. This command exists to print passwords: keep its output safe.
+
+EXAMPLES:
+   uccert args --cert-store ucc-keys.jks --cert-store-pass prompt --key-store ucc-trust.jks --key-store-pass prompt
+   uccert args --format bat --launcher 'ucc-launcher.exe -host cfgsrv -port 2020 -app UCC -l "C:\GCTI\license.dat" -http_port 8080' \
+               --remote-dir 'C:\Program Files\GCTI\ucc' --cert-store ucc-keys.p12 --cert-store-pass env:KS \
+               --key-store ucc-trust.jks --key-store-pass env:TS
+   uccert args --mode tls-kerberos --cert-store trust.jks --cert-store-pass env:TS --krb5 krb5.conf --redact
+
+EXIT CODES:
+   0  printed
+   1  a store cannot be read or its password does not open it
+   2  usage error (tls-kerberos without --krb5, no --cert-store, unknown type)`,
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "mode", Value: "mtls", Usage: "`MODE`: mtls or tls-kerberos"},
+			&cli.StringFlag{Name: "cert-store", Usage: "the -cert_store_file `FILE`"},
+			&cli.StringFlag{Name: "cert-store-pass", Usage: "its password `SRC`"},
+			&cli.StringFlag{Name: "cert-store-type", Usage: "its `TYPE` when the file does not exist yet"},
+			&cli.StringFlag{Name: "key-store", Usage: "the -key_store_file `FILE`"},
+			&cli.StringFlag{Name: "key-store-pass", Usage: "its password `SRC`"},
+			&cli.StringFlag{Name: "key-store-type", Usage: "its `TYPE` when the file does not exist yet"},
+			&cli.StringFlag{Name: "krb5", Usage: "the -krb_conf_file `FILE`"},
+			&cli.StringFlag{Name: "format", Value: "genesys", Usage: "`FORMAT`: genesys, bat or json"},
+			&cli.StringFlag{Name: "launcher", Value: defaultLauncher, Usage: "the start of the startup.bat `LINE` (--format bat)"},
+			&cli.StringFlag{Name: "remote-dir", Usage: "print paths as `DIR` joined with the file names"},
+			&cli.BoolFlag{Name: "redact", Usage: "print passwords as ********"},
+		},
+		Action: func(c *cli.Context) error { return runArgs(c, e) },
+	}
+}
+
+func runArgs(c *cli.Context, e *env) error {
+	if c.NArg() > 0 {
+		return usagef("args takes no positional arguments (got %q)", c.Args().First())
+	}
+	mode, err := connector.ParseMode(c.String("mode"))
+	if err != nil {
+		return usagef("--mode: %s", err.Error())
+	}
+	format, err := connector.ParseFormat(c.String("format"))
+	if err != nil {
+		return usagef("--format: %s", err.Error())
+	}
+	if c.String("cert-store") == "" {
+		return usagef("args: --cert-store FILE is required")
+	}
+	if mode == connector.ModeTLSKerberos && c.String("krb5") == "" {
+		return usagef("tls-kerberos mode needs --krb5 FILE")
+	}
+	if mode == connector.ModeMTLS && c.String("krb5") != "" {
+		return usagef("--krb5 is for tls-kerberos mode: add --mode tls-kerberos")
+	}
+	if c.String("key-store") == "" && (c.IsSet("key-store-pass") || c.IsSet("key-store-type")) {
+		return usagef("--key-store-pass and --key-store-type need --key-store FILE")
+	}
+	if err := checkSources("password options", c.String("cert-store-pass"), c.String("key-store-pass")); err != nil {
+		return err
+	}
+	redact := c.Bool("redact")
+	pw := newPasswords(e)
+	var a connector.Args
+	for _, role := range []struct {
+		name string
+		st   *connector.StoreArgs
+	}{{"cert-store", &a.CertStore}, {"key-store", &a.KeyStore}} {
+		path := c.String(role.name)
+		if path == "" {
+			continue
+		}
+		st, err := storeArgument(pw, role.name, path, c.String(role.name+"-pass"), c.String(role.name+"-type"), redact)
+		if err != nil {
+			return err
+		}
+		*role.st = st
+	}
+	a.KrbConf = c.String("krb5")
+	if dir := c.String("remote-dir"); dir != "" {
+		a.CertStore.File = connector.RemotePath(dir, a.CertStore.File)
+		if a.KeyStore.File != "" {
+			a.KeyStore.File = connector.RemotePath(dir, a.KeyStore.File)
+		}
+		if a.KrbConf != "" {
+			a.KrbConf = connector.RemotePath(dir, a.KrbConf)
+		}
+	}
+	tokens := a.Tokens()
+	if redact {
+		tokens = connector.Redact(tokens)
+	}
+	var out string
+	switch format {
+	case connector.Bat:
+		out, err = connector.FormatBat(c.String("launcher"), tokens)
+	case connector.JSON:
+		var b []byte
+		b, err = connector.FormatJSON(mode, tokens)
+		out = string(b)
+	default:
+		out, err = connector.FormatGenesys(tokens)
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(e.stdout, out)
+	return nil
+}
+
+// storeArgument resolves one store's arguments: the type from the content
+// when the file exists (and the password must open it), else from the
+// flag or the extension.
+func storeArgument(pw *passwords, role, path, passSrc, typ string, redact bool) (connector.StoreArgs, error) {
+	st := connector.StoreArgs{File: path}
+	if !redact || passSrc != "" {
+		p, err := pw.get(passSrc, "--"+role+"-pass", "password for "+filepath.Base(path))
+		if err != nil {
+			return st, err
+		}
+		st.Pass, st.HasPass = p.Reveal(), true
+	} else {
+		st.HasPass = true // printed as ******** anyway
+	}
+	if typ != "" {
+		f, err := keystore.ParseStoreFormat(typ)
+		if err != nil {
+			return st, usagef("--%s-type: %s", role, err.Error())
+		}
+		st.Type = f.String()
+	}
+	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+		if st.Type == "" {
+			f := keystore.FormatFromExtension(path)
+			if f == keystore.FormatUnknown {
+				return st, usagef("%s does not exist and its extension names no type: give --%s-type", path, role)
+			}
+			st.Type = f.String()
+		}
+		return st, nil
+	}
+	data, err := keystore.ReadFileLimited(path)
+	if err != nil {
+		return st, err
+	}
+	detected := keystore.Detect(data)
+	if !detected.IsStore() {
+		return st, fmt.Errorf("%s: %w: the file is %s, not a keystore", path, keystore.ErrUnknownFormat, detected)
+	}
+	if st.Type != "" && st.Type != detected.String() {
+		return st, fmt.Errorf("%s: --%s-type %s, but the file is %s", path, role, st.Type, detected)
+	}
+	st.Type = detected.String()
+	if st.Pass != "" || !redact {
+		if _, err := keystore.Decode(data, keystore.DecodeOptions{Password: st.Pass}); err != nil {
+			return st, fmt.Errorf("%s: %w", path, err)
+		}
+	}
+	return st, nil
+}

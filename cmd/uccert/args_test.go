@@ -1,0 +1,104 @@
+package main
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/uccert/uccert/pkg/connector"
+)
+
+func TestArgsFormats(t *testing.T) {
+	const p12 = `C:\Program Files\GCTI\ucc\ucc.p12`
+	base := []string{"--cert-store", p12, "--cert-store-pass", `pass:s3 cr%t&^"x`, "--key-store", `C:\certs\trust.jks`, "--key-store-pass", "pass:trustpass1"}
+	launcher := `ucc-launcher.exe -host cfgsrv -port 2020 -app UCC_Connector -l "C:\GCTI\license.dat" -http_port 8080`
+	wantTokens := []string{"-cert_store_file", p12, "-cert_store_pass", `s3 cr%t&^"x`, "-cert_store_type", "pkcs12",
+		"-key_store_file", `C:\certs\trust.jks`, "-key_store_pass", "trustpass1", "-key_store_type", "jks"}
+	cases := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"genesys", base,
+			`-cert_store_file "C:\Program Files\GCTI\ucc\ucc.p12" -cert_store_pass "s3 cr%t&^\"x" -cert_store_type pkcs12 -key_store_file C:\certs\trust.jks -key_store_pass trustpass1 -key_store_type jks`},
+		{"bat", append([]string{"--format", "bat", "--launcher", launcher}, base...),
+			launcher + ` -cert_store_file "C:\Program Files\GCTI\ucc\ucc.p12" -cert_store_pass "s3 cr%%t&^\"x" -cert_store_type pkcs12 -key_store_file C:\certs\trust.jks -key_store_pass trustpass1 -key_store_type jks`},
+		{"bat default launcher", append([]string{"--format", "bat"}, base...),
+			`ucc-launcher.exe -cert_store_file "C:\Program Files\GCTI\ucc\ucc.p12" -cert_store_pass "s3 cr%%t&^\"x" -cert_store_type pkcs12 -key_store_file C:\certs\trust.jks -key_store_pass trustpass1 -key_store_type jks`},
+		{"redact", append([]string{"--redact"}, base...),
+			`-cert_store_file "C:\Program Files\GCTI\ucc\ucc.p12" -cert_store_pass ******** -cert_store_type pkcs12 -key_store_file C:\certs\trust.jks -key_store_pass ******** -key_store_type jks`},
+		{"remote-dir windows", append([]string{"--remote-dir", `D:\UCC Stores\`}, base...),
+			`-cert_store_file "D:\UCC Stores\ucc.p12" -cert_store_pass "s3 cr%t&^\"x" -cert_store_type pkcs12 -key_store_file "D:\UCC Stores\trust.jks" -key_store_pass trustpass1 -key_store_type jks`},
+		{"remote-dir posix", append([]string{"--remote-dir", "/opt/ucc"}, base...),
+			`-cert_store_file /opt/ucc/ucc.p12 -cert_store_pass "s3 cr%t&^\"x" -cert_store_type pkcs12 -key_store_file /opt/ucc/trust.jks -key_store_pass trustpass1 -key_store_type jks`},
+		{"kerberos", []string{"--mode", "tls-kerberos", "--cert-store", `C:\certs\trust.jks`, "--cert-store-pass", "pass:trustpass1", "--krb5", `C:\Program Files\GCTI\krb5.conf`},
+			`-cert_store_file C:\certs\trust.jks -cert_store_pass trustpass1 -cert_store_type jks -krb_conf_file "C:\Program Files\GCTI\krb5.conf"`},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			r := runCLI(t, "", nil, append([]string{"args"}, c.args...)...)
+			if r.code != 0 {
+				t.Fatalf("exit %d: %s", r.code, r.stderr)
+			}
+			got := strings.TrimSuffix(r.stdout, "\n")
+			if got != c.want {
+				t.Fatalf("got\n%s\nwant\n%s", got, c.want)
+			}
+		})
+	}
+	// What the connector would receive is what was asked for.
+	r := runCLI(t, "", nil, append([]string{"args"}, base...)...)
+	a, probs, err := connector.ParseCommandLine(strings.TrimSpace(r.stdout))
+	if err != nil || len(probs) != 0 || strings.Join(a.Tokens(), "\x00") != strings.Join(wantTokens, "\x00") {
+		t.Fatalf("genesys line parses to %q %v %v", a.Tokens(), probs, err)
+	}
+	r = runCLI(t, "", nil, append([]string{"args", "--format", "bat", "--launcher", launcher}, base...)...)
+	a, probs, err = connector.ParseBatLine(strings.TrimSpace(r.stdout))
+	if err != nil || len(probs) != 0 || strings.Join(a.Tokens(), "\x00") != strings.Join(wantTokens, "\x00") {
+		t.Fatalf("bat line parses to %q %v %v", a.Tokens(), probs, err)
+	}
+}
+
+func TestArgsTypeFromContentAndJSON(t *testing.T) {
+	// The file says PKCS#12 whatever the extension would suggest.
+	r := runCLI(t, "", nil, "args", "--format", "json", "--cert-store", abs(t, "stores", "ucc-with-fes.p12"), "--cert-store-pass", "pass:changeit1",
+		"--key-store", abs(t, "stores", "truststore.jks"), "--key-store-pass", "pass:trustpass1")
+	if r.code != 0 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	var doc struct {
+		Mode string   `json:"mode"`
+		Args []string `json:"args"`
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &doc); err != nil {
+		t.Fatal(err)
+	}
+	if doc.Mode != "mtls" || len(doc.Args) != 12 || doc.Args[5] != "pkcs12" || doc.Args[11] != "jks" {
+		t.Fatalf("%+v", doc)
+	}
+}
+
+func TestArgsFailures(t *testing.T) {
+	for _, c := range []struct {
+		args     []string
+		code     int
+		contains string
+	}{
+		{[]string{"--mode", "tls-kerberos", "--cert-store", "t.jks", "--cert-store-pass", "pass:trustpass1"}, 2, "--krb5"},
+		{[]string{"--cert-store-pass", "pass:x"}, 2, "--cert-store"},
+		{[]string{"--cert-store", "t.bin", "--cert-store-pass", "pass:trustpass1"}, 2, "--cert-store-type"},
+		{[]string{"--cert-store", "t.jks", "--format", "xml", "--cert-store-pass", "pass:trustpass1"}, 2, "--format"},
+		{[]string{"--cert-store", "t.jks"}, 2, "--cert-store-pass"},
+		{[]string{"--cert-store", abs(t, "stores", "ucc.jks"), "--cert-store-pass", "pass:wrong-pw-1"}, 1, "wrong password"},
+		{[]string{"--cert-store", abs(t, "stores", "ucc.jks"), "--cert-store-type", "pkcs12", "--cert-store-pass", "pass:changeit1"}, 1, "the file is jks"},
+		{[]string{"--cert-store", abs(t, "pki", "root.cer"), "--cert-store-pass", "pass:changeit1"}, 1, "not a keystore"},
+	} {
+		r := runCLI(t, "", nil, append([]string{"args"}, c.args...)...)
+		if r.code != c.code || !strings.Contains(r.stderr, c.contains) {
+			t.Errorf("%v: exit %d %q; want %d and %q", c.args, r.code, r.stderr, c.code, c.contains)
+		}
+		if strings.Contains(r.stderr, "wrong-pw-1") {
+			t.Error("password in the error")
+		}
+	}
+}
