@@ -21,6 +21,12 @@
 // [FormatJSON] print arguments so that parsing the printed text gives the
 // same Args back; the quoting rules are documented on each function.
 //
+// For the connector daemon, [Load] opens the stores the arguments name
+// and returns a *tls.Config that chooses among all key entries by SNI
+// (RSA and EC alike, unlike Java's key manager) and requires client
+// certificates from the trust store's CAs; [Verify] runs every check of
+// `uccert verify` on the arguments and returns the report.
+//
 // The package prints nothing and keeps no state. Problems and errors never
 // contain a password.
 package connector
