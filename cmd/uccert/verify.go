@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net"
 	"path/filepath"
 	"strings"
 	"time"
@@ -66,6 +67,11 @@ EXIT CODES:
 			&cli.StringFlag{Name: "args-file", Usage: "a `FILE` holding the command line (a startup.bat, or the Genesys field's text)"},
 			&cli.IntFlag{Name: "warn-days", Value: 30, Usage: "warn about certificates expiring within `N` days"},
 			&cli.StringFlag{Name: "at", Usage: "judge validity at `TIME` (RFC 3339) instead of now"},
+			&cli.StringSliceFlag{Name: "connect", Usage: "live mutual-TLS handshake with `HOST:PORT` using the stores (repeatable)"},
+			&cli.StringSliceFlag{Name: "resolve", Usage: "dial ADDR for HOST:PORT and verify HOST, as curl's --resolve `HOST:PORT:ADDR` (repeatable)"},
+			&cli.StringFlag{Name: "kdc-user", Usage: "live Kerberos AS exchange for `PRINCIPAL` with the krb5.conf"},
+			&cli.StringFlag{Name: "kdc-pass", Usage: "the principal's password `SRC`"},
+			&cli.BoolFlag{Name: "online", Usage: "resolve every KDC host name of the krb5.conf"},
 			&cli.BoolFlag{Name: "json", Usage: "print JSON on stdout"},
 			&cli.BoolFlag{Name: "strict", Usage: "exit 1 on warnings too"},
 		},
@@ -139,10 +145,30 @@ func runVerify(c *cli.Context, e *env) error {
 	if v.Host, v.FEs, err = hostNames(c); err != nil {
 		return err
 	}
-	if err := checkSources("password options", c.String("cert-store-pass"), c.String("key-store-pass")); err != nil {
+	if err := checkSources("password options", c.String("cert-store-pass"), c.String("key-store-pass"), c.String("kdc-pass")); err != nil {
 		return err
 	}
+	if v.Connect, err = connectTargets(c.StringSlice("connect"), c.StringSlice("resolve")); err != nil {
+		return err
+	}
+	if (c.IsSet("kdc-user") || c.Bool("online")) && a.KrbConf == "" {
+		return usagef("--kdc-user and --online need a krb5.conf (--krb5 or -krb_conf_file in --args)")
+	}
+	if c.IsSet("kdc-pass") && !c.IsSet("kdc-user") {
+		return usagef("--kdc-pass needs --kdc-user")
+	}
+	if len(v.Connect) > 0 && a.CertStore.File == "" {
+		return usagef("--connect needs the stores (--cert-store/--key-store or --args)")
+	}
+	v.Online = c.Bool("online")
 	pw := newPasswords(e)
+	if user := c.String("kdc-user"); user != "" {
+		p, err := pw.get(c.String("kdc-pass"), "--kdc-pass", "Kerberos password for "+user)
+		if err != nil {
+			return err
+		}
+		v.KDCUser, v.KDCPassword = user, p.Reveal()
+	}
 	for _, role := range roles {
 		src := c.String(role.name + "-pass")
 		if role.st.File == "" || (role.st.HasPass && src == "") {
@@ -181,6 +207,47 @@ func runVerify(c *cli.Context, e *env) error {
 		return &silentError{code: exitFailure}
 	}
 	return nil
+}
+
+// connectTargets parses --connect HOST:PORT and curl-style --resolve
+// HOST:PORT:ADDR (ADDR may be a bracketed IPv6 address).
+func connectTargets(connect, resolve []string) ([]preflight.Target, error) {
+	addrs := map[string]string{}
+	for _, r := range resolve {
+		hostPort, addr, ok := cutLastHostPort(r)
+		if !ok {
+			return nil, usagef("--resolve %q: want HOST:PORT:ADDR", r)
+		}
+		addrs[strings.ToLower(hostPort)] = addr
+	}
+	var out []preflight.Target
+	for _, hp := range connect {
+		host, port, err := net.SplitHostPort(hp)
+		if err != nil || host == "" || port == "" {
+			return nil, usagef("--connect %q: want HOST:PORT", hp)
+		}
+		t := preflight.Target{Host: host, Port: port, Addr: addrs[strings.ToLower(hp)]}
+		delete(addrs, strings.ToLower(hp))
+		out = append(out, t)
+	}
+	for hp := range addrs {
+		return nil, usagef("--resolve %s matches no --connect", hp)
+	}
+	return out, nil
+}
+
+// cutLastHostPort splits "HOST:PORT:ADDR" into "HOST:PORT" and ADDR.
+func cutLastHostPort(s string) (hostPort, addr string, ok bool) {
+	first := strings.Index(s, ":")
+	if first < 0 {
+		return "", "", false
+	}
+	second := strings.Index(s[first+1:], ":")
+	if second < 0 {
+		return "", "", false
+	}
+	hostPort, addr = s[:first+1+second], strings.Trim(s[first+2+second:], "[]")
+	return hostPort, addr, addr != "" && first > 0
 }
 
 // readConnectorArgs parses --args or --args-file. A .bat/.cmd file is

@@ -14,6 +14,7 @@ import (
 	"github.com/jcmturner/gokrb5/v8/client"
 	"github.com/jcmturner/gokrb5/v8/config"
 	"github.com/jcmturner/gokrb5/v8/iana/errorcode"
+	"github.com/jcmturner/gokrb5/v8/iana/etypeID"
 	"github.com/jcmturner/gokrb5/v8/krberror"
 	"github.com/jcmturner/gokrb5/v8/messages"
 
@@ -180,9 +181,9 @@ func classifyKDCError(err error) (kdcFailure, int32) {
 	default:
 		return kdcOther, code
 	}
-	var kе krberror.Krberror
-	if errors.As(err, &kе) {
-		switch kе.RootCause {
+	var ke krberror.Krberror
+	if errors.As(err, &ke) {
+		switch ke.RootCause {
 		case krberror.NetworkingError:
 			return kdcUnreachable, 0
 		case krberror.DecryptingError, krberror.ChksumError:
@@ -268,14 +269,14 @@ func checkKDCLogin(ctx context.Context, c *collector, f *krb5conf.File, opts Opt
 		return
 	}
 	detail := redact(krbDetail(err), opts.KDCPassword)
-	var timeout *loginTimeout
-	if errors.As(err, &timeout) {
+	var lt *loginTimeout
+	if errors.As(err, &lt) {
 		c.errorf(CheckKDCLogin, subject, unreachableHint(realm),
-			"KDC unreachable: no KDC of %s answered within %v", realm, timeout.after)
+			"KDC unreachable: no KDC of %s answered within %v", realm, lt.after)
 		return
 	}
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-		c.errorf(CheckKDCLogin, subject, "", "the login was cancelled before a KDC answered: %s", detail)
+		c.errorf(CheckKDCLogin, subject, "run the check again and let it finish", "the login was cancelled before a KDC answered: %s", detail)
 		return
 	}
 	kind, code := classifyKDCError(err)
@@ -292,7 +293,7 @@ func checkKDCLogin(ctx context.Context, c *collector, f *krb5conf.File, opts Opt
 		} else {
 			c.errorf(CheckKDCLogin, subject,
 				"check the password given with --kdc-pass; it may have been changed in Active Directory",
-				"wrong password for %s: the KDC's reply cannot be decrypted with the key derived from the password (%s)", subject, detail)
+				"wrong password for %s: the KDC's reply does not decrypt with the key derived from the password (%s)", subject, innermost(detail))
 		}
 	case kdcUnknownPrincipal:
 		c.errorf(CheckKDCLogin, subject,
@@ -300,11 +301,11 @@ func checkKDCLogin(ctx context.Context, c *collector, f *krb5conf.File, opts Opt
 			"unknown principal %s: the KDC has no such account%s", subject, kdcSaid)
 	case kdcUnreachable:
 		c.errorf(CheckKDCLogin, subject, unreachableHint(realm),
-			"KDC unreachable for realm %s: %s", realm, detail)
+			"KDC unreachable for realm %s: %s", realm, networkDetail(detail))
 	case kdcEnctype:
 		c.errorf(CheckKDCLogin, subject, enctypeHint,
 			"no common encryption type with the KDC: it has no key for %s of the requested types (%s)%s",
-			subject, strings.Join(cfg.LibDefaults.DefaultTktEnctypes, " "), kdcSaid)
+			subject, strings.Join(sentEnctypes(cfg), " "), kdcSaid)
 	case kdcClockSkew:
 		c.errorf(CheckKDCLogin, subject,
 			"synchronise this host's clock with the domain controllers (NTP); Kerberos tolerates 5 minutes",
@@ -379,6 +380,38 @@ func krbDetail(err error) string {
 		}
 	}
 	return s
+}
+
+// innermost is the last cause in a gokrb5 error text ("a: b: c" → "c").
+func innermost(detail string) string {
+	if i := strings.LastIndex(detail, ": "); i >= 0 {
+		return detail[i+2:]
+	}
+	return detail
+}
+
+// gokrbNetNoise matches gokrb5's wrapping of a network error.
+var gokrbNetNoise = regexp.MustCompile(`error (?:setting dial timeout on connection to|setting deadline on connection to|sneding to|resolving KDC address)(?: \S+)?: `)
+
+// networkDetail keeps of a gokrb5 networking error the causes per KDC
+// ("dial tcp 10.0.0.1:88: connect: connection refused").
+func networkDetail(detail string) string {
+	if i := strings.LastIndex(detail, "error sending to a KDC: "); i >= 0 {
+		detail = detail[i+len("error sending to a KDC: "):]
+	}
+	return gokrbNetNoise.ReplaceAllString(detail, "")
+}
+
+// sentEnctypes names the enctypes gokrb5 puts in an AS-REQ: those of
+// default_tkt_enctypes that it supports.
+func sentEnctypes(cfg *config.Config) []string {
+	var out []string
+	for _, name := range cfg.LibDefaults.DefaultTktEnctypes {
+		if etypeID.EtypeSupported(name) != 0 {
+			out = append(out, name)
+		}
+	}
+	return out
 }
 
 // redact removes password from s: no library error is known to contain it,

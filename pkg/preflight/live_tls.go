@@ -6,6 +6,7 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"crypto/x509/pkix"
+	"encoding/asn1"
 	"errors"
 	"fmt"
 	"io"
@@ -118,7 +119,7 @@ func (cc *clientCertChoice) acceptableCAs() string {
 	var names []string
 	for _, der := range cc.acceptable {
 		var rdn pkix.RDNSequence
-		if _, err := asn1Unmarshal(der, &rdn); err != nil {
+		if _, err := asn1.Unmarshal(der, &rdn); err != nil {
 			continue
 		}
 		var n pkix.Name
@@ -276,39 +277,43 @@ func classifyDialError(ctx context.Context, err error, addr string, timeout time
 // message, for people and tests.
 func classifyHandshakeError(ctx context.Context, err error, t Target, choice *clientCertChoice, keys *keystore.Store, timeout time.Duration) (msg, hint string) {
 	var (
-		unknownCA *x509.UnknownAuthorityError
+		unknownCA x509.UnknownAuthorityError
 		hostErr   x509.HostnameError
-		hostErrP  *x509.HostnameError
 		invalid   x509.CertificateInvalidError
-		invalidP  *x509.CertificateInvalidError
 		recordErr tls.RecordHeaderError
 		ne        net.Error
 	)
-	if errors.As(err, &hostErrP) {
-		hostErr, hostErrP = *hostErrP, &hostErr
-	}
-	if errors.As(err, &invalidP) {
-		invalid, invalidP = *invalidP, &invalid
+	var leaf *x509.Certificate
+	var verr *tls.CertificateVerificationError
+	if errors.As(err, &verr) && len(verr.UnverifiedCertificates) > 0 {
+		leaf = verr.UnverifiedCertificates[0]
 	}
 	switch {
 	case ctx.Err() != nil:
 		return fmt.Sprintf("cancelled during the handshake: %v", ctx.Err()), hintTLSOther
 	case errors.As(err, &unknownCA):
-		m := "unknown CA: the server's certificate is untrusted, its chain does not lead to a certificate in the trust store"
-		if unknownCA.Cert != nil {
-			m = fmt.Sprintf("unknown CA: the server's certificate %s (issued by %s) is untrusted, its chain does not lead to a certificate in the trust store", unknownCA.Cert.Subject, unknownCA.Cert.Issuer)
+		m := "unknown CA: the server's certificate is untrusted"
+		if leaf != nil {
+			m = fmt.Sprintf("unknown CA: the server's certificate %s (issued by %s) is untrusted", leaf.Subject, leaf.Issuer)
+		}
+		m += ": its chain does not lead to a certificate in the trust store"
+		if top := unknownCA.Cert; top != nil && (leaf == nil || !bytes.Equal(top.Raw, leaf.Raw)) {
+			m += fmt.Sprintf(" (the chain the server sent ends at %s)", top.Subject)
 		}
 		return m, hintTLSUnknownCA
-	case hostErrP != nil || errors.As(err, &hostErr):
+	case errors.As(err, &hostErr):
 		names := "no DNS name"
 		if hostErr.Certificate != nil && len(hostErr.Certificate.DNSNames) > 0 {
 			names = strings.Join(hostErr.Certificate.DNSNames, ", ")
 		}
 		return fmt.Sprintf("name mismatch: the server's certificate does not name %s (it names %s)", t.Host, names), hintTLSNameMismatch
-	case (invalidP != nil || errors.As(err, &invalid)) && invalid.Reason == x509.Expired:
-		what := "the server's certificate"
-		if invalid.Cert != nil {
-			what = fmt.Sprintf("the server's certificate chain: %s", invalid.Cert.Subject)
+	case errors.As(err, &invalid) && invalid.Reason == x509.Expired:
+		what := "a certificate of the server's chain"
+		switch {
+		case invalid.Cert != nil && leaf != nil && bytes.Equal(invalid.Cert.Raw, leaf.Raw):
+			what = fmt.Sprintf("the server's certificate %s", leaf.Subject)
+		case invalid.Cert != nil:
+			what = fmt.Sprintf("the CA certificate %s of the server's chain", invalid.Cert.Subject)
 		}
 		return fmt.Sprintf("expired: %s (%s)", what, invalid.Detail), hintTLSExpired
 	case errors.As(err, &recordErr):
