@@ -75,7 +75,7 @@ func runInspect(c *cli.Context, e *env) error {
 	var out []inspectFile
 	var stores []*keystore.Store
 	for i, path := range files {
-		s, err := loadFile(pw, path, pairFor(passes, i), "--pass", "", false)
+		s, err := loadFile(pw, path, pairFor(passes, i), "--pass")
 		if err != nil {
 			return err
 		}

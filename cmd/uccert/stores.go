@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
+	"sync"
 
 	"github.com/uccert/uccert/pkg/keystore"
 	"github.com/uccert/uccert/pkg/merge"
@@ -13,11 +15,8 @@ import (
 )
 
 // loadFile reads path, asking for a password (from passSrc, see
-// passwords.get) only when the content is a store; keyPassSrc, when set,
-// is tried for JKS keys the store password does not unlock. With askKey,
-// such keys make it prompt for their password on a terminal when no
-// keyPassSrc was given.
-func loadFile(pw *passwords, path, passSrc, passFlag, keyPassSrc string, askKey bool) (*keystore.Store, error) {
+// passwords.get) only when the content is a store.
+func loadFile(pw *passwords, path, passSrc, passFlag string) (*keystore.Store, error) {
 	data, err := keystore.ReadFileLimited(path)
 	if err != nil {
 		return nil, err
@@ -29,44 +28,82 @@ func loadFile(pw *passwords, path, passSrc, passFlag, keyPassSrc string, askKey 
 			return nil, err
 		}
 		opts.Password = p.Reveal()
-		if keyPassSrc != "" {
-			kp, err := pw.get(keyPassSrc, "--in-key-pass", "key password for "+filepath.Base(path))
-			if err != nil {
-				return nil, err
-			}
-			opts.KeyPasswords = []string{kp.Reveal()}
-		}
 	}
 	s, err := keystore.Decode(data, opts)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	if askKey && keyPassSrc == "" && pw.e.prompter != nil && hasLockedKey(s) {
-		kp, err := pw.get("prompt", "--in-key-pass", "key password for "+filepath.Base(path))
-		if err != nil {
-			return nil, err
-		}
-		opts.KeyPasswords = []string{kp.Reveal()}
-		if s, err = keystore.Decode(data, opts); err != nil {
-			return nil, fmt.Errorf("%s: %w", path, err)
-		}
-	}
 	return s, nil
 }
 
-// loadInputs reads every input with its paired passwords, showing
-// progress for long runs on a terminal.
+// loadInputs reads every input with its paired passwords: passwords are
+// resolved one input after the other (they may prompt), then the inputs
+// are decoded in parallel (key derivations dominate), and finally locked
+// JKS keys may prompt for their password. Progress shows for long runs on
+// a terminal.
 func loadInputs(e *env, pw *passwords, paths, inPass, inKeyPass []string, askKey bool) ([]merge.Input, error) {
-	ins := make([]merge.Input, 0, len(paths))
-	prog := newProgress(e, len(paths))
-	defer prog.done()
+	type job struct {
+		data  []byte
+		opts  keystore.DecodeOptions
+		store *keystore.Store
+		err   error
+	}
+	jobs := make([]*job, len(paths))
 	for i, path := range paths {
-		prog.step(path)
-		s, err := loadFile(pw, path, pairFor(inPass, i), "--in-pass", pairFor(inKeyPass, i), askKey)
+		data, err := keystore.ReadFileLimited(path)
 		if err != nil {
 			return nil, err
 		}
-		ins = append(ins, merge.Input{Name: path, Store: s})
+		j := &job{data: data}
+		if keystore.Detect(data).IsStore() {
+			p, err := pw.get(pairFor(inPass, i), "--in-pass", "password for "+filepath.Base(path))
+			if err != nil {
+				return nil, err
+			}
+			j.opts.Password = p.Reveal()
+			if src := pairFor(inKeyPass, i); src != "" {
+				kp, err := pw.get(src, "--in-key-pass", "key password for "+filepath.Base(path))
+				if err != nil {
+					return nil, err
+				}
+				j.opts.KeyPasswords = []string{kp.Reveal()}
+			}
+		}
+		jobs[i] = j
+	}
+	prog := newProgress(e, len(paths))
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
+	for i := range jobs {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func(i int) {
+			defer func() { <-sem; wg.Done() }()
+			jobs[i].store, jobs[i].err = keystore.Decode(jobs[i].data, jobs[i].opts)
+			mu.Lock()
+			prog.step(paths[i])
+			mu.Unlock()
+		}(i)
+	}
+	wg.Wait()
+	prog.done()
+	ins := make([]merge.Input, 0, len(paths))
+	for i, j := range jobs {
+		if j.err != nil {
+			return nil, fmt.Errorf("%s: %w", paths[i], j.err)
+		}
+		if askKey && pairFor(inKeyPass, i) == "" && pw.e.prompter != nil && hasLockedKey(j.store) {
+			kp, err := pw.get("prompt", "--in-key-pass", "key password for "+filepath.Base(paths[i]))
+			if err != nil {
+				return nil, err
+			}
+			j.opts.KeyPasswords = []string{kp.Reveal()}
+			if j.store, err = keystore.Decode(j.data, j.opts); err != nil {
+				return nil, fmt.Errorf("%s: %w", paths[i], err)
+			}
+		}
+		ins = append(ins, merge.Input{Name: paths[i], Store: j.store})
 	}
 	return ins, nil
 }

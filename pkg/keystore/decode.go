@@ -19,6 +19,10 @@ type DecodeOptions struct {
 	// KeyPasswords are tried, in order, for JKS keys that the store
 	// password does not unlock (keytool's -srckeypass).
 	KeyPasswords []string
+	// MaxIterations lowers the largest PKCS#12 iteration count accepted
+	// (0: 10,000,000, the most that is ever accepted). A daemon that knows
+	// its stores can bound the work an unexpected file causes.
+	MaxIterations int
 }
 
 // Detect tells a file's format from its content.

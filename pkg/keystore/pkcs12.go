@@ -26,7 +26,7 @@ func p12Error(err error) error {
 }
 
 func decodePKCS12(b []byte, opts DecodeOptions) (*Store, error) {
-	c, err := pkcs12.Decode(b, opts.Password)
+	c, err := pkcs12.Decode(b, opts.Password, opts.MaxIterations)
 	if err != nil {
 		return nil, p12Error(err)
 	}

@@ -7,6 +7,8 @@ import (
 	"encoding/asn1"
 	"errors"
 	"fmt"
+	"runtime"
+	"sync"
 	"unicode/utf16"
 
 	"github.com/uccert/uccert/pkg/internal/ber"
@@ -53,8 +55,10 @@ type Contents struct {
 }
 
 // Decode parses a PKCS#12 file (DER or BER) and decrypts its bags with
-// password. Iteration counts are checked before any key derivation.
-func Decode(data []byte, password string) (*Contents, error) {
+// password. Iteration counts are checked against maxIterations (0 or
+// more than MaxIterations mean MaxIterations) before any key derivation.
+// Shrouded keys are decrypted in parallel.
+func Decode(data []byte, password string, maxIterations int) (*Contents, error) {
 	der, err := ber.ToDER(data)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrMalformed, err)
@@ -84,7 +88,7 @@ func Decode(data []byte, password string) (*Contents, error) {
 	forms := alternatives(password)
 	macVerified := false
 	if !pfx.Empty() {
-		form, desc, err := verifyMAC(&pfx, authSafe, forms)
+		form, desc, err := verifyMAC(&pfx, authSafe, forms, maxIterations)
 		if err != nil {
 			return nil, err
 		}
@@ -96,7 +100,7 @@ func Decode(data []byte, password string) (*Contents, error) {
 		return nil, fmt.Errorf("%w: trailing data after MacData", ErrMalformed)
 	}
 
-	d := decoder{c: c, forms: forms, macVerified: macVerified}
+	d := decoder{c: c, forms: forms, macVerified: macVerified, limit: maxIterations}
 	inner, err := ber.ToDER(authSafe)
 	if err != nil {
 		return nil, fmt.Errorf("%w: authenticated safe: %w", ErrMalformed, err)
@@ -110,6 +114,9 @@ func Decode(data []byte, password string) (*Contents, error) {
 		if err := d.readAuthSafeItem(&seq); err != nil {
 			return nil, err
 		}
+	}
+	if err := d.decryptKeys(); err != nil {
+		return nil, err
 	}
 	return c, nil
 }
@@ -129,7 +136,7 @@ func readContentInfo(s *cryptobyte.String) (asn1.ObjectIdentifier, cryptobyte.St
 	return oid, content, nil
 }
 
-func verifyMAC(pfx *cryptobyte.String, authSafe []byte, forms []secret) (secret, string, error) {
+func verifyMAC(pfx *cryptobyte.String, authSafe []byte, forms []secret, limit int) (secret, string, error) {
 	var macData, digestInfo, want, salt []byte
 	var md cryptobyte.String
 	if !pfx.ReadASN1((*cryptobyte.String)(&macData), cbasn1.SEQUENCE) {
@@ -149,7 +156,7 @@ func verifyMAC(pfx *cryptobyte.String, authSafe []byte, forms []secret) (secret,
 	}
 	iter := 1
 	if !md.Empty() {
-		if iter, err = readIterations(&md, "MAC"); err != nil {
+		if iter, err = readIterations(&md, "MAC", limit); err != nil {
 			return secret{}, "", err
 		}
 	}
@@ -175,6 +182,18 @@ type decoder struct {
 	c           *Contents
 	forms       []secret
 	macVerified bool
+	limit       int
+	// pending are shrouded keys, decrypted together (in parallel) once
+	// the whole structure has been read.
+	pending []pendingKey
+}
+
+type pendingKey struct {
+	alg   algorithmIdentifier
+	ct    []byte
+	attrs Attributes
+	// index orders keys as in the file, among the plain key bags too.
+	index int
 }
 
 func (d *decoder) readAuthSafeItem(s *cryptobyte.String) error {
@@ -243,7 +262,7 @@ func (d *decoder) decrypt(alg algorithmIdentifier, data []byte) ([]byte, error) 
 	var err error
 	for _, f := range d.forms {
 		var out []byte
-		if out, err = decrypt(alg, data, f); err == nil {
+		if out, err = decrypt(alg, data, f, d.limit); err == nil {
 			return out, nil
 		}
 		if !errors.Is(err, ErrIncorrectPassword) {
@@ -324,11 +343,12 @@ func (d *decoder) readBag(s *cryptobyte.String, depth int) error {
 		if !epki.ReadASN1Bytes(&ct, cbasn1.OCTET_STRING) {
 			return fmt.Errorf("%w: bad shrouded key bag", ErrMalformed)
 		}
-		plain, err := d.decrypt(alg, ct)
-		if err != nil {
+		// Check the iteration count now, derive later (in parallel).
+		if _, err := setupLimitsOnly(alg, d.limit); err != nil {
 			return err
 		}
-		return d.addKey(plain, attrs)
+		d.pending = append(d.pending, pendingKey{alg: alg, ct: ct, attrs: attrs, index: len(d.c.Keys) + len(d.pending)})
+		return nil
 	case oid.Equal(oidCertBag):
 		var cb cryptobyte.String
 		var certType asn1.ObjectIdentifier
@@ -368,6 +388,44 @@ func (d *decoder) readBag(s *cryptobyte.String, depth int) error {
 		d.c.Skipped = append(d.c.Skipped, "bag of type "+oid.String())
 		return nil
 	}
+}
+
+// decryptKeys decrypts the pending shrouded keys on all cores and adds
+// them in file order.
+func (d *decoder) decryptKeys() error {
+	if len(d.pending) == 0 {
+		return nil
+	}
+	plain := make([][]byte, len(d.pending))
+	errs := make([]error, len(d.pending))
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
+	for i := range d.pending {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func(i int) {
+			defer func() { <-sem; wg.Done() }()
+			plain[i], errs[i] = d.decrypt(d.pending[i].alg, d.pending[i].ct)
+		}(i)
+	}
+	wg.Wait()
+	plainKeys := d.c.Keys
+	d.c.Keys = nil
+	next := 0
+	for i, pk := range d.pending {
+		for len(d.c.Keys) < pk.index && next < len(plainKeys) {
+			d.c.Keys = append(d.c.Keys, plainKeys[next])
+			next++
+		}
+		if errs[i] != nil {
+			return errs[i]
+		}
+		if err := d.addKey(plain[i], pk.attrs); err != nil {
+			return err
+		}
+	}
+	d.c.Keys = append(d.c.Keys, plainKeys[next:]...)
+	return nil
 }
 
 func (d *decoder) addKey(pkcs8 []byte, attrs Attributes) error {

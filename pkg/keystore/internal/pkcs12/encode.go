@@ -236,7 +236,7 @@ func encrypt(p Profile, pw secret, salt, iv, plain []byte) ([]byte, []byte, erro
 	if err != nil {
 		return nil, nil, err
 	}
-	if cs, err = setup(ai, pw); err != nil {
+	if cs, err = setup(ai, pw, MaxIterations); err != nil {
 		return nil, nil, err
 	}
 	return alg, encryptCBC(cs, plain), nil

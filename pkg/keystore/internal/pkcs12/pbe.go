@@ -52,21 +52,24 @@ func addAlgorithm(b *cryptobyte.Builder, oid asn1.ObjectIdentifier, params func(
 	})
 }
 
-func checkIterations(n int64, what string) (int, error) {
-	if n < 1 || n > MaxIterations {
-		return 0, fmt.Errorf("%w: %s iteration count %d (allowed 1 to %d)", ErrIterationCount, what, n, MaxIterations)
+func checkIterations(n int64, what string, limit int) (int, error) {
+	if limit <= 0 || limit > MaxIterations {
+		limit = MaxIterations
+	}
+	if n < 1 || n > int64(limit) {
+		return 0, fmt.Errorf("%w: %s iteration count %d (allowed 1 to %d)", ErrIterationCount, what, n, limit)
 	}
 	return int(n), nil
 }
 
 // readIterations reads an INTEGER iteration count without overflowing:
 // a count that does not fit in 63 bits is reported as out of range.
-func readIterations(s *cryptobyte.String, what string) (int, error) {
+func readIterations(s *cryptobyte.String, what string, limit int) (int, error) {
 	var n int64
 	if !s.ReadASN1Integer(&n) {
 		return 0, fmt.Errorf("%w: %s iteration count is not a small integer", ErrIterationCount, what)
 	}
-	return checkIterations(n, what)
+	return checkIterations(n, what, limit)
 }
 
 // secret is a password in the two forms PKCS#12 needs: the BMPString for
@@ -132,9 +135,9 @@ type cipherSetup struct {
 
 // setup derives the key and IV for alg from password. The iteration count
 // is checked before any derivation.
-func setup(alg algorithmIdentifier, password secret) (cipherSetup, error) {
+func setup(alg algorithmIdentifier, password secret, limit int) (cipherSetup, error) {
 	if alg.oid.Equal(oidPBES2) {
-		return setupPBES2(alg.params, password.text)
+		return setupPBES2(alg.params, password.text, limit)
 	}
 	for _, p := range pkcs12PBEs {
 		if !p.oid.Equal(alg.oid) {
@@ -146,7 +149,7 @@ func setup(alg algorithmIdentifier, password secret) (cipherSetup, error) {
 		if !params.ReadASN1(&seq, cbasn1.SEQUENCE) || !seq.ReadASN1Bytes(&salt, cbasn1.OCTET_STRING) {
 			return cipherSetup{}, fmt.Errorf("%w: bad PKCS#12 PBE parameters", ErrMalformed)
 		}
-		iter, err := readIterations(&seq, "encryption")
+		iter, err := readIterations(&seq, "encryption", limit)
 		if err != nil {
 			return cipherSetup{}, err
 		}
@@ -165,7 +168,7 @@ func setup(alg algorithmIdentifier, password secret) (cipherSetup, error) {
 	return cipherSetup{}, fmt.Errorf("%w: encryption algorithm %s", ErrUnsupported, alg.oid)
 }
 
-func setupPBES2(raw []byte, password string) (cipherSetup, error) {
+func setupPBES2(raw []byte, password string, limit int) (cipherSetup, error) {
 	params := cryptobyte.String(raw)
 	var seq cryptobyte.String
 	if !params.ReadASN1(&seq, cbasn1.SEQUENCE) {
@@ -203,7 +206,7 @@ func setupPBES2(raw []byte, password string) (cipherSetup, error) {
 	if !kp.ReadASN1(&kseq, cbasn1.SEQUENCE) || !kseq.ReadASN1Bytes(&salt, cbasn1.OCTET_STRING) {
 		return cipherSetup{}, fmt.Errorf("%w: bad PBKDF2 parameters (only a specified salt is supported)", ErrMalformed)
 	}
-	iter, err := readIterations(&kseq, "PBKDF2")
+	iter, err := readIterations(&kseq, "PBKDF2", limit)
 	if err != nil {
 		return cipherSetup{}, err
 	}
@@ -243,8 +246,8 @@ func setupPBES2(raw []byte, password string) (cipherSetup, error) {
 
 // decrypt decrypts data encrypted with alg under password and removes the
 // padding. A padding failure means a wrong password.
-func decrypt(alg algorithmIdentifier, data []byte, password secret) ([]byte, error) {
-	cs, err := setup(alg, password)
+func decrypt(alg algorithmIdentifier, data []byte, password secret, limit int) ([]byte, error) {
+	cs, err := setup(alg, password, limit)
 	if err != nil {
 		return nil, err
 	}
@@ -279,4 +282,39 @@ func encryptCBC(cs cipherSetup, plaintext []byte) []byte {
 	}
 	cipher.NewCBCEncrypter(cs.block, cs.iv).CryptBlocks(buf, buf)
 	return buf
+}
+
+// setupLimitsOnly checks alg's iteration count against limit without
+// deriving anything (so that a hostile count fails before any work).
+func setupLimitsOnly(alg algorithmIdentifier, limit int) (int, error) {
+	known := alg.oid.Equal(oidPBES2)
+	for _, p := range pkcs12PBEs {
+		known = known || p.oid.Equal(alg.oid)
+	}
+	if !known {
+		return 0, nil // setup reports the unsupported algorithm
+	}
+	params := cryptobyte.String(alg.params)
+	var seq cryptobyte.String
+	if !params.ReadASN1(&seq, cbasn1.SEQUENCE) {
+		return 0, fmt.Errorf("%w: bad encryption parameters", ErrMalformed)
+	}
+	if alg.oid.Equal(oidPBES2) {
+		kdf, err := readAlgorithm(&seq)
+		if err != nil {
+			return 0, err
+		}
+		kp := cryptobyte.String(kdf.params)
+		var kseq cryptobyte.String
+		var salt []byte
+		if !kp.ReadASN1(&kseq, cbasn1.SEQUENCE) || !kseq.ReadASN1Bytes(&salt, cbasn1.OCTET_STRING) {
+			return 0, fmt.Errorf("%w: bad PBKDF2 parameters", ErrMalformed)
+		}
+		return readIterations(&kseq, "PBKDF2", limit)
+	}
+	var salt []byte
+	if !seq.ReadASN1Bytes(&salt, cbasn1.OCTET_STRING) {
+		return 0, fmt.Errorf("%w: bad PKCS#12 PBE parameters", ErrMalformed)
+	}
+	return readIterations(&seq, "encryption", limit)
 }

@@ -67,7 +67,7 @@ func TestDecodeGoPKCS12Output(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				c, err := Decode(data, pw)
+				c, err := Decode(data, pw, 0)
 				if err != nil {
 					t.Fatalf("Decode: %v", err)
 				}
@@ -80,7 +80,7 @@ func TestDecodeGoPKCS12Output(t *testing.T) {
 				if !bytes.Equal(c.Certs[0].Cert.Raw, leaf.Raw) || !bytes.Equal(c.Certs[1].Cert.Raw, ca.Raw) {
 					t.Error("certificates differ")
 				}
-				if _, err := Decode(data, pw+"x"); !errors.Is(err, ErrIncorrectPassword) {
+				if _, err := Decode(data, pw+"x", 0); !errors.Is(err, ErrIncorrectPassword) {
 					t.Errorf("wrong password: got %v, want ErrIncorrectPassword", err)
 				}
 			})
@@ -117,7 +117,7 @@ func TestEncodeReadByGoPKCS12(t *testing.T) {
 				}).Equal(gk) {
 					t.Errorf("%s: key differs", name)
 				}
-				back, err := Decode(data, pw)
+				back, err := Decode(data, pw, 0)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -130,14 +130,17 @@ func TestEncodeReadByGoPKCS12(t *testing.T) {
 }
 
 func TestIterationLimitBeforeDerivation(t *testing.T) {
-	if _, err := checkIterations(MaxIterations+1, "MAC"); !errors.Is(err, ErrIterationCount) {
+	if _, err := checkIterations(MaxIterations+1, "MAC", 0); !errors.Is(err, ErrIterationCount) {
 		t.Fatalf("got %v", err)
 	}
-	if _, err := checkIterations(0, "MAC"); !errors.Is(err, ErrIterationCount) {
+	if _, err := checkIterations(0, "MAC", 0); !errors.Is(err, ErrIterationCount) {
 		t.Fatalf("got %v", err)
 	}
-	if n, err := checkIterations(600000, "MAC"); err != nil || n != 600000 {
+	if n, err := checkIterations(600000, "MAC", 0); err != nil || n != 600000 {
 		t.Fatalf("got %d %v", n, err)
+	}
+	if _, err := checkIterations(600000, "MAC", 100000); !errors.Is(err, ErrIterationCount) {
+		t.Fatalf("a lower limit is not honoured: %v", err)
 	}
 	if _, err := Encode(&Contents{}, "x", Profile{Iterations: MaxIterations + 1}, nil); !errors.Is(err, ErrIterationCount) {
 		t.Fatalf("Encode with too many iterations: %v", err)
