@@ -89,6 +89,7 @@ func runMerge(c *cli.Context, e *env) error {
 
 	pw := newPasswords(e)
 	password, base, err := out.open(pw)
+	defer out.close()
 	if err != nil {
 		return err
 	}

@@ -1,12 +1,14 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
 	"sync"
+	"time"
 
 	"github.com/uccert/uccert/pkg/keystore"
 	"github.com/uccert/uccert/pkg/merge"
@@ -126,6 +128,8 @@ type output struct {
 	append  bool
 	force   bool
 	passSrc string
+	// release drops the update lock taken for --append (nil otherwise).
+	release func()
 }
 
 func outputFlags() []cli.Flag {
@@ -199,6 +203,14 @@ func (o *output) open(pw *passwords) (password string, base *keystore.Store, err
 		return "", nil, fmt.Errorf("%s: %w", o.path, err)
 	}
 	if o.append {
+		// Concurrent --append runs take turns: each reads what the
+		// previous one wrote, so none loses an entry.
+		ctx, cancel := context.WithTimeout(context.Background(), lockWait)
+		o.release, err = keystore.LockForUpdate(ctx, o.path)
+		cancel()
+		if err != nil {
+			return "", nil, err
+		}
 		base, err = keystore.Load(o.path, keystore.DecodeOptions{Password: p.Reveal()})
 		if err != nil {
 			return "", nil, err
@@ -213,6 +225,17 @@ func (o *output) open(pw *passwords) (password string, base *keystore.Store, err
 		}
 	}
 	return p.Reveal(), base, nil
+}
+
+// lockWait bounds how long --append waits for another run to finish.
+const lockWait = 60 * time.Second
+
+// close releases the update lock, if any.
+func (o *output) close() {
+	if o.release != nil {
+		o.release()
+		o.release = nil
+	}
 }
 
 // write stores s atomically (read back, compared, renamed).

@@ -62,6 +62,7 @@ func runTruststore(c *cli.Context, e *env) error {
 	}
 	pw := newPasswords(e)
 	password, base, err := out.open(pw)
+	defer out.close()
 	if err != nil {
 		return err
 	}
