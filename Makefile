@@ -5,7 +5,7 @@ LDFLAGS := -s -w -X main.version=$(VERSION)
 BIN     := bin/uccert
 DEMO    := demo-out
 
-.PHONY: all build test demo fixtures check-fixtures vet clean deps
+.PHONY: all build test demo fixtures check-fixtures vet clean deps docs cross dist
 
 all: build
 
@@ -17,8 +17,30 @@ build:
 deps:
 	@bash .ci/install-deps
 
-test: deps vet
+test: deps vet cross
 	$(GO) test -count=1 -timeout 30m ./...
+
+# Builds for the platforms admins use, to catch platform breakage early.
+cross:
+	GOOS=windows GOARCH=amd64 $(GO) build -o /dev/null ./cmd/uccert
+	GOOS=darwin GOARCH=arm64 $(GO) build -o /dev/null ./cmd/uccert
+
+# Release binaries with SHA-256 checksums in dist/.
+DIST_TARGETS := linux/amd64 linux/arm64 windows/amd64 darwin/arm64
+dist:
+	@rm -rf dist && mkdir -p dist
+	@for t in $(DIST_TARGETS); do \
+	  os=$${t%/*}; arch=$${t#*/}; ext=; [ $$os = windows ] && ext=.exe; \
+	  out=dist/uccert-$(VERSION)-$$os-$$arch$$ext; \
+	  echo "building $$out"; \
+	  CGO_ENABLED=0 GOOS=$$os GOARCH=$$arch $(GO) build -trimpath -ldflags "$(LDFLAGS)" -o $$out ./cmd/uccert || exit 1; \
+	done
+	@cd dist && sha256sum uccert-* > SHA256SUMS && cat SHA256SUMS
+
+# The CLI reference (docs/cli.md) and man page (docs/uccert.1), generated
+# from the app; `make test` fails when they are stale.
+docs:
+	$(GO) test ./cmd/uccert -run '^TestGeneratedDocs$$' -count=1 -args -update-docs
 
 vet:
 	@unformatted=$$(gofmt -l cmd pkg); if [ -n "$$unformatted" ]; then echo "gofmt needed:"; echo "$$unformatted"; exit 1; fi
@@ -48,6 +70,22 @@ fixtures:
 
 check-fixtures:
 	bash fixtures/check-fixtures.sh
+
+# Benchmarks (developer tool): the Go benchmarks of keystore, merge and
+# preflight (output in $(BENCH_OUT)/go-bench.txt), then uccert and keytool
+# timed as whole processes side by side; writes docs/PERFORMANCE.md. ~1-3 min.
+BENCH_OUT  ?= bin/bench
+BENCHTIME  ?= 1s
+BENCH_PKGS := ./pkg/keystore/ ./pkg/merge/ ./pkg/preflight/
+.PHONY: bench
+bench:
+	@mkdir -p $(BENCH_OUT)
+	@echo "== Go benchmarks: $(BENCH_PKGS)"
+	@$(GO) test -run '^$$' -bench . -benchtime=$(BENCHTIME) $(BENCH_PKGS) > $(BENCH_OUT)/go-bench.txt 2>&1; \
+	  status=$$?; cat $(BENCH_OUT)/go-bench.txt; exit $$status
+	@echo "== Whole processes: uccert beside keytool"
+	$(GO) run ./cmd/uccert-bench -o docs/PERFORMANCE.md -gobench $(BENCH_OUT)/go-bench.txt \
+	  -gobench-args "-run '^\$$' -bench . -benchtime=$(BENCHTIME) $(BENCH_PKGS)"
 
 clean:
 	rm -rf bin dist $(DEMO)

@@ -119,14 +119,15 @@ EXIT CODES:
    0  success
    1  failure: bad or unreadable input, wrong password, failed check, refused overwrite
    2  usage error`,
-		HideVersion:     true,
-		Writer:          e.stdout,
-		ErrWriter:       e.stderr,
-		Reader:          e.stdin,
-		OnUsageError:    onUsage,
-		ExitErrHandler:  func(*cli.Context, error) {},
-		Flags:           []cli.Flag{&cli.BoolFlag{Name: "version", Aliases: []string{"v"}, Usage: "print the version and exit"}},
-		CommandNotFound: nil,
+		HideVersion:          true,
+		EnableBashCompletion: true,
+		Writer:               e.stdout,
+		ErrWriter:            e.stderr,
+		Reader:               e.stdin,
+		OnUsageError:         onUsage,
+		ExitErrHandler:       func(*cli.Context, error) {},
+		Flags:                []cli.Flag{&cli.BoolFlag{Name: "version", Aliases: []string{"v"}, Usage: "print the version and exit"}},
+		CommandNotFound:      nil,
 		Action: func(c *cli.Context) error {
 			if c.Bool("version") {
 				fmt.Fprintf(e.stdout, "uccert %s (%s, %s/%s)\n", version, runtime.Version(), runtime.GOOS, runtime.GOARCH)
@@ -144,10 +145,12 @@ EXIT CODES:
 			truststoreCommand(e),
 			verifyCommand(e),
 			argsCommand(e),
+			completionCommand(e),
 		},
 	}
 	for _, cmd := range app.Commands {
 		cmd.OnUsageError = onUsage
+		cmd.HideHelpCommand = true
 	}
 	return app
 }
