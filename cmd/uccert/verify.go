@@ -125,10 +125,15 @@ func runVerify(c *cli.Context, e *env) error {
 			return usagef("--%s-pass and --%s-type need --%s FILE", role.name, role.name, role.name)
 		}
 	}
+	// The mode: the connector's own command line implies it (a
+	// -krb_conf_file means tls-kerberos); otherwise mtls unless --mode.
+	mode := connector.ModeMTLS
+	if v.Subject != "" {
+		mode = a.Mode()
+	}
 	if k := c.String("krb5"); k != "" {
 		a.KrbConf = k
 	}
-	mode := a.Mode()
 	if m := c.String("mode"); m != "" {
 		var err error
 		if mode, err = connector.ParseMode(m); err != nil {

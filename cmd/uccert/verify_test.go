@@ -127,3 +127,16 @@ func TestVerifyUsage(t *testing.T) {
 		}
 	}
 }
+
+// --krb5 beside the stores keeps the default mtls mode (the cert store is
+// the key store); only the connector's own -krb_conf_file implies
+// tls-kerberos.
+func TestVerifyKrb5KeepsMTLS(t *testing.T) {
+	t.Chdir("../..")
+	r := runCLI(t, "", nil, "verify", "--host", "ucc.uc.example.com",
+		"--cert-store", "fixtures/stores/ucc-with-fes.jks", "--cert-store-pass", "pass:changeit1",
+		"--key-store", "fixtures/stores/truststore.jks", "--key-store-pass", "pass:trustpass1", "--krb5", "fixtures/krb5/good.conf")
+	if r.code != 0 || !strings.Contains(r.stdout, "OK   key-password-differs") || !strings.Contains(r.stdout, "OK   krb5-syntax") {
+		t.Fatalf("exit %d\n%s", r.code, r.stdout)
+	}
+}
