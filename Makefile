@@ -87,5 +87,15 @@ bench:
 	$(GO) run ./cmd/uccert-bench -o docs/PERFORMANCE.md -gobench $(BENCH_OUT)/go-bench.txt \
 	  -gobench-args "-run '^\$$' -bench . -benchtime=$(BENCHTIME) $(BENCH_PKGS)"
 
+# Every fuzz target in the repository, one after the other, FUZZTIME each
+# (the list is in .ci/fuzz-short). fuzz-short is what CI runs (20s each).
+FUZZTIME ?= 60s
+.PHONY: fuzz fuzz-short
+fuzz:
+	FUZZTIME=$(FUZZTIME) GO=$(GO) bash .ci/fuzz-short
+
+fuzz-short:
+	FUZZTIME=20s GO=$(GO) bash .ci/fuzz-short
+
 clean:
 	rm -rf bin dist $(DEMO)

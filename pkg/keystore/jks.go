@@ -5,6 +5,8 @@ import (
 	"crypto/sha1"
 	"crypto/subtle"
 	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/asn1"
 	"encoding/binary"
 	"fmt"
 	"io"
@@ -153,9 +155,13 @@ func scanJKS(b []byte) ([]jksEntryInfo, error) {
 			if err != nil {
 				return nil, err
 			}
-			if err := r.skip(uint64(n), "protected key"); err != nil {
+			if err := r.need(uint64(n), "protected key"); err != nil {
 				return nil, err
 			}
+			if err := checkProtectedKey(r.b[r.off:r.off+int(n)], alias); err != nil {
+				return nil, err
+			}
+			r.off += int(n)
 			chain, err := r.u32("chain length")
 			if err != nil {
 				return nil, err
@@ -189,6 +195,21 @@ func scanJKS(b []byte) ([]jksEntryInfo, error) {
 		return nil, fmt.Errorf("%w: JKS integrity digest: %d bytes remain after the entries, want %d", ErrMalformed, len(b)-r.off, sha1.Size)
 	}
 	return entries, nil
+}
+
+// checkProtectedKey refuses a protected key that keystore-go would parse
+// but then slice past its end: its key protector takes a 20-byte salt
+// and a 20-byte digest from the encrypted key without checking that they
+// are there (a panic, FuzzDecodeJKS).
+func checkProtectedKey(b []byte, alias string) error {
+	var ki struct {
+		Algo       pkix.AlgorithmIdentifier
+		PrivateKey []byte
+	}
+	if rest, err := asn1.Unmarshal(b, &ki); err == nil && len(rest) == 0 && len(ki.PrivateKey) < 2*sha1.Size {
+		return fmt.Errorf("%w: JKS protected key of %q has %d bytes, too short for its salt and digest", ErrMalformed, alias, len(ki.PrivateKey))
+	}
+	return nil
 }
 
 // jksPassword turns a password into the bytes keystore-go maps to Java

@@ -59,6 +59,11 @@ type Contents struct {
 // more than MaxIterations mean MaxIterations) before any key derivation.
 // Shrouded keys are decrypted in parallel.
 func Decode(data []byte, password string, maxIterations int) (*Contents, error) {
+	return decode(data, password, maxIterations, totalIterationFactor*MaxIterations)
+}
+
+// decode is Decode with the file's total iteration budget.
+func decode(data []byte, password string, maxIterations int, budget int64) (*Contents, error) {
 	der, err := ber.ToDER(data)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrMalformed, err)
@@ -87,20 +92,22 @@ func Decode(data []byte, password string, maxIterations int) (*Contents, error) 
 	c := &Contents{}
 	forms := alternatives(password)
 	macVerified := false
+	macIterations := 0
 	if !pfx.Empty() {
-		form, desc, err := verifyMAC(&pfx, authSafe, forms, maxIterations)
+		form, desc, macIter, err := verifyMAC(&pfx, authSafe, forms, maxIterations)
 		if err != nil {
 			return nil, err
 		}
 		forms = []secret{form}
 		c.MAC = desc
 		macVerified = true
+		macIterations = macIter
 	}
 	if !pfx.Empty() {
 		return nil, fmt.Errorf("%w: trailing data after MacData", ErrMalformed)
 	}
 
-	d := decoder{c: c, forms: forms, macVerified: macVerified, limit: maxIterations}
+	d := decoder{c: c, forms: forms, macVerified: macVerified, limit: maxIterations, spent: int64(macIterations), budget: budget}
 	inner, err := ber.ToDER(authSafe)
 	if err != nil {
 		return nil, fmt.Errorf("%w: authenticated safe: %w", ErrMalformed, err)
@@ -136,46 +143,46 @@ func readContentInfo(s *cryptobyte.String) (asn1.ObjectIdentifier, cryptobyte.St
 	return oid, content, nil
 }
 
-func verifyMAC(pfx *cryptobyte.String, authSafe []byte, forms []secret, limit int) (secret, string, error) {
+func verifyMAC(pfx *cryptobyte.String, authSafe []byte, forms []secret, limit int) (secret, string, int, error) {
 	var macData, digestInfo, want, salt []byte
 	var md cryptobyte.String
 	if !pfx.ReadASN1((*cryptobyte.String)(&macData), cbasn1.SEQUENCE) {
-		return secret{}, "", fmt.Errorf("%w: bad MacData", ErrMalformed)
+		return secret{}, "", 0, fmt.Errorf("%w: bad MacData", ErrMalformed)
 	}
 	md = macData
 	if !md.ReadASN1((*cryptobyte.String)(&digestInfo), cbasn1.SEQUENCE) {
-		return secret{}, "", fmt.Errorf("%w: bad MAC DigestInfo", ErrMalformed)
+		return secret{}, "", 0, fmt.Errorf("%w: bad MAC DigestInfo", ErrMalformed)
 	}
 	di := cryptobyte.String(digestInfo)
 	alg, err := readAlgorithm(&di)
 	if err != nil {
-		return secret{}, "", err
+		return secret{}, "", 0, err
 	}
 	if !di.ReadASN1Bytes(&want, cbasn1.OCTET_STRING) || !md.ReadASN1Bytes(&salt, cbasn1.OCTET_STRING) {
-		return secret{}, "", fmt.Errorf("%w: bad MacData", ErrMalformed)
+		return secret{}, "", 0, fmt.Errorf("%w: bad MacData", ErrMalformed)
 	}
 	iter := 1
 	if !md.Empty() {
 		if iter, err = readIterations(&md, "MAC", limit); err != nil {
-			return secret{}, "", err
+			return secret{}, "", 0, err
 		}
 	}
 	if alg.oid.Equal(oidPBMAC1) {
-		return secret{}, "", fmt.Errorf("%w: PBMAC1 integrity (OpenSSL 3.4+ -pbmac1_pbkdf2); export without it", ErrUnsupported)
+		return secret{}, "", 0, fmt.Errorf("%w: PBMAC1 integrity (OpenSSL 3.4+ -pbmac1_pbkdf2); export without it", ErrUnsupported)
 	}
 	dg, err := digestByOID(alg.oid)
 	if err != nil {
-		return secret{}, "", err
+		return secret{}, "", 0, err
 	}
 	for _, f := range forms {
 		key := pkcs12KDF(dg, f.bmp, salt, kdfMAC, iter, dg.size)
 		m := hmac.New(dg.new, key)
 		m.Write(authSafe)
 		if hmac.Equal(m.Sum(nil), want) {
-			return f, fmt.Sprintf("HMAC-%s, %d iterations", dg.name, iter), nil
+			return f, fmt.Sprintf("HMAC-%s, %d iterations", dg.name, iter), iter, nil
 		}
 	}
-	return secret{}, "", ErrIncorrectPassword
+	return secret{}, "", 0, ErrIncorrectPassword
 }
 
 type decoder struct {
@@ -183,6 +190,10 @@ type decoder struct {
 	forms       []secret
 	macVerified bool
 	limit       int
+	// spent is the iteration work so far, against the file's budget.
+	spent  int64
+	budget int64
+	bags   int
 	// pending are shrouded keys, decrypted together (in parallel) once
 	// the whole structure has been read.
 	pending []pendingKey
@@ -222,6 +233,9 @@ func (d *decoder) readAuthSafeItem(s *cryptobyte.String) error {
 		}
 		ct, err := readImplicitOctets(&eci)
 		if err != nil {
+			return err
+		}
+		if err := d.charge(alg); err != nil {
 			return err
 		}
 		plain, err := d.decrypt(alg, ct)
@@ -305,6 +319,9 @@ func (d *decoder) readSafeContents(data []byte, depth int) error {
 }
 
 func (d *decoder) readBag(s *cryptobyte.String, depth int) error {
+	if d.bags++; d.bags > MaxBags {
+		return fmt.Errorf("%w: more than %d bags", ErrMalformed, MaxBags)
+	}
 	var bag, value cryptobyte.String
 	var oid asn1.ObjectIdentifier
 	if !s.ReadASN1(&bag, cbasn1.SEQUENCE) || !bag.ReadASN1ObjectIdentifier(&oid) ||
@@ -344,7 +361,7 @@ func (d *decoder) readBag(s *cryptobyte.String, depth int) error {
 			return fmt.Errorf("%w: bad shrouded key bag", ErrMalformed)
 		}
 		// Check the iteration count now, derive later (in parallel).
-		if _, err := setupLimitsOnly(alg, d.limit); err != nil {
+		if err := d.charge(alg); err != nil {
 			return err
 		}
 		d.pending = append(d.pending, pendingKey{alg: alg, ct: ct, attrs: attrs, index: len(d.c.Keys) + len(d.pending)})
@@ -388,6 +405,20 @@ func (d *decoder) readBag(s *cryptobyte.String, depth int) error {
 		d.c.Skipped = append(d.c.Skipped, "bag of type "+oid.String())
 		return nil
 	}
+}
+
+// charge adds the iterations of alg to the file's work and refuses a
+// file whose total exceeds its budget, before any derivation.
+func (d *decoder) charge(alg algorithmIdentifier) error {
+	n, err := setupLimitsOnly(alg, d.limit)
+	if err != nil {
+		return err
+	}
+	d.spent += int64(n) * int64(len(d.forms))
+	if d.spent > d.budget {
+		return fmt.Errorf("%w: the file's iteration counts add up to more than %d", ErrIterationCount, d.budget)
+	}
+	return nil
 }
 
 // decryptKeys decrypts the pending shrouded keys on all cores and adds

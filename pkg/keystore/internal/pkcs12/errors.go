@@ -7,6 +7,15 @@ import "errors"
 // service (FACTS: go-pkcs12 spends minutes on a 5 KB file with 2^31-1).
 const MaxIterations = 10_000_000
 
+// totalIterationFactor bounds the iterations of one whole file (MAC and
+// every encrypted bag together) to this many times MaxIterations, so that
+// a file of many bags at the limit cannot cost hours.
+const totalIterationFactor = 4
+
+// MaxBags bounds the bags of one file (keys are paired with certificates
+// pairwise, so the work grows with the square of their number).
+const MaxBags = 5000
+
 // maxSafeContentsNesting bounds safeContentsBag recursion.
 const maxSafeContentsNesting = 8
 

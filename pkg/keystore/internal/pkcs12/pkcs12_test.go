@@ -158,3 +158,28 @@ func TestKDFKnownAnswer(t *testing.T) {
 		t.Fatalf("KDF = %x, want %x", got, want)
 	}
 }
+
+// The iterations of a whole file are budgeted, so that many bags at the
+// per-count limit cannot add up to hours; and the bags are counted.
+func TestFileIterationBudget(t *testing.T) {
+	rk, ek := testKeys(t)
+	var c Contents
+	for i, key := range []crypto.Signer{rk, ek, rk, ek, rk} {
+		leaf := selfSigned(t, key, "k.uc.example.com")
+		der, _ := x509.MarshalPKCS8PrivateKey(key)
+		id := []byte{byte(i)}
+		c.Keys = append(c.Keys, KeyBag{PKCS8: der, Attrs: Attributes{LocalKeyID: id}})
+		c.Certs = append(c.Certs, CertBag{Cert: leaf, Attrs: Attributes{LocalKeyID: id}})
+	}
+	data, err := Encode(&c, "changeit1", Profile{PBES2: true, MACSHA256: true, Iterations: 1000}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// MAC + certificates + 5 keys = 7000 iterations.
+	if _, err := decode(data, "changeit1", 0, 6999); !errors.Is(err, ErrIterationCount) {
+		t.Fatalf("over budget: %v", err)
+	}
+	if got, err := decode(data, "changeit1", 0, 7000); err != nil || len(got.Keys) != 5 {
+		t.Fatalf("within budget: %v", err)
+	}
+}
