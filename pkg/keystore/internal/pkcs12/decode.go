@@ -428,6 +428,8 @@ func (d *decoder) decryptKeys() error {
 		return nil
 	}
 	plain := make([][]byte, len(d.pending))
+	keys := make([]crypto.PrivateKey, len(d.pending))
+	parseErrs := make([]error, len(d.pending))
 	errs := make([]error, len(d.pending))
 	var wg sync.WaitGroup
 	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
@@ -437,6 +439,10 @@ func (d *decoder) decryptKeys() error {
 		go func(i int) {
 			defer func() { <-sem; wg.Done() }()
 			plain[i], errs[i] = d.decrypt(d.pending[i].alg, d.pending[i].ct)
+			if errs[i] == nil {
+				// Parsing (RSA keys are validated) is the other big cost.
+				keys[i], parseErrs[i] = x509.ParsePKCS8PrivateKey(plain[i])
+			}
 		}(i)
 	}
 	wg.Wait()
@@ -451,7 +457,7 @@ func (d *decoder) decryptKeys() error {
 		if errs[i] != nil {
 			return errs[i]
 		}
-		if err := d.addKey(plain[i], pk.attrs); err != nil {
+		if err := d.addParsedKey(keys[i], parseErrs[i], plain[i], pk.attrs); err != nil {
 			return err
 		}
 	}
@@ -461,6 +467,10 @@ func (d *decoder) decryptKeys() error {
 
 func (d *decoder) addKey(pkcs8 []byte, attrs Attributes) error {
 	key, err := x509.ParsePKCS8PrivateKey(pkcs8)
+	return d.addParsedKey(key, err, pkcs8, attrs)
+}
+
+func (d *decoder) addParsedKey(key crypto.PrivateKey, err error, pkcs8 []byte, attrs Attributes) error {
 	if err != nil {
 		if !d.macVerified {
 			return ErrIncorrectPassword

@@ -1,0 +1,133 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"time"
+)
+
+// outDir returns a reset func that empties a scenario's output folder: no
+// output file exists when a repetition starts.
+func outDir(dir string) func() error {
+	return func() error {
+		if err := os.RemoveAll(dir); err != nil {
+			return err
+		}
+		return os.MkdirAll(dir, 0o755)
+	}
+}
+
+func processSide(r *runner, label string, reset func() error, cmds ...[]string) *side {
+	sd := &side{label: label, reset: reset, run: func() (sample, error) { return r.sequence(cmds) }}
+	for _, c := range cmds {
+		sd.commands = append(sd.commands, r.display(c))
+	}
+	return sd
+}
+
+// 1. The deployment guide's job: two Front End exports into one JKS.
+func scenarioFrontEndsJKS(r *runner, uccert string) *scenario {
+	dir := filepath.Join(r.tmp, "s1")
+	fe1, fe2 := "fixtures/exports/fe1-openssl.pfx", "fixtures/exports/fe2-legacy.pfx"
+	out := filepath.Join(dir, "out.jks")
+	importKS := func(src, pass string) []string {
+		return []string{"keytool", "-importkeystore", "-srckeystore", src, "-srcstoretype", "pkcs12", "-srcstorepass", pass,
+			"-destkeystore", out, "-deststoretype", "jks", "-deststorepass", storePass, "-destkeypass", storePass, "-noprompt"}
+	}
+	return &scenario{
+		id:     1,
+		title:  "two Front End exports into a JKS",
+		target: "uccert ≥ 30× faster",
+		a: processSide(r, "uccert", outDir(dir), []string{uccert, "merge", "-o", out, "--out-pass", "pass:" + storePass,
+			"--in-pass", "pass:fe1-export", "--in-pass", "pass:fe2-export", fe1, fe2}),
+		b:     processSide(r, "keytool", outDir(dir), importKS(fe1, "fe1-export"), importKS(fe2, "fe2-export")),
+		judge: faster(30),
+	}
+}
+
+// 2. A trust store from 10 CA certificates.
+func scenarioTrustStore(r *runner, uccert string, in *inputs) *scenario {
+	dir := filepath.Join(r.tmp, "s2")
+	out := filepath.Join(dir, "out.jks")
+	u := append([]string{uccert, "truststore", "-o", out, "--out-pass", "pass:" + storePass}, in.caCerts...)
+	var k [][]string
+	for i, c := range in.caCerts {
+		k = append(k, []string{"keytool", "-importcert", "-noprompt", "-alias", "ca" + strconv.Itoa(i+1), "-file", c,
+			"-keystore", out, "-storepass", storePass})
+	}
+	return &scenario{
+		id:     2,
+		title:  fmt.Sprintf("a trust store from %d CA certificates", len(in.caCerts)),
+		target: "uccert ≥ 100× faster",
+		a:      processSide(r, "uccert", outDir(dir), u),
+		b:      processSide(r, "keytool", outDir(dir), k...),
+		judge:  faster(100),
+	}
+}
+
+// 3. 60 Front End exports into one PKCS#12, against the floor set by the
+// key derivations the formats require.
+func scenarioSixtyExports(r *runner, uccert string, in *inputs) *scenario {
+	dir := filepath.Join(r.tmp, "s3")
+	out := filepath.Join(dir, "out.p12")
+	argv := append([]string{uccert, "merge", "-o", out, "--out-pass", "pass:" + storePass, "--in-pass", "pass:" + fePass}, in.exports...)
+	a := processSide(r, "uccert", outDir(dir), argv)
+	a.commands = []string{r.display(argv[:len(argv)-len(in.exports)]) + " $BENCH/fe/fe{01..60}.pfx"}
+	b := &side{label: "KDF floor", prose: true}
+	s := &scenario{
+		id:     3,
+		title:  fmt.Sprintf("%d Front End exports into one PKCS#12 (modern)", len(in.exports)),
+		target: "uccert < 1 s and ≤ 1.5× the floor",
+		cheap:  true,
+		a:      a,
+		b:      b,
+		judge: func(a stats, b *stats) (string, bool) {
+			x := float64(a.median) / float64(b.median)
+			c := float64(a.medianCPU) / float64(b.medianCPU)
+			return fmt.Sprintf("%.2f× the floor (CPU %.2f×)", x, c), a.median < time.Second && x <= 1.5
+		},
+	}
+	// The output's derivations are read from what uccert writes, so the
+	// floor follows the product's profile rather than an assumption.
+	s.before = func() error {
+		if err := a.reset(); err != nil {
+			return err
+		}
+		if _, err := a.run(); err != nil {
+			return err
+		}
+		outInfo, err := readP12Info(out, storePass)
+		if err != nil {
+			return err
+		}
+		f, err := newFloorJob(in.infos, fePass, outInfo, storePass)
+		if err != nil {
+			return err
+		}
+		b.run = f.run
+		b.commands = append([]string{fmt.Sprintf("in-process Go (cmd/uccert-bench/floor.go), %d derivations on GOMAXPROCS goroutines:", len(f.ds))}, f.summary()...)
+		s.notes = append(s.notes, fmt.Sprintf("Iteration counts read with `openssl pkcs12 -info -noout` from the %d inputs and from uccert's output.", len(in.infos)))
+		return nil
+	}
+	return s
+}
+
+// 4. Offline verify of a 3-entry key store, a trust store and a krb5.conf.
+func scenarioVerify(r *runner, uccert string) *scenario {
+	argv := []string{uccert, "verify", "--host", "ucc.uc.example.com",
+		"--cert-store", "fixtures/stores/ucc-with-fes.jks", "--cert-store-pass", "pass:" + storePass,
+		"--key-store", "fixtures/stores/truststore.jks", "--key-store-pass", "pass:trustpass1",
+		"--krb5", "fixtures/krb5/good.conf"}
+	return &scenario{
+		id:     4,
+		title:  "offline verify: 3-entry key store, trust store, krb5.conf",
+		target: "uccert < 100 ms",
+		cheap:  true,
+		a:      processSide(r, "uccert", nil, argv),
+		judge: func(a stats, _ *stats) (string, bool) {
+			return "—", a.median < 100*time.Millisecond
+		},
+	}
+}
