@@ -113,7 +113,19 @@ func Encode(c *Contents, password string, p Profile, rnd io.Reader) ([]byte, err
 		return nil, err
 	}
 
+	dg := digests[0]
+	if p.MACSHA256 {
+		dg = digests[2]
+	}
+	// The MAC key depends only on the password and salt: derive it
+	// alongside the bag encryptions.
+	var macKey []byte
 	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		macKey = pkcs12KDF(dg, pw.bmp, macSalt, kdfMAC, p.Iterations, dg.size)
+	}()
 	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
 	for _, j := range jobs {
 		wg.Add(1)
@@ -169,11 +181,6 @@ func Encode(c *Contents, password string, p Profile, rnd io.Reader) ([]byte, err
 		return nil, err
 	}
 
-	dg := digests[0]
-	if p.MACSHA256 {
-		dg = digests[2]
-	}
-	macKey := pkcs12KDF(dg, pw.bmp, macSalt, kdfMAC, p.Iterations, dg.size)
 	m := hmac.New(dg.new, macKey)
 	m.Write(authSafe)
 	mac := m.Sum(nil)
