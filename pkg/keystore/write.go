@@ -48,22 +48,33 @@ func WriteFile(path string, s *Store, opts WriteOptions) (err error) {
 	if _, err = tmp.Write(data); err != nil {
 		return fmt.Errorf("%s: %w", path, err)
 	}
-	if err = tmp.Sync(); err != nil {
-		return fmt.Errorf("%s: %w", path, err)
+	// fsync (waiting for the disk) and the read-back (key derivations)
+	// overlap; both must succeed before the rename.
+	synced := make(chan error, 1)
+	go func() { synced <- tmp.Sync() }()
+	readBack := func() error {
+		back, err := ReadFileLimited(tmpName)
+		if err != nil {
+			return fmt.Errorf("%s: read-back: %w", path, err)
+		}
+		got, err := Decode(back, DecodeOptions{Password: opts.Password})
+		if err != nil {
+			return fmt.Errorf("%s: %w: %w", path, ErrReadBack, err)
+		}
+		if cerr := Compare(s, got); cerr != nil {
+			return fmt.Errorf("%s: %w: %s", path, ErrReadBack, cerr.Error())
+		}
+		return nil
+	}
+	err = readBack()
+	if serr := <-synced; serr != nil && err == nil {
+		err = fmt.Errorf("%s: %w", path, serr)
+	}
+	if err != nil {
+		return err
 	}
 	if err = tmp.Close(); err != nil {
 		return fmt.Errorf("%s: %w", path, err)
-	}
-	back, err := ReadFileLimited(tmpName)
-	if err != nil {
-		return fmt.Errorf("%s: read-back: %w", path, err)
-	}
-	got, err := Decode(back, DecodeOptions{Password: opts.Password})
-	if err != nil {
-		return fmt.Errorf("%s: %w: %w", path, ErrReadBack, err)
-	}
-	if cerr := Compare(s, got); cerr != nil {
-		return fmt.Errorf("%s: %w: %s", path, ErrReadBack, cerr.Error())
 	}
 	if opts.Overwrite {
 		if err = os.Rename(tmpName, path); err != nil {
