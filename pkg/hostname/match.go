@@ -54,7 +54,10 @@ func Match(cert *x509.Certificate, name string) MatchKind {
 		}
 		return NoMatch
 	}
-	host, err := toASCII(strings.TrimSuffix(name, "."))
+	// As Normalize: convert first, then drop the trailing dot (IDNA mapping
+	// can remove characters, such as a soft hyphen, after the last dot).
+	host, err := toASCII(name)
+	host = strings.TrimSuffix(host, ".")
 	if err != nil || host == "" {
 		return NoMatch
 	}
