@@ -72,13 +72,14 @@ func runInspect(c *cli.Context, e *env) error {
 		return err
 	}
 	pw := newPasswords(e)
+	ins, err := loadInputs(e, pw, files, "--pass", passes, nil, false)
+	if err != nil {
+		return err
+	}
 	var out []inspectFile
 	var stores []*keystore.Store
-	for i, path := range files {
-		s, err := loadFile(pw, path, pairFor(passes, i), "--pass")
-		if err != nil {
-			return err
-		}
+	for _, in := range ins {
+		path, s := in.Name, in.Store
 		if want != keystore.FormatUnknown && s.Format != want {
 			return fmt.Errorf("%s: %w: the file is %s, not %s", path, keystore.ErrMalformed, s.Format, want)
 		}

@@ -93,7 +93,7 @@ func runMerge(c *cli.Context, e *env) error {
 	if err != nil {
 		return err
 	}
-	ins, err := loadInputs(e, pw, inputs, inPass, inKeyPass, true)
+	ins, err := loadInputs(e, pw, inputs, "--in-pass", inPass, inKeyPass, true)
 	if err != nil {
 		return err
 	}

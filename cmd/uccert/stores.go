@@ -16,34 +16,13 @@ import (
 	"github.com/urfave/cli/v2"
 )
 
-// loadFile reads path, asking for a password (from passSrc, see
-// passwords.get) only when the content is a store.
-func loadFile(pw *passwords, path, passSrc, passFlag string) (*keystore.Store, error) {
-	data, err := keystore.ReadFileLimited(path)
-	if err != nil {
-		return nil, err
-	}
-	var opts keystore.DecodeOptions
-	if keystore.Detect(data).IsStore() {
-		p, err := pw.get(passSrc, passFlag, "password for "+filepath.Base(path))
-		if err != nil {
-			return nil, err
-		}
-		opts.Password = p.Reveal()
-	}
-	s, err := keystore.Decode(data, opts)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	return s, nil
-}
-
-// loadInputs reads every input with its paired passwords: passwords are
+// loadInputs reads every input with its paired passwords (passFlag names
+// the option in messages): passwords are
 // resolved one input after the other (they may prompt), then the inputs
 // are decoded in parallel (key derivations dominate), and finally locked
 // JKS keys may prompt for their password. Progress shows for long runs on
 // a terminal.
-func loadInputs(e *env, pw *passwords, paths, inPass, inKeyPass []string, askKey bool) ([]merge.Input, error) {
+func loadInputs(e *env, pw *passwords, paths []string, passFlag string, inPass, inKeyPass []string, askKey bool) ([]merge.Input, error) {
 	type job struct {
 		data  []byte
 		opts  keystore.DecodeOptions
@@ -58,7 +37,7 @@ func loadInputs(e *env, pw *passwords, paths, inPass, inKeyPass []string, askKey
 		}
 		j := &job{data: data}
 		if keystore.Detect(data).IsStore() {
-			p, err := pw.get(pairFor(inPass, i), "--in-pass", "password for "+filepath.Base(path))
+			p, err := pw.get(pairFor(inPass, i), passFlag, "password for "+filepath.Base(path))
 			if err != nil {
 				return nil, err
 			}

@@ -66,7 +66,7 @@ func runTruststore(c *cli.Context, e *env) error {
 	if err != nil {
 		return err
 	}
-	ins, err := loadInputs(e, pw, inputs, inPass, nil, false)
+	ins, err := loadInputs(e, pw, inputs, "--in-pass", inPass, nil, false)
 	if err != nil {
 		return err
 	}
