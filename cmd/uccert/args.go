@@ -3,8 +3,6 @@ package main
 import (
 	"errors"
 	"fmt"
-	"io/fs"
-	"os"
 	"path/filepath"
 
 	"github.com/uccert/uccert/pkg/connector"
@@ -104,23 +102,49 @@ func runArgs(c *cli.Context, e *env) error {
 		if path == "" {
 			continue
 		}
-		st, err := storeArgument(pw, role.name, path, c.String(role.name+"-pass"), c.String(role.name+"-type"), redact)
-		if err != nil {
-			return err
+		st := connector.StoreArgs{File: path}
+		if t := c.String(role.name + "-type"); t != "" {
+			f, err := keystore.ParseFormat(t)
+			if err != nil {
+				return usagef("--%s-type: %s", role.name, err.Error())
+			}
+			st.Type = f.String()
+		}
+		// With --redact and no password option the password is printed
+		// as ******** anyway: the store is read for its type only.
+		if src := c.String(role.name + "-pass"); !redact || src != "" {
+			p, err := pw.get(src, "--"+role.name+"-pass", "password for "+filepath.Base(path))
+			if err != nil {
+				return err
+			}
+			st.Pass, st.HasPass = p, true
 		}
 		*role.st = st
 	}
 	a.KrbConf = c.String("krb5")
-	if dir := c.String("remote-dir"); dir != "" {
-		a.CertStore.File = connector.RemotePath(dir, a.CertStore.File)
-		if a.KeyStore.File != "" {
-			a.KeyStore.File = connector.RemotePath(dir, a.KeyStore.File)
-		}
-		if a.KrbConf != "" {
-			a.KrbConf = connector.RemotePath(dir, a.KrbConf)
+	resolved, _, err := connector.Resolve(&a, connector.CheckOptions{Mode: mode})
+	if errors.Is(err, connector.ErrNoType) {
+		return usagef("%s; give --cert-store-type or --key-store-type", err.Error())
+	}
+	if err != nil {
+		return err
+	}
+	if redact {
+		resolved.CertStore.HasPass = true
+		if resolved.KeyStore.File != "" {
+			resolved.KeyStore.HasPass = true
 		}
 	}
-	tokens := a.Tokens()
+	if dir := c.String("remote-dir"); dir != "" {
+		resolved.CertStore.File = connector.RemotePath(dir, resolved.CertStore.File)
+		if resolved.KeyStore.File != "" {
+			resolved.KeyStore.File = connector.RemotePath(dir, resolved.KeyStore.File)
+		}
+		if resolved.KrbConf != "" {
+			resolved.KrbConf = connector.RemotePath(dir, resolved.KrbConf)
+		}
+	}
+	tokens := resolved.Tokens()
 	if redact {
 		tokens = connector.Redact(tokens)
 	}
@@ -140,55 +164,4 @@ func runArgs(c *cli.Context, e *env) error {
 	}
 	fmt.Fprintln(e.stdout, out)
 	return nil
-}
-
-// storeArgument resolves one store's arguments: the type from the content
-// when the file exists (and the password must open it), else from the
-// flag or the extension.
-func storeArgument(pw *passwords, role, path, passSrc, typ string, redact bool) (connector.StoreArgs, error) {
-	st := connector.StoreArgs{File: path}
-	if !redact || passSrc != "" {
-		p, err := pw.get(passSrc, "--"+role+"-pass", "password for "+filepath.Base(path))
-		if err != nil {
-			return st, err
-		}
-		st.Pass, st.HasPass = p.Reveal(), true
-	} else {
-		st.HasPass = true // printed as ******** anyway
-	}
-	if typ != "" {
-		f, err := keystore.ParseStoreFormat(typ)
-		if err != nil {
-			return st, usagef("--%s-type: %s", role, err.Error())
-		}
-		st.Type = f.String()
-	}
-	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
-		if st.Type == "" {
-			f := keystore.FormatFromExtension(path)
-			if f == keystore.FormatUnknown {
-				return st, usagef("%s does not exist and its extension names no type: give --%s-type", path, role)
-			}
-			st.Type = f.String()
-		}
-		return st, nil
-	}
-	data, err := keystore.ReadFileLimited(path)
-	if err != nil {
-		return st, err
-	}
-	detected := keystore.Detect(data)
-	if !detected.IsStore() {
-		return st, fmt.Errorf("%s: %w: the file is %s, not a keystore", path, keystore.ErrUnknownFormat, detected)
-	}
-	if st.Type != "" && st.Type != detected.String() {
-		return st, fmt.Errorf("%s: --%s-type %s, but the file is %s", path, role, st.Type, detected)
-	}
-	st.Type = detected.String()
-	if st.Pass != "" || !redact {
-		if _, err := keystore.Decode(data, keystore.DecodeOptions{Password: st.Pass}); err != nil {
-			return st, fmt.Errorf("%s: %w", path, err)
-		}
-	}
-	return st, nil
 }

@@ -89,7 +89,7 @@ func TestArgsFailures(t *testing.T) {
 		{[]string{"--cert-store", "t.bin", "--cert-store-pass", "pass:trustpass1"}, 2, "--cert-store-type"},
 		{[]string{"--cert-store", "t.jks", "--format", "xml", "--cert-store-pass", "pass:trustpass1"}, 2, "--format"},
 		{[]string{"--cert-store", "t.jks"}, 2, "--cert-store-pass"},
-		{[]string{"--cert-store", abs(t, "stores", "ucc.jks"), "--cert-store-pass", "pass:wrong-pw-1"}, 1, "wrong password"},
+		{[]string{"--cert-store", abs(t, "stores", "ucc.jks"), "--cert-store-pass", "pass:wrong-pw-1"}, 1, "the store password is wrong"},
 		{[]string{"--cert-store", abs(t, "stores", "ucc.jks"), "--cert-store-type", "pkcs12", "--cert-store-pass", "pass:changeit1"}, 1, "the file is jks"},
 		{[]string{"--cert-store", abs(t, "pki", "root.cer"), "--cert-store-pass", "pass:changeit1"}, 1, "not a keystore"},
 	} {

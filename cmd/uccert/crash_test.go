@@ -14,6 +14,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/uccert/uccert/pkg/secret"
+
 	"github.com/uccert/uccert/pkg/keystore"
 )
 
@@ -32,7 +34,7 @@ func buildUccert(t *testing.T) string {
 }
 
 func aliasesOf(t *testing.T, path, pass string) (string, error) {
-	s, err := keystore.Load(path, keystore.DecodeOptions{Password: pass})
+	s, err := keystore.Load(path, keystore.DecodeOptions{Password: secret.NewPassword(pass)})
 	if err != nil {
 		return "", err
 	}

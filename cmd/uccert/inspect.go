@@ -46,9 +46,9 @@ EXIT CODES:
 }
 
 type inspectFile struct {
-	File    string               `json:"file"`
-	Type    string               `json:"type"`
-	Entries []keystore.EntryInfo `json:"entries"`
+	File    string      `json:"file"`
+	Type    string      `json:"type"`
+	Entries []entryInfo `json:"entries"`
 }
 
 func runInspect(c *cli.Context, e *env) error {
@@ -62,7 +62,7 @@ func runInspect(c *cli.Context, e *env) error {
 	}
 	var want keystore.Format
 	if t := c.String("type"); t != "" {
-		f, err := keystore.ParseStoreFormat(t)
+		f, err := keystore.ParseFormat(t)
 		if err != nil {
 			return usagef("--type: %s", err.Error())
 		}
@@ -83,9 +83,9 @@ func runInspect(c *cli.Context, e *env) error {
 		if want != keystore.FormatUnknown && s.Format != want {
 			return fmt.Errorf("%s: %w: the file is %s, not %s", path, keystore.ErrMalformed, s.Format, want)
 		}
-		f := inspectFile{File: path, Type: s.Format.String(), Entries: []keystore.EntryInfo{}}
+		f := inspectFile{File: path, Type: s.Format.String(), Entries: []entryInfo{}}
 		for _, en := range s.Entries {
-			f.Entries = append(f.Entries, keystore.Describe(en))
+			f.Entries = append(f.Entries, describe(en))
 		}
 		out = append(out, f)
 		stores = append(stores, s)
@@ -129,7 +129,7 @@ func renderStoreHeader(e *env, path string, s *keystore.Store) {
 	}
 }
 
-func renderEntry(e *env, info keystore.EntryInfo) {
+func renderEntry(e *env, info entryInfo) {
 	alias := info.Alias
 	if alias == "" {
 		alias = "(no alias)"

@@ -1,6 +1,10 @@
 package main
 
 import (
+	"errors"
+	"fmt"
+
+	"github.com/uccert/uccert/pkg/keystore"
 	"github.com/uccert/uccert/pkg/merge"
 	"github.com/urfave/cli/v2"
 )
@@ -82,30 +86,43 @@ func runMerge(c *cli.Context, e *env) error {
 	if err != nil {
 		return err
 	}
-	names := fes
-	if host != "" {
-		names = append([]string{host}, fes...)
-	}
-
-	pw := newPasswords(e)
-	password, base, err := out.open(pw)
-	defer out.close()
-	if err != nil {
+	if err := out.check(); err != nil {
 		return err
 	}
+	pw := newPasswords(e)
 	ins, err := loadInputs(e, pw, inputs, "--in-pass", inPass, inKeyPass, true)
 	if err != nil {
-		return err
+		return mergeAdvice(err)
 	}
-	res, err := merge.Merge(ins, merge.Options{Aliases: aliases, Base: base, BaseName: out.path, Format: out.format})
+	password, err := out.password(pw)
 	if err != nil {
 		return err
 	}
-	warnings := identityWarnings(res, names)
-	if err := out.write(e, res.Store, password); err != nil {
-		return err
+	var res *merge.Result
+	err = out.write(c.Context, e, password, func(base *keystore.Store) (*keystore.Store, error) {
+		var err error
+		res, err = merge.Merge(ins, merge.Options{Aliases: aliases, Base: base, BaseName: out.path, Format: out.format, Host: host, FEs: fes, Now: e.now()})
+		if err != nil {
+			return nil, err
+		}
+		return res.Store, nil
+	})
+	if err != nil {
+		return mergeAdvice(err)
 	}
-	return renderResult(e, c.Bool("json"), out, res, warnings, storeArgs(roleCertStore, out))
+	return renderResult(e, c.Bool("json"), out, res, storeArgs(roleCertStore, out))
+}
+
+// mergeAdvice adds to a library error what the user can do about it on
+// this command line.
+func mergeAdvice(err error) error {
+	switch {
+	case errors.Is(err, keystore.ErrKeyPassword):
+		return fmt.Errorf("%w (give the key password with --in-key-pass)", err)
+	case errors.Is(err, keystore.ErrNoCertificate):
+		return fmt.Errorf("%w (put the key and its certificate chain in one PEM or PKCS#12 file)", err)
+	}
+	return err
 }
 
 func checkAliases(aliases []string) ([]string, error) {

@@ -3,12 +3,12 @@ package main
 import (
 	"encoding/json"
 	"fmt"
-	"strings"
 
 	"github.com/uccert/uccert/pkg/connector"
+	"github.com/uccert/uccert/pkg/finding"
 	"github.com/uccert/uccert/pkg/hostname"
-	"github.com/uccert/uccert/pkg/keystore"
 	"github.com/uccert/uccert/pkg/merge"
+	"github.com/uccert/uccert/pkg/secret"
 	"github.com/urfave/cli/v2"
 )
 
@@ -37,28 +37,6 @@ func hostNames(c *cli.Context) (host string, fes []string, err error) {
 	return host, fes, nil
 }
 
-// identityWarnings names each new key entry that serves none of names.
-func identityWarnings(res *merge.Result, names []string) []string {
-	if len(names) == 0 {
-		return nil
-	}
-	var out []string
-	for _, p := range res.Entries {
-		if p.Kept || p.Entry.Kind != keystore.KindKey {
-			continue
-		}
-		match := false
-		for _, n := range names {
-			match = match || hostname.Match(p.Entry.Leaf(), n) != hostname.NoMatch
-		}
-		if !match {
-			out = append(out, fmt.Sprintf("%s: entry %q (names: %s) matches none of %s", p.Source, p.Entry.Alias,
-				strings.Join(hostname.Names(p.Entry.Leaf()), ", "), strings.Join(names, ", ")))
-		}
-	}
-	return out
-}
-
 // The role an output store plays in the connector's mtls arguments.
 type storeRole int
 
@@ -70,7 +48,7 @@ const (
 // storeArgs is the connector's argument list for OUT in mtls mode, with
 // the password redacted (uccert args prints it).
 func storeArgs(role storeRole, o *output) []string {
-	sa := connector.StoreArgs{File: o.path, Pass: "PASSWORD", HasPass: true, Type: o.format.String()}
+	sa := connector.StoreArgs{File: o.path, Pass: secret.NewPassword("PASSWORD"), HasPass: true, Type: o.format.String()}
 	var a connector.Args
 	if role == roleCertStore {
 		a.CertStore = sa
@@ -81,33 +59,44 @@ func storeArgs(role storeRole, o *output) []string {
 }
 
 type resultEntry struct {
-	keystore.EntryInfo
+	entryInfo
 	Source string `json:"source"`
 }
 
 type resultDoc struct {
-	Output   string        `json:"output"`
-	Type     string        `json:"type"`
-	Entries  []resultEntry `json:"entries"`
-	Notes    []string      `json:"notes"`
-	Warnings []string      `json:"warnings"`
-	Args     []string      `json:"args"`
+	Output  string        `json:"output"`
+	Type    string        `json:"type"`
+	Entries []resultEntry `json:"entries"`
+	Notes   []string      `json:"notes"`
+	// Warnings are the findings as text (0.1.0's field), Findings the same
+	// as verify's JSON findings.
+	Warnings []string          `json:"warnings"`
+	Findings []finding.Finding `json:"findings"`
+	Args     []string          `json:"args"`
 }
 
-// renderResult prints what merge or truststore wrote.
-func renderResult(e *env, asJSON bool, o *output, res *merge.Result, warnings, args []string) error {
-	for _, w := range warnings {
+// renderResult prints what merge or truststore wrote; the findings of
+// the checks on the result are warnings on stderr.
+func renderResult(e *env, asJSON bool, o *output, res *merge.Result, args []string) error {
+	var warnings []string
+	for _, f := range res.Findings {
+		w := fmt.Sprintf("%s %s: %s", f.Check, f.Subject, f.Message)
+		warnings = append(warnings, w)
 		fmt.Fprintf(e.stderr, "warning: %s\n", w)
 	}
-	doc := resultDoc{Output: o.path, Type: o.format.String(), Entries: []resultEntry{}, Notes: res.Notes, Warnings: warnings, Args: args}
+	doc := resultDoc{Output: o.path, Type: o.format.String(), Entries: []resultEntry{}, Notes: res.Notes, Warnings: warnings,
+		Findings: res.Findings, Args: args}
 	if doc.Notes == nil {
 		doc.Notes = []string{}
 	}
 	if doc.Warnings == nil {
 		doc.Warnings = []string{}
 	}
+	if doc.Findings == nil {
+		doc.Findings = []finding.Finding{}
+	}
 	for _, p := range res.Entries {
-		doc.Entries = append(doc.Entries, resultEntry{keystore.Describe(p.Entry), p.Source})
+		doc.Entries = append(doc.Entries, resultEntry{describe(p.Entry), p.Source})
 	}
 	if asJSON {
 		enc := json.NewEncoder(e.stdout)
@@ -116,7 +105,7 @@ func renderResult(e *env, asJSON bool, o *output, res *merge.Result, warnings, a
 	}
 	fmt.Fprintf(e.stdout, "Wrote %s (%s): %d %s\n", o.path, o.format, len(res.Entries), plural(len(res.Entries), "entry", "entries"))
 	for _, re := range doc.Entries {
-		renderEntry(e, re.EntryInfo)
+		renderEntry(e, re.entryInfo)
 		fmt.Fprintf(e.stdout, "    %-9s %s\n", "from:", re.Source)
 	}
 	for _, n := range res.Notes {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -14,72 +15,71 @@ import (
 	"github.com/uccert/uccert/pkg/merge"
 	"github.com/uccert/uccert/pkg/secret"
 	"github.com/urfave/cli/v2"
+	"golang.org/x/sync/errgroup"
 )
 
 // loadInputs reads every input with its paired passwords (passFlag names
-// the option in messages): passwords are
-// resolved one input after the other (they may prompt), then the inputs
-// are decoded in parallel (key derivations dominate), and finally locked
-// JKS keys may prompt for their password. Progress shows for long runs on
-// a terminal.
+// the option in messages): passwords are resolved one input after the
+// other (they may prompt), then the inputs are decoded in parallel (key
+// derivations dominate), and finally locked JKS keys may prompt for their
+// password. Progress shows for long runs on a terminal.
 func loadInputs(e *env, pw *passwords, paths []string, passFlag string, inPass, inKeyPass []string, askKey bool) ([]merge.Input, error) {
 	type job struct {
 		data  []byte
 		opts  keystore.DecodeOptions
 		store *keystore.Store
-		err   error
 	}
 	jobs := make([]*job, len(paths))
 	for i, path := range paths {
-		data, err := keystore.ReadFileLimited(path)
+		data, err := keystore.ReadFile(path)
 		if err != nil {
 			return nil, err
 		}
 		j := &job{data: data}
 		if keystore.Detect(data).IsStore() {
-			p, err := pw.get(pairFor(inPass, i), passFlag, "password for "+filepath.Base(path))
-			if err != nil {
+			if j.opts.Password, err = pw.get(pairFor(inPass, i), passFlag, "password for "+filepath.Base(path)); err != nil {
 				return nil, err
 			}
-			j.opts.Password = p.Reveal()
 			if src := pairFor(inKeyPass, i); src != "" {
 				kp, err := pw.get(src, "--in-key-pass", "key password for "+filepath.Base(path))
 				if err != nil {
 					return nil, err
 				}
-				j.opts.KeyPasswords = []string{kp.Reveal()}
+				j.opts.KeyPasswords = []secret.Password{kp}
 			}
 		}
 		jobs[i] = j
 	}
 	prog := newProgress(e, len(paths))
 	var mu sync.Mutex
-	var wg sync.WaitGroup
-	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
-	for i := range jobs {
-		wg.Add(1)
-		sem <- struct{}{}
-		go func(i int) {
-			defer func() { <-sem; wg.Done() }()
-			jobs[i].store, jobs[i].err = keystore.Decode(jobs[i].data, jobs[i].opts)
+	var g errgroup.Group
+	g.SetLimit(runtime.GOMAXPROCS(0))
+	for i, j := range jobs {
+		g.Go(func() error {
+			s, err := keystore.Decode(j.data, j.opts)
 			mu.Lock()
 			prog.step(paths[i])
 			mu.Unlock()
-		}(i)
+			if err != nil {
+				return fmt.Errorf("%s: %w", paths[i], err)
+			}
+			j.store = s
+			return nil
+		})
 	}
-	wg.Wait()
+	err := g.Wait()
 	prog.done()
+	if err != nil {
+		return nil, err
+	}
 	ins := make([]merge.Input, 0, len(paths))
 	for i, j := range jobs {
-		if j.err != nil {
-			return nil, fmt.Errorf("%s: %w", paths[i], j.err)
-		}
 		if askKey && pairFor(inKeyPass, i) == "" && pw.e.prompter != nil && hasLockedKey(j.store) {
 			kp, err := pw.get("prompt", "--in-key-pass", "key password for "+filepath.Base(paths[i]))
 			if err != nil {
 				return nil, err
 			}
-			j.opts.KeyPasswords = []string{kp.Reveal()}
+			j.opts.KeyPasswords = []secret.Password{kp}
 			if j.store, err = keystore.Decode(j.data, j.opts); err != nil {
 				return nil, fmt.Errorf("%s: %w", paths[i], err)
 			}
@@ -107,8 +107,6 @@ type output struct {
 	append  bool
 	force   bool
 	passSrc string
-	// release drops the update lock taken for --append (nil otherwise).
-	release func()
 }
 
 func outputFlags() []cli.Flag {
@@ -132,7 +130,7 @@ func parseOutput(c *cli.Context) (*output, error) {
 		return nil, usagef("--append and --force exclude each other: --append keeps OUT's entries, --force replaces OUT")
 	}
 	if t := c.String("type"); t != "" {
-		f, err := keystore.ParseStoreFormat(t)
+		f, err := keystore.ParseFormat(t)
 		if err != nil {
 			return nil, usagef("--type: %s", err.Error())
 		}
@@ -153,76 +151,62 @@ func parseOutput(c *cli.Context) (*output, error) {
 	return o, nil
 }
 
-// open resolves OUT's password, refuses what Java could not use, and for
-// --append reads the existing store. An existing OUT without --append or
-// --force fails here, before any input is read.
-func (o *output) open(pw *passwords) (password string, base *keystore.Store, err error) {
+// check refuses, before any input is read, an existing OUT without
+// --append or --force and a missing one with --append.
+func (o *output) check() error {
 	_, statErr := os.Stat(o.path)
 	exists := statErr == nil
 	switch {
 	case exists && !o.append && !o.force:
-		return "", nil, fmt.Errorf("%s: %w: give --append to add to it or --force to replace it", o.path, keystore.ErrExists)
-	case !exists && o.append:
-		return "", nil, fmt.Errorf("%s: --append: %w", o.path, os.ErrNotExist)
+		return fmt.Errorf("%s: %w: give --append to add to it or --force to replace it", o.path, keystore.ErrExists)
+	case !exists && o.append && errors.Is(statErr, fs.ErrNotExist):
+		return fmt.Errorf("%s: --append: %w", o.path, os.ErrNotExist)
 	}
+	return nil
+}
+
+// password resolves OUT's password (asked twice at a prompt for a new
+// store) and refuses what Java could not use.
+func (o *output) password(pw *passwords) (secret.Password, error) {
 	label := "password for " + filepath.Base(o.path)
 	var p secret.Password
+	var err error
 	if o.append {
 		p, err = pw.get(o.passSrc, "--out-pass", label)
 	} else {
 		p, err = pw.getNew(o.passSrc, "--out-pass", "new "+label)
 	}
 	if err != nil {
-		return "", nil, err
+		return p, err
 	}
 	if err := secret.CheckStorePassword(p); err != nil {
-		return "", nil, fmt.Errorf("%s: %w", o.path, err)
+		return p, fmt.Errorf("%s: %w", o.path, err)
 	}
-	if err := keystore.CheckPassword(o.format, p.Reveal()); err != nil {
-		return "", nil, fmt.Errorf("%s: %w", o.path, err)
+	if err := keystore.CheckPassword(o.format, p); err != nil {
+		return p, fmt.Errorf("%s: %w", o.path, err)
 	}
-	if o.append {
-		// Concurrent --append runs take turns: each reads what the
-		// previous one wrote, so none loses an entry.
-		ctx, cancel := context.WithTimeout(context.Background(), lockWait)
-		o.release, err = keystore.LockForUpdate(ctx, o.path)
-		cancel()
-		if err != nil {
-			return "", nil, err
-		}
-		base, err = keystore.Load(o.path, keystore.DecodeOptions{Password: p.Reveal()})
-		if err != nil {
-			return "", nil, err
-		}
-		if base.Format != o.format {
-			return "", nil, fmt.Errorf("%s: --append: the file is %s, not %s", o.path, base.Format, o.format)
-		}
-		for _, e := range base.Entries {
-			if e.Kind == keystore.KindKey && e.Key == nil {
-				return "", nil, fmt.Errorf("%s: --append: entry %q: %w", o.path, e.Alias, e.KeyErr)
-			}
-		}
-	}
-	return p.Reveal(), base, nil
+	return p, nil
 }
 
 // lockWait bounds how long --append waits for another run to finish.
 const lockWait = 60 * time.Second
 
-// close releases the update lock, if any.
-func (o *output) close() {
-	if o.release != nil {
-		o.release()
-		o.release = nil
-	}
-}
-
-// write stores s atomically (read back, compared, renamed).
-func (o *output) write(e *env, s *keystore.Store, password string) error {
-	return keystore.WriteFile(o.path, s, keystore.WriteOptions{
+// write builds the store (build gets OUT's current store with --append,
+// nil otherwise) and writes it atomically: with --append under OUT's
+// update lock, so that concurrent runs take turns and none loses an entry.
+func (o *output) write(ctx context.Context, e *env, password secret.Password, build func(base *keystore.Store) (*keystore.Store, error)) error {
+	wopts := keystore.WriteOptions{
 		EncodeOptions: keystore.EncodeOptions{Format: o.format, Password: password, Profile: o.profile, Now: e.now()},
-		Overwrite:     o.append || o.force,
-	})
+		Overwrite:     o.force,
+	}
+	if o.append {
+		return keystore.Update(ctx, o.path, keystore.UpdateOptions{WriteOptions: wopts, LockTimeout: lockWait}, build)
+	}
+	s, err := build(nil)
+	if err != nil {
+		return err
+	}
+	return keystore.WriteFile(o.path, s, wopts)
 }
 
 // getNew resolves the password of a new store; typed at a prompt, it is

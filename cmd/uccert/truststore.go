@@ -1,6 +1,7 @@
 package main
 
 import (
+	"github.com/uccert/uccert/pkg/keystore"
 	"github.com/uccert/uccert/pkg/merge"
 	"github.com/urfave/cli/v2"
 )
@@ -60,22 +61,29 @@ func runTruststore(c *cli.Context, e *env) error {
 	if err := checkSources("password options", append([]string{out.passSrc}, inPass...)...); err != nil {
 		return err
 	}
-	pw := newPasswords(e)
-	password, base, err := out.open(pw)
-	defer out.close()
-	if err != nil {
+	if err := out.check(); err != nil {
 		return err
 	}
+	pw := newPasswords(e)
 	ins, err := loadInputs(e, pw, inputs, "--in-pass", inPass, nil, false)
 	if err != nil {
 		return err
 	}
-	res, warnings, err := merge.TrustStore(ins, merge.TrustOptions{Aliases: aliases, Base: base, BaseName: out.path, Format: out.format, Now: e.now()})
+	password, err := out.password(pw)
 	if err != nil {
 		return err
 	}
-	if err := out.write(e, res.Store, password); err != nil {
+	var res *merge.Result
+	err = out.write(c.Context, e, password, func(base *keystore.Store) (*keystore.Store, error) {
+		var err error
+		res, err = merge.TrustStore(ins, merge.TrustOptions{Aliases: aliases, Base: base, BaseName: out.path, Format: out.format, Now: e.now()})
+		if err != nil {
+			return nil, err
+		}
+		return res.Store, nil
+	})
+	if err != nil {
 		return err
 	}
-	return renderResult(e, c.Bool("json"), out, res, warnings, storeArgs(roleKeyStore, out))
+	return renderResult(e, c.Bool("json"), out, res, storeArgs(roleKeyStore, out))
 }

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/uccert/uccert/pkg/secret"
+
 	"github.com/uccert/uccert/pkg/keystore"
 )
 
@@ -21,7 +23,7 @@ func TestTruststoreGolden(t *testing.T) {
 	if r.stderr != "" {
 		t.Errorf("stderr: %s", r.stderr)
 	}
-	s, err := keystore.Load(out, keystore.DecodeOptions{Password: "trustpass1"})
+	s, err := keystore.Load(out, keystore.DecodeOptions{Password: secret.NewPassword("trustpass1")})
 	if err != nil || len(s.Entries) != 2 || s.Entries[0].Kind != keystore.KindTrusted {
 		t.Fatalf("%v %+v", err, s)
 	}
@@ -58,7 +60,7 @@ func TestTruststoreWarningsJSONAndPKCS12(t *testing.T) {
 	if strings.Join(doc.Args, " ") != "-key_store_file "+out+" -key_store_pass ******** -key_store_type pkcs12" {
 		t.Errorf("args %v", doc.Args)
 	}
-	s, err := keystore.Load(out, keystore.DecodeOptions{Password: "trustpass1"})
+	s, err := keystore.Load(out, keystore.DecodeOptions{Password: secret.NewPassword("trustpass1")})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,9 +11,10 @@ import (
 	"time"
 
 	"github.com/uccert/uccert/pkg/connector"
+	"github.com/uccert/uccert/pkg/finding"
 	"github.com/uccert/uccert/pkg/hostname"
 	"github.com/uccert/uccert/pkg/keystore"
-	"github.com/uccert/uccert/pkg/preflight"
+	"github.com/uccert/uccert/pkg/verify"
 	"github.com/urfave/cli/v2"
 )
 
@@ -86,129 +87,123 @@ func runVerify(c *cli.Context, e *env) error {
 	if c.Int("warn-days") < 0 {
 		return usagef("--warn-days must not be negative")
 	}
-	v := connector.VerifyOptions{Now: e.now(), WarnDays: c.Int("warn-days")}
+	if c.IsSet("args") && c.IsSet("args-file") {
+		return usagef("give --args or --args-file, not both")
+	}
+	opts := verify.Options{}
+	opts.Now, opts.WarnDays = e.now(), c.Int("warn-days")
 	if at := c.String("at"); at != "" {
 		t, err := time.Parse(time.RFC3339, at)
 		if err != nil {
 			return usagef("--at %q: want RFC 3339, such as 2027-01-31T00:00:00Z", at)
 		}
-		v.Now = t
+		opts.Now = t
 	}
-	if c.IsSet("args") && c.IsSet("args-file") {
-		return usagef("give --args or --args-file, not both")
+	if m := c.String("mode"); m != "" {
+		mode, err := connector.ParseMode(m)
+		if err != nil {
+			return usagef("--mode: %s", err.Error())
+		}
+		opts.Mode = mode
 	}
-	a := &connector.Args{}
+	var line *connector.Args
 	if c.IsSet("args") || c.IsSet("args-file") {
 		var err error
-		if a, v.Problems, v.Subject, err = readConnectorArgs(c); err != nil {
+		if line, opts.Problems, opts.Subject, err = readConnectorArgs(c); err != nil {
 			return err
 		}
 	}
-	// Options override what the command line says.
-	roles := []struct {
-		name string
-		st   *connector.StoreArgs
-	}{{"cert-store", &a.CertStore}, {"key-store", &a.KeyStore}}
-	flagTypes := map[string]bool{}
-	for _, role := range roles {
-		if f := c.String(role.name); f != "" {
-			*role.st = connector.StoreArgs{File: f}
-		}
-		if t := c.String(role.name + "-type"); t != "" {
-			if _, err := keystore.ParseStoreFormat(t); err != nil {
-				return usagef("--%s-type: %s", role.name, err.Error())
-			}
-			role.st.Type = t
-			flagTypes[role.name] = true
-		}
-		if role.st.File == "" && (c.IsSet(role.name+"-pass") || c.IsSet(role.name+"-type")) {
-			return usagef("--%s-pass and --%s-type need --%s FILE", role.name, role.name, role.name)
-		}
-	}
-	// The mode: the connector's own command line implies it (a
-	// -krb_conf_file means tls-kerberos); otherwise mtls unless --mode.
-	mode := connector.ModeMTLS
-	if v.Subject != "" {
-		mode = a.Mode()
-	}
-	if k := c.String("krb5"); k != "" {
-		a.KrbConf = k
-	}
-	if m := c.String("mode"); m != "" {
-		var err error
-		if mode, err = connector.ParseMode(m); err != nil {
-			return usagef("--mode: %s", err.Error())
-		}
-	}
-	if mode == connector.ModeTLSKerberos && a.KrbConf == "" {
-		return usagef("tls-kerberos mode needs a krb5.conf: give --krb5 FILE (or -krb_conf_file in --args)")
-	}
-	if a.CertStore.File == "" && a.KeyStore.File == "" && a.KrbConf == "" && v.Subject == "" {
-		return usagef("nothing to verify: give --cert-store, --key-store, --krb5, --args or --args-file")
-	}
 	var err error
-	if v.Host, v.FEs, err = hostNames(c); err != nil {
+	if opts.Host, opts.FEs, err = hostNames(c); err != nil {
 		return err
 	}
 	if err := checkSources("password options", c.String("cert-store-pass"), c.String("key-store-pass"), c.String("kdc-pass")); err != nil {
 		return err
 	}
-	if v.Connect, err = connectTargets(c.StringSlice("connect"), c.StringSlice("resolve")); err != nil {
+	if opts.Connect, err = connectTargets(c.StringSlice("connect"), c.StringSlice("resolve")); err != nil {
 		return err
-	}
-	if (c.IsSet("kdc-user") || c.Bool("online")) && a.KrbConf == "" {
-		return usagef("--kdc-user and --online need a krb5.conf (--krb5 or -krb_conf_file in --args)")
 	}
 	if c.IsSet("kdc-pass") && !c.IsSet("kdc-user") {
 		return usagef("--kdc-pass needs --kdc-user")
 	}
-	if len(v.Connect) > 0 && a.CertStore.File == "" {
+	// uccert's own store options override the connector's command line;
+	// their passwords are asked for (a password missing from the command
+	// line itself is a finding, as the connector would fail too).
+	pw := newPasswords(e)
+	overrides := make([]*connector.StoreArgs, 2)
+	for i, role := range []string{"cert-store", "key-store"} {
+		file, src, typ := c.String(role), c.String(role+"-pass"), c.String(role+"-type")
+		if file == "" && src == "" && typ == "" {
+			continue
+		}
+		o := &connector.StoreArgs{File: file}
+		if typ != "" {
+			f, err := keystore.ParseFormat(typ)
+			if err != nil {
+				return usagef("--%s-type: %s", role, err.Error())
+			}
+			o.Type = f.String()
+		}
+		overrides[i] = o
+	}
+	a, err := line.WithOverrides(overrides[0], overrides[1], c.String("krb5"))
+	if err != nil {
+		return usagef("--cert-store-pass, --cert-store-type, --key-store-pass and --key-store-type need their store (--cert-store or --key-store FILE, or the store in --args)")
+	}
+	opts.CertTypeByOption = c.String("cert-store-type") != ""
+	opts.KeyTypeByOption = c.String("key-store-type") != ""
+	mode := opts.Mode
+	if mode == 0 {
+		mode = a.Mode()
+	}
+	switch {
+	case mode == connector.ModeTLSKerberos && a.KrbConf == "":
+		return usagef("tls-kerberos mode needs a krb5.conf: give --krb5 FILE (or -krb_conf_file in --args)")
+	case a.CertStore.File == "" && a.KeyStore.File == "" && a.KrbConf == "" && opts.Subject == "":
+		return usagef("nothing to verify: give --cert-store, --key-store, --krb5, --args or --args-file")
+	case (c.IsSet("kdc-user") || c.Bool("online")) && a.KrbConf == "":
+		return usagef("--kdc-user and --online need a krb5.conf (--krb5 or -krb_conf_file in --args)")
+	case len(opts.Connect) > 0 && a.CertStore.File == "":
 		return usagef("--connect needs the stores (--cert-store/--key-store or --args)")
 	}
-	v.Online = c.Bool("online")
-	pw := newPasswords(e)
-	if user := c.String("kdc-user"); user != "" {
-		p, err := pw.get(c.String("kdc-pass"), "--kdc-pass", "Kerberos password for "+user)
-		if err != nil {
-			return err
-		}
-		v.KDCUser, v.KDCPassword = user, p.Reveal()
-	}
-	for _, role := range roles {
+	for i, role := range []struct {
+		name string
+		st   *connector.StoreArgs
+	}{{"cert-store", &a.CertStore}, {"key-store", &a.KeyStore}} {
 		src := c.String(role.name + "-pass")
-		if role.st.File == "" || (role.st.HasPass && src == "") {
+		fromOption := overrides[i] != nil && overrides[i].File != ""
+		if role.st.File == "" || (src == "" && !fromOption) {
 			continue
 		}
 		p, err := pw.get(src, "--"+role.name+"-pass", "password for "+filepath.Base(role.st.File))
 		if err != nil {
 			return err
 		}
-		role.st.Pass, role.st.HasPass = p.Reveal(), true
+		role.st.Pass, role.st.HasPass = p, true
 	}
-	if v.Host == "" && (a.CertStore.File != "" && mode == connector.ModeMTLS || a.KrbConf != "") {
+	if user := c.String("kdc-user"); user != "" {
+		p, err := pw.get(c.String("kdc-pass"), "--kdc-pass", "Kerberos password for "+user)
+		if err != nil {
+			return err
+		}
+		opts.KDCUser, opts.KDCPassword = user, p
+	}
+	opts.Online = c.Bool("online")
+	if opts.Host == "" && (a.CertStore.File != "" && mode == connector.ModeMTLS || a.KrbConf != "") {
 		if fqdn, err := e.localFQDN(c.Context); err == nil {
-			v.Host = fqdn
+			opts.Host = fqdn
 		}
 	}
-	opts := a.PreflightOptions(v)
-	opts.Kerberos = mode == connector.ModeTLSKerberos
-	for _, role := range []struct {
-		name string
-		spec *preflight.StoreSpec
-	}{{"cert-store", opts.CertStore}, {"key-store", opts.KeyStore}} {
-		if flagTypes[role.name] && role.spec != nil {
-			role.spec.TypeFromArgs = false
-		}
-	}
-	report := preflight.Run(c.Context, opts)
+	report := verify.Run(c.Context, a, opts)
+	report.Strict = c.Bool("strict")
 	if c.Bool("json") {
-		if err := writeReportJSON(e.stdout, report, c.Bool("strict")); err != nil {
+		if err := writeJSON(e.stdout, report); err != nil {
 			return err
 		}
 	} else {
 		writeReportText(e, report)
 	}
-	if !report.OK(c.Bool("strict")) {
+	if !report.OK() {
 		return &silentError{code: exitFailure}
 	}
 	return nil
@@ -216,7 +211,7 @@ func runVerify(c *cli.Context, e *env) error {
 
 // connectTargets parses --connect HOST:PORT and curl-style --resolve
 // HOST:PORT:ADDR (ADDR may be a bracketed IPv6 address).
-func connectTargets(connect, resolve []string) ([]preflight.Target, error) {
+func connectTargets(connect, resolve []string) ([]verify.Target, error) {
 	addrs := map[string]string{}
 	for _, r := range resolve {
 		hostPort, addr, ok := cutLastHostPort(r)
@@ -225,13 +220,13 @@ func connectTargets(connect, resolve []string) ([]preflight.Target, error) {
 		}
 		addrs[strings.ToLower(hostPort)] = addr
 	}
-	var out []preflight.Target
+	var out []verify.Target
 	for _, hp := range connect {
 		host, port, err := net.SplitHostPort(hp)
 		if err != nil || host == "" || port == "" {
 			return nil, usagef("--connect %q: want HOST:PORT", hp)
 		}
-		t := preflight.Target{Host: host, Port: port, Addr: addrs[strings.ToLower(hp)]}
+		t := verify.Target{Host: host, Port: port, Addr: addrs[strings.ToLower(hp)]}
 		delete(addrs, strings.ToLower(hp))
 		out = append(out, t)
 	}
@@ -255,8 +250,8 @@ func cutLastHostPort(s string) (hostPort, addr string, ok bool) {
 	return hostPort, addr, addr != "" && first > 0
 }
 
-// readConnectorArgs parses --args or --args-file. A .bat/.cmd file is
-// read as cmd.exe would: the line that holds the store flags counts.
+// readConnectorArgs parses --args or --args-file (connector.ReadArgsFile
+// picks the line and reads a .bat as cmd.exe would).
 func readConnectorArgs(c *cli.Context) (*connector.Args, []connector.Problem, string, error) {
 	if line := c.String("args"); c.IsSet("args") {
 		a, probs, err := connector.ParseCommandLine(line)
@@ -266,75 +261,35 @@ func readConnectorArgs(c *cli.Context) (*connector.Args, []connector.Problem, st
 		return a, probs, "--args", nil
 	}
 	path := c.String("args-file")
-	data, err := keystore.ReadFileLimited(path)
+	a, probs, err := connector.ReadArgsFile(path)
 	if err != nil {
 		return nil, nil, "", err
-	}
-	lower := strings.ToLower(path)
-	bat := strings.HasSuffix(lower, ".bat") || strings.HasSuffix(lower, ".cmd")
-	line := connectorLine(string(data))
-	var a *connector.Args
-	var probs []connector.Problem
-	if bat {
-		a, probs, err = connector.ParseBatLine(line)
-	} else {
-		a, probs, err = connector.ParseCommandLine(line)
-	}
-	if err != nil {
-		return nil, nil, "", fmt.Errorf("%s: %w", path, err)
 	}
 	return a, probs, path, nil
 }
 
-// connectorLine picks the line of a file that carries the connector's
-// store flags (else the first non-empty line).
-func connectorLine(text string) string {
-	first := ""
-	for _, l := range strings.Split(strings.ReplaceAll(text, "\r\n", "\n"), "\n") {
-		t := strings.TrimSpace(l)
-		if t == "" {
-			continue
-		}
-		if first == "" {
-			first = t
-		}
-		low := strings.ToLower(t)
-		if strings.Contains(low, "_store_") || strings.Contains(low, "-krb_conf") || strings.Contains(low, "-ket_") {
-			return t
-		}
-	}
-	return first
-}
-
-func writeReportJSON(w io.Writer, r *preflight.Report, strict bool) error {
-	doc := struct {
-		OK       bool                `json:"ok"`
-		Summary  preflight.Summary   `json:"summary"`
-		Findings []preflight.Finding `json:"findings"`
-	}{r.OK(strict), r.Summary(), r.Findings}
-	if doc.Findings == nil {
-		doc.Findings = []preflight.Finding{}
-	}
+// writeJSON writes v as indented JSON.
+func writeJSON(w io.Writer, v any) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
-	return enc.Encode(doc)
+	return enc.Encode(v)
 }
 
-func writeReportText(e *env, r *preflight.Report) {
+func writeReportText(e *env, r *finding.Report) {
 	color := e.color()
 	for _, f := range r.Findings {
-		mark := map[preflight.Severity][2]string{
-			preflight.OK:    {"✔", "OK  "},
-			preflight.Info:  {"ℹ", "INFO"},
-			preflight.Warn:  {"⚠", "WARN"},
-			preflight.Error: {"✖", "FAIL"},
+		mark := map[finding.Severity][2]string{
+			finding.OK:    {"✔", "OK  "},
+			finding.Info:  {"ℹ", "INFO"},
+			finding.Warn:  {"⚠", "WARN"},
+			finding.Error: {"✖", "FAIL"},
 		}[f.Severity]
 		sym := mark[1]
 		if color {
-			sym = map[preflight.Severity]string{preflight.OK: "\x1b[32m", preflight.Info: "\x1b[36m", preflight.Warn: "\x1b[33m", preflight.Error: "\x1b[31m"}[f.Severity] + mark[0] + "\x1b[0m"
+			sym = map[finding.Severity]string{finding.OK: "\x1b[32m", finding.Info: "\x1b[36m", finding.Warn: "\x1b[33m", finding.Error: "\x1b[31m"}[f.Severity] + mark[0] + "\x1b[0m"
 		}
 		fmt.Fprintf(e.stdout, "%s %-28s %s: %s\n", sym, f.Check, f.Subject, f.Message)
-		if f.Hint != "" && f.Severity >= preflight.Warn {
+		if f.Hint != "" && f.Severity >= finding.Warn {
 			fmt.Fprintf(e.stdout, "     %-28s fix: %s\n", "", f.Hint)
 		}
 	}

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/uccert/uccert/pkg/secret"
+
 	"github.com/uccert/uccert/pkg/keystore"
 	"github.com/uccert/uccert/pkg/tlsconf"
 )
@@ -13,11 +15,11 @@ import (
 // --connect and --resolve reach the live handshake: a Go TLS server with
 // fe1's entry on loopback, dialled by address, verified by name.
 func TestVerifyConnect(t *testing.T) {
-	keys, err := keystore.Load(abs(t, "stores", "ucc-with-fes.jks"), keystore.DecodeOptions{Password: "changeit1"})
+	keys, err := keystore.Load(abs(t, "stores", "ucc-with-fes.jks"), keystore.DecodeOptions{Password: secret.NewPassword("changeit1")})
 	if err != nil {
 		t.Fatal(err)
 	}
-	trust, err := keystore.Load(abs(t, "stores", "truststore.jks"), keystore.DecodeOptions{Password: "trustpass1"})
+	trust, err := keystore.Load(abs(t, "stores", "truststore.jks"), keystore.DecodeOptions{Password: secret.NewPassword("trustpass1")})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -26,9 +26,9 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
-	"io"
-	"os"
 	"strings"
+
+	"github.com/uccert/uccert/pkg/internal/limitio"
 )
 
 // MaxSize is the largest input Decode and Load accept, in bytes.
@@ -36,7 +36,7 @@ const MaxSize = 16 << 20
 
 var (
 	// ErrTooLarge: the input is larger than MaxSize.
-	ErrTooLarge = errors.New("certfile: file too large (the limit is 16 MiB)")
+	ErrTooLarge = errors.New("certfile: file too large")
 	// ErrNoCertificates: a well-formed file holds no certificate and no
 	// private key (a PEM file with other blocks only, an empty PKCS#7).
 	ErrNoCertificates = errors.New("certfile: no certificates or private keys in the file")
@@ -114,22 +114,7 @@ func Load(path string) (*File, error) {
 }
 
 func readLimited(path string) ([]byte, error) {
-	fh, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer fh.Close()
-	if fi, err := fh.Stat(); err == nil && fi.Mode().IsRegular() && fi.Size() > MaxSize {
-		return nil, fmt.Errorf("%w: %d bytes", ErrTooLarge, fi.Size())
-	}
-	data, err := io.ReadAll(io.LimitReader(fh, MaxSize+1))
-	if err != nil {
-		return nil, err
-	}
-	if len(data) > MaxSize {
-		return nil, fmt.Errorf("%w: more than %d bytes", ErrTooLarge, MaxSize)
-	}
-	return data, nil
+	return limitio.ReadFile(path, MaxSize, ErrTooLarge)
 }
 
 // Decode parses a certificate file: a DER certificate, a DER or BER PKCS#7

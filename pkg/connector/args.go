@@ -39,6 +39,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/uccert/uccert/pkg/internal/textdist"
+	"github.com/uccert/uccert/pkg/secret"
 )
 
 // The connector's store flags.
@@ -176,10 +177,18 @@ func (m *Mode) UnmarshalText(b []byte) error {
 // StoreArgs are the arguments of one store.
 type StoreArgs struct {
 	File string // "" when absent
-	Pass string
+	// Pass is the store password; it prints as "[redacted]" with every
+	// fmt verb, in slog and in JSON (secret.Password).
+	Pass secret.Password
 	Type string // "jks" or "pkcs12" (normalised to lower case); any other value as given; "" when absent
 	// HasPass tells an empty password (given as "") from an absent one.
 	HasPass bool
+}
+
+// Equal reports whether s and o hold the same arguments (== compares the
+// passwords' pointers, not their text).
+func (s StoreArgs) Equal(o StoreArgs) bool {
+	return s.File == o.File && s.Type == o.Type && s.HasPass == o.HasPass && s.Pass.Equal(o.Pass)
 }
 
 // Args are the connector's store arguments.
@@ -187,13 +196,17 @@ type Args struct {
 	CertStore StoreArgs
 	KeyStore  StoreArgs
 	KrbConf   string // "" when absent
-	// Other holds every other token in order: the program (when the line
-	// had one), -host X, -port Y, -app NAME, -l FILE, -http_port N, and
-	// mistyped store flags with their values.
+	// Other holds the tokens that are not store arguments, in order: the
+	// program (when the line had one), -host X, -port Y, -app NAME,
+	// -l FILE, -http_port N... A mistyped store flag (and its value) is a
+	// Problem, never an Other token: a daemon can hand Other to its own
+	// flag parser without seeing a password.
 	Other []string
 }
 
-// Mode returns ModeTLSKerberos when a krb5.conf is given, else ModeMTLS.
+// Mode returns the mode the arguments alone say: ModeTLSKerberos when a
+// krb5.conf is given, else ModeMTLS. DecideMode also looks at the cert
+// store's content, as Check and Load do.
 func (a *Args) Mode() Mode {
 	if a.KrbConf != "" {
 		return ModeTLSKerberos
@@ -201,8 +214,8 @@ func (a *Args) Mode() Mode {
 	return ModeMTLS
 }
 
-// Tokens returns the store arguments (not Other) in the connector's
-// order: -cert_store_file P -cert_store_pass S -cert_store_type T, then
+// Tokens returns the store arguments (not Other), passwords included, in
+// the connector's order: -cert_store_file P -cert_store_pass S -cert_store_type T, then
 // the same for -key_store_*, then -krb_conf_file P. Empty File, Type and
 // KrbConf values are left out, and so is a password when HasPass is false.
 //
@@ -222,7 +235,7 @@ func (a *Args) Tokens() []string {
 			t = append(t, s.file, s.st.File)
 		}
 		if s.st.HasPass {
-			t = append(t, s.pass, s.st.Pass)
+			t = append(t, s.pass, s.st.Pass.Reveal())
 		}
 		if s.st.Type != "" {
 			t = append(t, s.kind, s.st.Type)
@@ -325,8 +338,8 @@ const (
 	roleFlag                     // a known flag with its value next
 	roleValue                    // the value of the known flag before it
 	roleMissing                  // a known flag without a value
-	roleUnknown                  // a store-like flag that is none; kept in Other
-	roleUnknownValue             // its value; kept in Other
+	roleUnknown                  // a store-like flag that is none: a Problem, not kept
+	roleUnknownValue             // its value; not kept
 )
 
 type tokenInfo struct {
@@ -509,11 +522,12 @@ func quoteName(s string) string {
 // A flag given twice is reported and the last one wins. Store types jks
 // and pkcs12 are accepted in any case and normalised to lower case; any
 // other type is kept as given and reported. Tokens that look like store
-// flags but are none are reported with the closest store flag and kept,
-// with their value, in Other; every other token is kept in Other.
+// flags but are none are reported with the closest store flag and left
+// out, with their value; every other token is kept in Other.
 //
 // Parse never fails: the Args hold what the connector would read, and the
-// Problems what is wrong with it (nil when nothing is).
+// Problems what is wrong with it (nil when nothing is). A nil argv gives
+// empty Args.
 func Parse(argv []string) (*Args, []Problem) {
 	a := &Args{}
 	var probs []Problem
@@ -522,10 +536,9 @@ func Parse(argv []string) (*Args, []Problem) {
 	for i, in := range info {
 		tok := argv[i]
 		switch in.role {
-		case roleOther, roleUnknownValue:
+		case roleOther:
 			a.Other = append(a.Other, tok)
 		case roleUnknown:
-			a.Other = append(a.Other, tok)
 			sugg := flagNames[in.sugg]
 			msg := fmt.Sprintf("unknown flag %s; did you mean %s?", quoteName(in.name), sugg)
 			if in.inline {
@@ -562,7 +575,7 @@ func (a *Args) set(f flagID, v string, i int) (Problem, bool) {
 	}
 	switch {
 	case f.isPass():
-		st.Pass, st.HasPass = v, true
+		st.Pass, st.HasPass = secret.NewPassword(v), true
 		return Problem{}, true
 	case v == "":
 		if f == krbConf {

@@ -5,6 +5,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/uccert/uccert/pkg/secret"
 )
 
 // want is a compact expected Problem: kind, flag, suggestion, index.
@@ -45,32 +47,32 @@ func TestParse(t *testing.T) {
 			name: "mtls",
 			argv: strings.Fields(`-cert_store_file C:\certs\ucc.p12 -cert_store_pass changeit -cert_store_type pkcs12 -key_store_file C:\certs\trust.jks -key_store_pass changeit -key_store_type jks`),
 			args: Args{
-				CertStore: StoreArgs{File: `C:\certs\ucc.p12`, Pass: "changeit", HasPass: true, Type: "pkcs12"},
-				KeyStore:  StoreArgs{File: `C:\certs\trust.jks`, Pass: "changeit", HasPass: true, Type: "jks"},
+				CertStore: StoreArgs{File: `C:\certs\ucc.p12`, Pass: pw("changeit"), HasPass: true, Type: "pkcs12"},
+				KeyStore:  StoreArgs{File: `C:\certs\trust.jks`, Pass: pw("changeit"), HasPass: true, Type: "jks"},
 			},
 		},
 		{
 			name:  "guide typo -ket_store_type",
 			argv:  strings.Fields(`-key_store_file C:\certs\trust.jks -ket_store_type jks`),
-			args:  Args{KeyStore: StoreArgs{File: `C:\certs\trust.jks`}, Other: []string{"-ket_store_type", "jks"}},
+			args:  Args{KeyStore: StoreArgs{File: `C:\certs\trust.jks`}},
 			probs: []want{{ProblemUnknownFlag, "-ket_store_type", "-key_store_type", 2}},
 		},
 		{
 			name:  "guide typo -cert_store_<path>",
 			argv:  strings.Fields(`-cert_store_<path> C:\certs\trust.jks`),
-			args:  Args{Other: []string{"-cert_store_<path>", `C:\certs\trust.jks`}},
+			args:  Args{},
 			probs: []want{{ProblemUnknownFlag, "-cert_store_<path>", "-cert_store_file", 0}},
 		},
 		{
 			name:  "placeholder without a value",
 			argv:  []string{"-key_store_<path>"},
-			args:  Args{Other: []string{"-key_store_<path>"}},
+			args:  Args{},
 			probs: []want{{ProblemUnknownFlag, "-key_store_<path>", "-key_store_file", 0}},
 		},
 		{
 			name: "unknown flags by value shape, case, dashes, near misses",
 			argv: []string{"-cert_store_x", "jks", "-CERT_STORE_FILE", "a.p12", "--key_store_pass", "pw", "-krb5_conf_file", "krb5.conf", "-keystore_pasword", "pw2", "-cert-store-file", "b.jks"},
-			args: Args{Other: []string{"-cert_store_x", "jks", "-CERT_STORE_FILE", "a.p12", "--key_store_pass", "pw", "-krb5_conf_file", "krb5.conf", "-keystore_pasword", "pw2", "-cert-store-file", "b.jks"}},
+			args: Args{},
 			probs: []want{
 				{ProblemUnknownFlag, "-cert_store_x", "-cert_store_type", 0},
 				{ProblemUnknownFlag, "-CERT_STORE_FILE", "-cert_store_file", 2},
@@ -83,7 +85,7 @@ func TestParse(t *testing.T) {
 		{
 			name:  "value after '='",
 			argv:  []string{"-cert_store_pass=s3cret", "-cert_store_file", "x.p12"},
-			args:  Args{CertStore: StoreArgs{File: "x.p12"}, Other: []string{"-cert_store_pass=s3cret"}},
+			args:  Args{CertStore: StoreArgs{File: "x.p12"}},
 			probs: []want{{ProblemUnknownFlag, "-cert_store_pass", "-cert_store_pass", 0}},
 		},
 		{
@@ -100,30 +102,30 @@ func TestParse(t *testing.T) {
 		{
 			name:  "missing value before a known flag",
 			argv:  []string{"-cert_store_file", "-cert_store_pass", "pw", "-cert_store_type", "-key_store_file", "t.jks"},
-			args:  Args{CertStore: StoreArgs{Pass: "pw", HasPass: true}, KeyStore: StoreArgs{File: "t.jks"}},
+			args:  Args{CertStore: StoreArgs{Pass: pw("pw"), HasPass: true}, KeyStore: StoreArgs{File: "t.jks"}},
 			probs: []want{{ProblemMissingValue, "-cert_store_file", "", 0}, {ProblemMissingValue, "-cert_store_type", "", 3}},
 		},
 		{
 			name: "a password may start with '-'",
 			argv: []string{"-cert_store_pass", "-x9", "-cert_store_type", "jks", "-key_store_pass", "-ket_store_type"},
-			args: Args{CertStore: StoreArgs{Pass: "-x9", HasPass: true, Type: "jks"}, KeyStore: StoreArgs{Pass: "-ket_store_type", HasPass: true}},
+			args: Args{CertStore: StoreArgs{Pass: pw("-x9"), HasPass: true, Type: "jks"}, KeyStore: StoreArgs{Pass: pw("-ket_store_type"), HasPass: true}},
 		},
 		{
 			name:  "a file that looks like a flag is a missing value",
 			argv:  []string{"-cert_store_file", "-ket_store_type", "jks"},
-			args:  Args{Other: []string{"-ket_store_type", "jks"}},
+			args:  Args{},
 			probs: []want{{ProblemMissingValue, "-cert_store_file", "", 0}, {ProblemUnknownFlag, "-ket_store_type", "-key_store_type", 1}},
 		},
 		{
 			name:  "empty file and type values, empty password",
 			argv:  []string{"-cert_store_file", "", "-cert_store_pass", "", "-cert_store_type", "", "-krb_conf_file", ""},
-			args:  Args{CertStore: StoreArgs{HasPass: true}},
+			args:  Args{CertStore: StoreArgs{Pass: pw(""), HasPass: true}},
 			probs: []want{{ProblemMissingValue, "-cert_store_file", "", 0}, {ProblemMissingValue, "-cert_store_type", "", 4}, {ProblemMissingValue, "-krb_conf_file", "", 6}},
 		},
 		{
 			name:  "duplicates: the last wins",
 			argv:  []string{"-cert_store_pass", "one", "-cert_store_file", "a.p12", "-cert_store_pass", "two", "-cert_store_pass", "three"},
-			args:  Args{CertStore: StoreArgs{File: "a.p12", Pass: "three", HasPass: true}},
+			args:  Args{CertStore: StoreArgs{File: "a.p12", Pass: pw("three"), HasPass: true}},
 			probs: []want{{ProblemDuplicate, "-cert_store_pass", "", 4}, {ProblemDuplicate, "-cert_store_pass", "", 6}},
 		},
 		{
@@ -147,7 +149,7 @@ func TestParse(t *testing.T) {
 		{
 			name: "tls-kerberos",
 			argv: []string{"-cert_store_file", `C:\Program Files\GCTI\trust.jks`, "-cert_store_pass", "changeit", "-cert_store_type", "jks", "-krb_conf_file", `C:\Program Files\GCTI\krb5.conf`},
-			args: Args{CertStore: StoreArgs{File: `C:\Program Files\GCTI\trust.jks`, Pass: "changeit", HasPass: true, Type: "jks"}, KrbConf: `C:\Program Files\GCTI\krb5.conf`},
+			args: Args{CertStore: StoreArgs{File: `C:\Program Files\GCTI\trust.jks`, Pass: pw("changeit"), HasPass: true, Type: "jks"}, KrbConf: `C:\Program Files\GCTI\krb5.conf`},
 		},
 		{name: "empty", argv: nil, args: Args{}},
 	} {
@@ -163,7 +165,7 @@ func TestParse(t *testing.T) {
 
 func TestTokensAndMode(t *testing.T) {
 	a := &Args{
-		CertStore: StoreArgs{File: "c.p12", Pass: "", HasPass: true, Type: "pkcs12"},
+		CertStore: StoreArgs{File: "c.p12", Pass: pw(""), HasPass: true, Type: "pkcs12"},
 		KeyStore:  StoreArgs{File: "t.jks", Type: "jks"},
 		KrbConf:   "krb5.conf",
 		Other:     []string{"-host", "h"},
@@ -261,3 +263,6 @@ func TestNoPasswordInProblems(t *testing.T) {
 		check(l, probs, err)
 	}
 }
+
+// pw makes a secret.Password for tests.
+func pw(s string) secret.Password { return secret.NewPassword(s) }

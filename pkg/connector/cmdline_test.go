@@ -96,9 +96,8 @@ func TestParseCommandLineGuide(t *testing.T) {
 			name: "mtls with the guide's -ket_store_type",
 			line: `-cert_store_file C:\certs\ucc.p12 -cert_store_pass changeit -cert_store_type pkcs12 -key_store_file C:\certs\trust.jks -key_store_pass changeit -ket_store_type jks`,
 			args: Args{
-				CertStore: StoreArgs{File: `C:\certs\ucc.p12`, Pass: "changeit", HasPass: true, Type: "pkcs12"},
-				KeyStore:  StoreArgs{File: `C:\certs\trust.jks`, Pass: "changeit", HasPass: true},
-				Other:     []string{"-ket_store_type", "jks"},
+				CertStore: StoreArgs{File: `C:\certs\ucc.p12`, Pass: pw("changeit"), HasPass: true, Type: "pkcs12"},
+				KeyStore:  StoreArgs{File: `C:\certs\trust.jks`, Pass: pw("changeit"), HasPass: true},
 			},
 			probs: []want{{ProblemUnknownFlag, "-ket_store_type", "-key_store_type", 10}},
 		},
@@ -106,8 +105,7 @@ func TestParseCommandLineGuide(t *testing.T) {
 			name: "the guide's -cert_store_<path>",
 			line: `-cert_store_<path> C:\certs\trust.jks -cert_store_pass changeit -cert_store_type jks`,
 			args: Args{
-				CertStore: StoreArgs{Pass: "changeit", HasPass: true, Type: "jks"},
-				Other:     []string{"-cert_store_<path>", `C:\certs\trust.jks`},
+				CertStore: StoreArgs{Pass: pw("changeit"), HasPass: true, Type: "jks"},
 			},
 			probs: []want{{ProblemUnknownFlag, "-cert_store_<path>", "-cert_store_file", 0}},
 		},
@@ -115,7 +113,7 @@ func TestParseCommandLineGuide(t *testing.T) {
 			name: "tls-kerberos",
 			line: `-cert_store_file "C:\Program Files\GCTI\ucc\trust.jks" -cert_store_pass changeit -cert_store_type jks -krb_conf_file "C:\Program Files\GCTI\krb5.conf"`,
 			args: Args{
-				CertStore: StoreArgs{File: `C:\Program Files\GCTI\ucc\trust.jks`, Pass: "changeit", HasPass: true, Type: "jks"},
+				CertStore: StoreArgs{File: `C:\Program Files\GCTI\ucc\trust.jks`, Pass: pw("changeit"), HasPass: true, Type: "jks"},
 				KrbConf:   `C:\Program Files\GCTI\krb5.conf`,
 			},
 		},
@@ -156,8 +154,8 @@ func TestParseBatLine(t *testing.T) {
 			name: "the guide's startup.bat line",
 			line: launcher + ` -cert_store_file "C:\Program Files\GCTI\ucc\ucc.p12" -cert_store_pass s3cret -cert_store_type pkcs12 -key_store_file C:\GCTI\ucc\trust.jks -key_store_pass changeit -key_store_type jks` + "\r\n",
 			args: Args{
-				CertStore: StoreArgs{File: `C:\Program Files\GCTI\ucc\ucc.p12`, Pass: "s3cret", HasPass: true, Type: "pkcs12"},
-				KeyStore:  StoreArgs{File: `C:\GCTI\ucc\trust.jks`, Pass: "changeit", HasPass: true, Type: "jks"},
+				CertStore: StoreArgs{File: `C:\Program Files\GCTI\ucc\ucc.p12`, Pass: pw("s3cret"), HasPass: true, Type: "pkcs12"},
+				KeyStore:  StoreArgs{File: `C:\GCTI\ucc\trust.jks`, Pass: pw("changeit"), HasPass: true, Type: "jks"},
 				Other:     launcherArgs,
 			},
 		},
@@ -165,8 +163,8 @@ func TestParseBatLine(t *testing.T) {
 			name: "%% and carets",
 			line: `@ ` + launcher + ` -cert_store_file "C:\GCTI\100%% ucc\ucc.p12" -cert_store_pass 50%%^&^^up^(1^) -key_store_pass "a&b^c|d"`,
 			args: Args{
-				CertStore: StoreArgs{File: `C:\GCTI\100% ucc\ucc.p12`, Pass: "50%&^up(1)", HasPass: true},
-				KeyStore:  StoreArgs{Pass: "a&b^c|d", HasPass: true},
+				CertStore: StoreArgs{File: `C:\GCTI\100% ucc\ucc.p12`, Pass: pw("50%&^up(1)"), HasPass: true},
+				KeyStore:  StoreArgs{Pass: pw("a&b^c|d"), HasPass: true},
 				Other:     launcherArgs,
 			},
 		},
@@ -174,27 +172,27 @@ func TestParseBatLine(t *testing.T) {
 			name: `cmd.exe counts \" as a quote`,
 			line: `ucc.exe -cert_store_pass "a\"b^&c" -key_store_pass ^"x y^"`,
 			args: Args{
-				CertStore: StoreArgs{Pass: `a"b&c`, HasPass: true},
-				KeyStore:  StoreArgs{Pass: "^x y", HasPass: true}, // cmd.exe is inside quotes at ^"x
+				CertStore: StoreArgs{Pass: pw(`a"b&c`), HasPass: true},
+				KeyStore:  StoreArgs{Pass: pw("^x y"), HasPass: true}, // cmd.exe is inside quotes at ^"x
 				Other:     []string{"ucc.exe"},
 			},
 		},
 		{
 			name: `^" is a quote for the launcher, not for cmd.exe`,
 			line: `ucc.exe -key_store_pass ^"x y^&z^"`,
-			args: Args{KeyStore: StoreArgs{Pass: "x y&z", HasPass: true}, Other: []string{"ucc.exe"}},
+			args: Args{KeyStore: StoreArgs{Pass: pw("x y&z"), HasPass: true}, Other: []string{"ucc.exe"}},
 		},
 		{
 			name:  "the guide's typo in a bat line",
 			line:  launcher + ` -key_store_file C:\certs\trust.jks -ket_store_type jks`,
-			args:  Args{KeyStore: StoreArgs{File: `C:\certs\trust.jks`}, Other: append(append([]string(nil), launcherArgs...), "-ket_store_type", "jks")},
+			args:  Args{KeyStore: StoreArgs{File: `C:\certs\trust.jks`}, Other: launcherArgs},
 			probs: []want{{ProblemUnknownFlag, "-ket_store_type", "-key_store_type", 13}},
 		},
 		{
 			name: "variables, lone %, redirections and a second command",
 			line: `%~dp0ucc-launcher.exe -app %APP_NAME% -cert_store_file %GCTI_HOME%\ucc.p12 -x %1 %* -cert_store_pass 50%off >>"C:\logs\ucc log.txt" 2>&1 <nul & pause`,
 			args: Args{
-				CertStore: StoreArgs{File: `%GCTI_HOME%\ucc.p12`, Pass: "50off", HasPass: true},
+				CertStore: StoreArgs{File: `%GCTI_HOME%\ucc.p12`, Pass: pw("50off"), HasPass: true},
 				Other:     []string{"%~dp0ucc-launcher.exe", "-app", "%APP_NAME%", "-x", "%1", "%*"},
 			},
 			probs: []want{
@@ -213,7 +211,7 @@ func TestParseBatLine(t *testing.T) {
 		{
 			name: "a password cut by cmd.exe",
 			line: `ucc.exe -cert_store_pass a>b -key_store_pass x|y`,
-			args: Args{CertStore: StoreArgs{Pass: "a", HasPass: true}, KeyStore: StoreArgs{Pass: "x", HasPass: true}, Other: []string{"ucc.exe"}},
+			args: Args{CertStore: StoreArgs{Pass: pw("a"), HasPass: true}, KeyStore: StoreArgs{Pass: pw("x"), HasPass: true}, Other: []string{"ucc.exe"}},
 			probs: []want{
 				{ProblemBatSyntax, ">", "", -1},
 				{ProblemBatSyntax, "|", "", -1},
@@ -222,13 +220,13 @@ func TestParseBatLine(t *testing.T) {
 		{
 			name:  "cmd.exe takes % to the next % as a variable",
 			line:  `ucc.exe -cert_store_pass 50%off -x %1`,
-			args:  Args{CertStore: StoreArgs{Pass: "50%off", HasPass: true}, Other: []string{"ucc.exe", "-x", "%1"}},
+			args:  Args{CertStore: StoreArgs{Pass: pw("50%off"), HasPass: true}, Other: []string{"ucc.exe", "-x", "%1"}},
 			probs: []want{{ProblemBatSyntax, "%...%", "", 2}},
 		},
 		{
 			name:  "a variable inside a password is not named",
 			line:  `ucc.exe -cert_store_pass ab%cd%ef`,
-			args:  Args{CertStore: StoreArgs{Pass: "ab%cd%ef", HasPass: true}, Other: []string{"ucc.exe"}},
+			args:  Args{CertStore: StoreArgs{Pass: pw("ab%cd%ef"), HasPass: true}, Other: []string{"ucc.exe"}},
 			probs: []want{{ProblemBatSyntax, "%...%", "", 2}},
 		},
 		{
@@ -277,7 +275,7 @@ func TestParseBatLineErrors(t *testing.T) {
 	}
 	// A caret at the end inside quotes is literal.
 	a, _, err := ParseBatLine(`ucc.exe -cert_store_pass "x^"`)
-	if err != nil || a.CertStore.Pass != "x^" {
+	if err != nil || a.CertStore.Pass.Reveal() != "x^" {
 		t.Errorf("quoted caret: %+v %v", a, err)
 	}
 }

@@ -1,11 +1,13 @@
 package connector_test
 
 import (
-	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"time"
+
+	"github.com/uccert/uccert/pkg/secret"
 
 	"github.com/uccert/uccert/pkg/connector"
 	"github.com/uccert/uccert/pkg/keystore"
@@ -34,8 +36,8 @@ func ExampleLoad() {
 // and requires client certificates from the trust store's CAs.
 func ExampleMaterial_tlsConfig() {
 	args := &connector.Args{
-		CertStore: connector.StoreArgs{File: "../../fixtures/stores/mixed-rsa-ec.jks", Pass: "changeit1", HasPass: true},
-		KeyStore:  connector.StoreArgs{File: "../../fixtures/stores/truststore.jks", Pass: "trustpass1", HasPass: true},
+		CertStore: connector.StoreArgs{File: "../../fixtures/stores/mixed-rsa-ec.jks", Pass: secret.NewPassword("changeit1"), HasPass: true},
+		KeyStore:  connector.StoreArgs{File: "../../fixtures/stores/truststore.jks", Pass: secret.NewPassword("trustpass1"), HasPass: true},
 	}
 	m, err := connector.Load(args, connector.LoadOptions{})
 	if err != nil {
@@ -47,21 +49,27 @@ func ExampleMaterial_tlsConfig() {
 	// Output: RequireAndVerifyClientCert true true true
 }
 
-// Verify gives the daemon the report `uccert verify` prints.
-func ExampleVerify() {
+// Check gives the daemon the offline report of `uccert verify` (package
+// verify adds the live checks); Load refuses what the connector cannot
+// start with, and errors.Is tells why.
+func ExampleCheck() {
 	args, problems, _ := connector.ParseCommandLine(`-cert_store_file ../../fixtures/stores/trap.jks -cert_store_pass changeit1 -cert_store_type jks ` +
 		`-key_store_file ../../fixtures/stores/truststore.jks -key_store_pass trustpass1 -ket_store_type jks`)
-	report := connector.Verify(context.Background(), args, connector.VerifyOptions{
-		Host:     "fe1.uc.example.com",
-		Problems: problems,
-		Now:      time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC),
+	_, report := connector.Check(args, connector.CheckOptions{
+		LoadOptions: connector.LoadOptions{Host: "fe1.uc.example.com"},
+		Problems:    problems,
+		Subject:     "--args",
+		Now:         time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC),
 	})
 	for _, f := range report.Problems() {
 		fmt.Println(f.Severity, f.Check)
 	}
+	_, err := connector.Load(args, connector.LoadOptions{Host: "fe1.uc.example.com"})
+	fmt.Println(errors.Is(err, keystore.ErrKeyPassword))
 	// Output:
 	// error args-unknown-flag
 	// error key-password-differs
+	// true
 }
 
 // Merging Front End exports and printing the arguments for the result,
@@ -72,7 +80,7 @@ func Example_merge() {
 		{"../../fixtures/exports/fe1-openssl.pfx", "fe1-export"},
 		{"../../fixtures/exports/fe2-windows.pfx", "win-export"},
 	} {
-		s, err := keystore.Load(in.file, keystore.DecodeOptions{Password: in.pass})
+		s, err := keystore.Load(in.file, keystore.DecodeOptions{Password: secret.NewPassword(in.pass)})
 		if err != nil {
 			fmt.Println(err)
 			return
@@ -87,7 +95,7 @@ func Example_merge() {
 	dir, _ := os.MkdirTemp("", "uccert-example")
 	defer os.RemoveAll(dir)
 	out := filepath.Join(dir, "ucc.p12")
-	err = keystore.WriteFile(out, res.Store, keystore.WriteOptions{EncodeOptions: keystore.EncodeOptions{Format: keystore.FormatPKCS12, Password: "changeit1"}})
+	err = keystore.WriteFile(out, res.Store, keystore.WriteOptions{EncodeOptions: keystore.EncodeOptions{Format: keystore.FormatPKCS12, Password: secret.NewPassword("changeit1")}})
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -95,7 +103,7 @@ func Example_merge() {
 	for _, p := range res.Entries {
 		fmt.Println(p.Entry.Alias)
 	}
-	args := connector.Args{CertStore: connector.StoreArgs{File: "C:\\ucc\\ucc.p12", Pass: "changeit1", HasPass: true, Type: "pkcs12"}}
+	args := connector.Args{CertStore: connector.StoreArgs{File: "C:\\ucc\\ucc.p12", Pass: secret.NewPassword("changeit1"), HasPass: true, Type: "pkcs12"}}
 	line, _ := connector.FormatGenesys(connector.Redact(args.Tokens()))
 	fmt.Println(line)
 	// Output:

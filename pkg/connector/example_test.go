@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/uccert/uccert/pkg/secret"
+
 	"github.com/uccert/uccert/pkg/connector"
 )
 
@@ -49,8 +51,8 @@ func ExampleParseBatLine() {
 
 func ExampleFormatGenesys() {
 	args := &connector.Args{
-		CertStore: connector.StoreArgs{File: `C:\Program Files\GCTI\ucc\ucc.p12`, Pass: `pa"ss word`, HasPass: true, Type: "pkcs12"},
-		KeyStore:  connector.StoreArgs{File: `C:\certs\`, Pass: "50%&^", HasPass: true, Type: "jks"},
+		CertStore: connector.StoreArgs{File: `C:\Program Files\GCTI\ucc\ucc.p12`, Pass: secret.NewPassword(`pa"ss word`), HasPass: true, Type: "pkcs12"},
+		KeyStore:  connector.StoreArgs{File: `C:\certs\`, Pass: secret.NewPassword("50%&^"), HasPass: true, Type: "jks"},
 	}
 	line, err := connector.FormatGenesys(args.Tokens())
 	if err != nil {
@@ -59,7 +61,7 @@ func ExampleFormatGenesys() {
 	}
 	fmt.Println(line)
 	back, _, _ := connector.ParseCommandLine(line)
-	fmt.Println(back.CertStore == args.CertStore && back.KeyStore == args.KeyStore)
+	fmt.Println(back.CertStore.Equal(args.CertStore) && back.KeyStore.Equal(args.KeyStore))
 	redacted, _ := connector.FormatGenesys(connector.Redact(args.Tokens()))
 	fmt.Println(redacted)
 	// Output:
@@ -73,7 +75,7 @@ func ExampleFormatBat() {
 	args := &connector.Args{
 		CertStore: connector.StoreArgs{
 			File: connector.RemotePath(`C:\Program Files\GCTI\ucc`, "/home/pki/out/ucc.p12"),
-			Pass: "50%&more", HasPass: true, Type: "pkcs12",
+			Pass: secret.NewPassword("50%&more"), HasPass: true, Type: "pkcs12",
 		},
 	}
 	line, err := connector.FormatBat(launcher, args.Tokens())
@@ -83,7 +85,7 @@ func ExampleFormatBat() {
 	}
 	fmt.Println(line)
 	back, _, _ := connector.ParseBatLine(line)
-	fmt.Println(back.CertStore == args.CertStore)
+	fmt.Println(back.CertStore.Equal(args.CertStore))
 	// Output:
 	// ucc-launcher.exe -host genesys-cfg -port 2020 -app UCC_Connector -l "C:\GCTI\ucc\license.dat" -http_port 8080 -cert_store_file "C:\Program Files\GCTI\ucc\ucc.p12" -cert_store_pass "50%%&more" -cert_store_type pkcs12
 	// true

@@ -1,26 +1,49 @@
 package connector
 
 import (
+	"errors"
 	"strings"
 	"testing"
 
+	"github.com/uccert/uccert/pkg/finding"
 	"github.com/uccert/uccert/pkg/preflight"
 )
 
 func TestProblemFindings(t *testing.T) {
-	for _, c := range []struct{ line, check, sev, hint string }{
-		{"-cert_store_file a.jks -cert_store_pass x -ket_store_type jks", preflight.CheckArgsUnknownFlag, "error", "-key_store_type"},
-		{"-cert_store_file a.jks -cert_store_pass", preflight.CheckArgsMissingValue, "error", "value"},
-		{"-cert_store_file a.jks -cert_store_type jsk", preflight.CheckArgsTypeMismatch, "error", "jks"},
-		{"-cert_store_file a.jks -cert_store_file b.jks", preflight.CheckArgsUnknownFlag, "warn", "once"},
+	for _, c := range []struct {
+		line  string
+		check finding.Check
+		sev   string
+		hint  string
+		err   error
+	}{
+		{"-cert_store_file a.jks -cert_store_pass x -ket_store_type jks", preflight.CheckArgsUnknownFlag, "error", "-key_store_type", ErrUnknownFlag},
+		{"-cert_store_file a.jks -cert_store_pass", preflight.CheckArgsMissingValue, "error", "value", ErrMissingValue},
+		{"-cert_store_file a.jks -cert_store_type jsk", preflight.CheckArgsTypeMismatch, "error", "jks", ErrBadType},
+		{"-cert_store_file a.jks -cert_store_file b.jks", preflight.CheckArgsDuplicateFlag, "warn", "once", ErrDuplicateFlag},
 	} {
 		_, probs, err := ParseCommandLine(c.line)
 		if err != nil {
 			t.Fatal(err)
 		}
-		f := ProblemFindings(probs, "--args")
-		if len(f) != 1 || f[0].Check != c.check || f[0].Severity.String() != c.sev || !strings.Contains(f[0].Hint, c.hint) || f[0].Subject != "--args" {
+		r := finding.Report{Findings: ProblemFindings(probs, "--args")}
+		f := r.Problems()
+		if len(f) != 1 || f[0].Check != c.check || f[0].Severity.String() != c.sev || !strings.Contains(f[0].Hint, c.hint) ||
+			f[0].Subject != "--args" || !errors.Is(f[0].Err, c.err) {
 			t.Errorf("%q: %+v", c.line, f)
 		}
+		for _, ok := range []finding.Check{preflight.CheckArgsUnknownFlag, preflight.CheckArgsMissingValue, preflight.CheckArgsDuplicateFlag} {
+			if len(r.ByCheck(ok)) != 1 {
+				t.Errorf("%q: %d %s findings", c.line, len(r.ByCheck(ok)), ok)
+			}
+		}
+	}
+	_, probs, err := ParseBatLine(`ucc.exe -cert_store_file a&b.p12`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := finding.Report{Findings: ProblemFindings(probs, "startup.bat")}
+	if f := r.ByCheck(preflight.CheckArgsBatSyntax); len(f) != 1 || f[0].Severity != finding.Warn {
+		t.Errorf("bat syntax: %+v", r.Findings)
 	}
 }

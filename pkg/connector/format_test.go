@@ -122,7 +122,7 @@ func TestFormatBatLauncher(t *testing.T) {
 			t.Errorf("FormatBat(%s) = %s, %v\nwant %s", tc.launcher, got, err, tc.want)
 		}
 		a, _, err := ParseBatLine(got)
-		if err != nil || a.CertStore.Pass != "a&b" {
+		if err != nil || a.CertStore.Pass.Reveal() != "a&b" {
 			t.Errorf("ParseBatLine(%s) = %+v, %v", got, a, err)
 		}
 	}

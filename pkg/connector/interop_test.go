@@ -69,8 +69,8 @@ func TestGoServerFromLoadAnswersJavaBySNI(t *testing.T) {
 	mixed := filepath.Join(fx, "stores", "mixed-rsa-ec.jks")
 	trust := filepath.Join(fx, "stores", "truststore.jks")
 	a := &Args{
-		CertStore: StoreArgs{File: mixed, Pass: "changeit1", HasPass: true, Type: "jks"},
-		KeyStore:  StoreArgs{File: trust, Pass: "trustpass1", HasPass: true, Type: "jks"},
+		CertStore: StoreArgs{File: mixed, Pass: pw("changeit1"), HasPass: true, Type: "jks"},
+		KeyStore:  StoreArgs{File: trust, Pass: pw("trustpass1"), HasPass: true, Type: "jks"},
 	}
 	m, err := Load(a, LoadOptions{})
 	if err != nil {
@@ -100,8 +100,8 @@ func TestGoClientFromLoadToJavaServer(t *testing.T) {
 	trust := filepath.Join(fx, "stores", "truststore.jks")
 	addr := jvm.StartTLSServer(t, keys, "JKS", "changeit1", trust, "JKS", "trustpass1")
 	a := &Args{
-		CertStore: StoreArgs{File: keys, Pass: "changeit1", HasPass: true},
-		KeyStore:  StoreArgs{File: trust, Pass: "trustpass1", HasPass: true},
+		CertStore: StoreArgs{File: keys, Pass: pw("changeit1"), HasPass: true},
+		KeyStore:  StoreArgs{File: trust, Pass: pw("trustpass1"), HasPass: true},
 	}
 	m, err := Load(a, LoadOptions{Host: "ucc.uc.example.com"})
 	if err != nil {

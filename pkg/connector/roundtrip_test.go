@@ -6,6 +6,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/uccert/uccert/pkg/secret"
 )
 
 // pieces are the hard parts of values: spaces, quotes, backslashes,
@@ -61,10 +63,11 @@ func randStore(r *rand.Rand) StoreArgs {
 	}
 	if r.Intn(5) > 0 {
 		s.HasPass = true
-		s.Pass = randValue(r, 6) // may be empty, may start with '-'
-		if _, known := lookupFlag(s.Pass); known {
-			s.Pass += "x"
+		v := randValue(r, 6) // may be empty, may start with '-'
+		if _, known := lookupFlag(v); known {
+			v += "x"
 		}
+		s.Pass = pw(v)
 	}
 	s.Type = []string{"", "jks", "pkcs12", "p12", "jceks", "pkcs 12"}[r.Intn(6)]
 	return s
@@ -209,17 +212,17 @@ func FuzzRoundTrip(f *testing.F) {
 	f.Add(`a"b&c`, `50%off ^(x)`, "p12", "", launchers[3], uint8(0x1f))
 	f.Fuzz(func(t *testing.T, file, pass, typ, krb, launcher string, sel uint8) {
 		a := &Args{
-			CertStore: StoreArgs{File: file, Pass: pass, HasPass: sel&1 != 0, Type: typ},
+			CertStore: StoreArgs{File: file, Pass: pw(pass), HasPass: sel&1 != 0, Type: typ},
 			KrbConf:   krb,
 		}
 		if sel&2 != 0 {
-			a.KeyStore = StoreArgs{File: krb, Pass: file, HasPass: sel&4 != 0, Type: typ}
+			a.KeyStore = StoreArgs{File: krb, Pass: pw(file), HasPass: sel&4 != 0, Type: typ}
 		}
 		if !a.CertStore.HasPass {
-			a.CertStore.Pass = ""
+			a.CertStore.Pass = secret.Password{}
 		}
 		if !a.KeyStore.HasPass {
-			a.KeyStore.Pass = ""
+			a.KeyStore.Pass = secret.Password{}
 		}
 		// Values Tokens cannot write (see its doc): a known flag as a
 		// value, a file or type that looks like a flag; and types in
@@ -327,7 +330,7 @@ func FuzzParseCommandLine(f *testing.F) {
 			}
 			red, _ := Parse(Redact(append(append([]string(nil), a.Other...), tokens...)))
 			for _, s := range []StoreArgs{red.CertStore, red.KeyStore} {
-				if s.HasPass && s.Pass != Redacted {
+				if s.HasPass && s.Pass.Reveal() != Redacted {
 					t.Fatalf("Redact left a password: %+v", red)
 				}
 			}

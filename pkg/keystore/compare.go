@@ -4,20 +4,14 @@ import (
 	"bytes"
 	"crypto/x509"
 	"fmt"
-	"strings"
 )
 
 // Compare reports the first difference between the entries of want and
-// got (nil when they hold the same entries): aliases (case-insensitively
-// when got is JKS, as Java lower-cases JKS aliases), kinds, keys and
-// chains. Order and creation dates are not compared.
+// got (nil when they hold the same entries): aliases, kinds, keys and
+// chains. Aliases compare by got's format (Format.AliasKey). Order and
+// creation dates are not compared.
 func Compare(want, got *Store) error {
-	norm := func(a string) string {
-		if got.Format == FormatJKS {
-			return strings.ToLower(a)
-		}
-		return a
-	}
+	norm := got.Format.AliasKey
 	if len(want.Entries) != len(got.Entries) {
 		return fmt.Errorf("%d entries, want %d", len(got.Entries), len(want.Entries))
 	}

@@ -5,20 +5,21 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"io"
-	"os"
 
 	"github.com/uccert/uccert/pkg/certfile"
+	"github.com/uccert/uccert/pkg/chain"
 	"github.com/uccert/uccert/pkg/internal/ber"
+	"github.com/uccert/uccert/pkg/internal/limitio"
+	"github.com/uccert/uccert/pkg/secret"
 )
 
 // DecodeOptions are the passwords for Decode.
 type DecodeOptions struct {
 	// Password is the store password (ignored for certificate files).
-	Password string
+	Password secret.Password
 	// KeyPasswords are tried, in order, for JKS keys that the store
 	// password does not unlock (keytool's -srckeypass).
-	KeyPasswords []string
+	KeyPasswords []secret.Password
 	// MaxIterations lowers the largest PKCS#12 iteration count accepted
 	// (0: 10,000,000, the most that is ever accepted). A daemon that knows
 	// its stores can bound the work an unexpected file causes.
@@ -108,10 +109,10 @@ func Decode(data []byte, opts DecodeOptions) (s *Store, err error) {
 	return nil, ErrUnknownFormat
 }
 
-// Load reads the file at path (at most MaxInputSize bytes) and decodes it.
-// Errors name the path.
+// Load reads the file at path (at most MaxInputSize bytes, ReadFile) and
+// decodes it. Errors name the path.
 func Load(path string, opts DecodeOptions) (*Store, error) {
-	data, err := ReadFileLimited(path)
+	data, err := ReadFile(path)
 	if err != nil {
 		return nil, err
 	}
@@ -122,20 +123,13 @@ func Load(path string, opts DecodeOptions) (*Store, error) {
 	return s, nil
 }
 
-// ReadFileLimited reads path, refusing files over MaxInputSize without
-// reading them whole. Errors name the path.
-func ReadFileLimited(path string) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, MaxInputSize+1))
+// ReadFile reads path, refusing files over MaxInputSize (ErrTooLarge)
+// without reading them whole. Errors name the path; a missing file is
+// errors.Is fs.ErrNotExist.
+func ReadFile(path string) ([]byte, error) {
+	data, err := limitio.ReadFile(path, MaxInputSize, ErrTooLarge)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	if len(data) > MaxInputSize {
-		return nil, fmt.Errorf("%s: %w", path, ErrTooLarge)
 	}
 	return data, nil
 }
@@ -153,27 +147,27 @@ func decodeCertFile(data []byte, f Format) (*Store, error) {
 		}
 		return nil, wrapKind(ErrMalformed, err)
 	}
+	keys := make([]keyCand, len(cf.Keys))
+	for i, k := range cf.Keys {
+		keys[i] = keyCand{key: k}
+	}
+	certs := make([]certCand, len(cf.Certificates))
+	for j, c := range cf.Certificates {
+		certs[j] = certCand{cert: c}
+	}
 	s := &Store{Format: f}
-	usedLeaf := map[int]bool{}
+	b := newChainer(cf.Certificates)
 	chainMember := map[string]bool{}
-	for _, key := range cf.Keys {
-		leaf := -1
-		for j, c := range cf.Certificates {
-			if !usedLeaf[j] && KeyMatchesCert(key, c) {
-				leaf = j
-				break
+	for i, leaf := range pairKeys(keys, certs) {
+		e := &Entry{Kind: KindKey, Key: cf.Keys[i]}
+		if leaf >= 0 {
+			e.Chain = b.build(cf.Certificates[leaf])
+			for _, c := range e.Chain {
+				chainMember[string(c.Raw)] = true
 			}
 		}
-		if leaf < 0 {
-			// A key file without its certificate: listed, not usable.
-			s.Entries = append(s.Entries, &Entry{Kind: KindKey, Key: key})
-			continue
-		}
-		usedLeaf[leaf] = true
-		e := &Entry{Kind: KindKey, Key: key, Chain: BuildChain(cf.Certificates[leaf], cf.Certificates)}
-		for _, c := range e.Chain {
-			chainMember[string(c.Raw)] = true
-		}
+		// A key file without its certificate is listed, not usable
+		// (Entry.Usable says ErrNoCertificate).
 		s.Entries = append(s.Entries, e)
 	}
 	for _, c := range cf.Certificates {
@@ -183,4 +177,24 @@ func decodeCertFile(data []byte, f Format) (*Store, error) {
 		s.Entries = append(s.Entries, &Entry{Kind: KindCert, Chain: []*x509.Certificate{c}})
 	}
 	return s, nil
+}
+
+// maxFileSignatureChecks bounds the signature checks of chain building
+// in one file (look-alike CA certificates cost no more than this).
+const maxFileSignatureChecks = 1000
+
+// chainer completes the chains of one file's keys from its certificates,
+// within one signature-check budget.
+type chainer struct {
+	pool   *chain.Pool
+	budget *chain.Budget
+}
+
+func newChainer(certs []*x509.Certificate) *chainer {
+	return &chainer{pool: chain.NewPool(certs...), budget: chain.NewBudget(maxFileSignatureChecks)}
+}
+
+// build returns leaf and its issuers from the file, leaf first.
+func (c *chainer) build(leaf *x509.Certificate) []*x509.Certificate {
+	return chain.Build(leaf, chain.Options{Pool: c.pool, Budget: c.budget}).Chain
 }

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"io"
 	"time"
+
+	"github.com/uccert/uccert/pkg/secret"
 )
 
 // EncodeOptions say how to write a store.
@@ -11,7 +13,7 @@ type EncodeOptions struct {
 	// Format is FormatJKS or FormatPKCS12.
 	Format Format
 	// Password protects the store and every key in it.
-	Password string
+	Password secret.Password
 	// Profile selects the PKCS#12 encryption (ignored for JKS).
 	Profile Profile
 	// Rand supplies salts and IVs; crypto/rand when nil. Tests inject a
@@ -24,7 +26,19 @@ type EncodeOptions struct {
 
 // Encode writes s in opts.Format. Every key is protected with the store
 // password, so Java's KeyManagerFactory can recover it with that password.
+//
+// Errors wrap ErrUnsupported (a format that cannot be written, an entry
+// kind the format cannot hold), ErrPasswordEncoding (CheckPassword),
+// ErrNoAlias, ErrDuplicateAlias (Format.AliasKey), ErrMalformed (a
+// trusted entry without exactly one certificate) or an
+// *UnusableKeyError (Entry.Usable).
 func Encode(s *Store, opts EncodeOptions) ([]byte, error) {
+	if s == nil {
+		return nil, fmt.Errorf("%w: no store to encode", ErrMalformed)
+	}
+	if err := CheckPassword(opts.Format, opts.Password); err != nil {
+		return nil, err
+	}
 	switch opts.Format {
 	case FormatJKS:
 		return encodeJKS(s, opts)
@@ -34,13 +48,54 @@ func Encode(s *Store, opts EncodeOptions) ([]byte, error) {
 	return nil, fmt.Errorf("%w: cannot write format %v (want jks or pkcs12)", ErrUnsupported, opts.Format)
 }
 
+// checkEntries checks what every writer needs of s's entries before it
+// encodes anything: each has an alias, no two aliases are the same for f
+// (Format.AliasKey), key entries are usable, other entries hold exactly
+// one certificate, and f can hold each kind (JKS: key and trusted).
+func checkEntries(s *Store, f Format) error {
+	seen := make(map[string]string, len(s.Entries))
+	for _, e := range s.Entries {
+		if e == nil {
+			return fmt.Errorf("%w: a nil entry", ErrMalformed)
+		}
+		if e.Alias == "" {
+			return fmt.Errorf("%w (a %v entry)", ErrNoAlias, e.Kind)
+		}
+		k := f.AliasKey(e.Alias)
+		if prev, dup := seen[k]; dup {
+			if prev == e.Alias {
+				return fmt.Errorf("%w: %q", ErrDuplicateAlias, e.Alias)
+			}
+			return fmt.Errorf("%w: %q and %q (Java reads %s aliases without regard to case)", ErrDuplicateAlias, prev, e.Alias, f)
+		}
+		seen[k] = e.Alias
+		switch e.Kind {
+		case KindKey:
+			if err := e.Usable(); err != nil {
+				return &UnusableKeyError{Alias: e.Alias, Err: err}
+			}
+		case KindTrusted, KindCert:
+			if f == FormatJKS && e.Kind == KindCert {
+				return fmt.Errorf("%w: a JKS entry must be a key or a trusted certificate (%q is a %v entry)", ErrUnsupported, e.Alias, e.Kind)
+			}
+			if len(e.Chain) != 1 || e.Chain[0] == nil {
+				return fmt.Errorf("%w: %v entry %q has %d certificates, want 1", ErrMalformed, e.Kind, e.Alias, len(e.Chain))
+			}
+		default:
+			return fmt.Errorf("%w: entry %q of kind %v", ErrUnsupported, e.Alias, e.Kind)
+		}
+	}
+	return nil
+}
+
 // CheckPassword reports whether password can protect a store of format f
-// that Java will open: JKS takes characters up to U+00FF (keystore-go
-// writes Java chars from Latin-1), and Java 17 refuses to open a PKCS#12
-// store whose password is not ASCII ("Password is not ASCII"), although
-// OpenSSL would. Length rules are the caller's (secret.CheckStorePassword).
-func CheckPassword(f Format, password string) error {
-	for _, r := range password {
+// that Java will open; it is the one password-charset rule per format.
+// JKS takes characters up to U+00FF (keystore-go writes Java chars from
+// Latin-1), and Java 17 refuses to open a PKCS#12 store whose password is
+// not ASCII ("Password is not ASCII"), although OpenSSL would. The error
+// wraps ErrPasswordEncoding. Length rules are secret.CheckStorePassword's.
+func CheckPassword(f Format, password secret.Password) error {
+	for _, r := range password.Reveal() {
 		switch {
 		case f == FormatJKS && r > 0xFF:
 			return fmt.Errorf("%w: a JKS password may only hold characters up to U+00FF", ErrPasswordEncoding)

@@ -10,7 +10,7 @@ var (
 	ErrIncorrectPassword = errors.New("wrong password")
 	// ErrKeyPassword: a key entry is protected by a password other than
 	// the ones given (set in Entry.KeyErr; the store itself was read).
-	ErrKeyPassword = errors.New("key is protected by a different password")
+	ErrKeyPassword = errors.New("the key is protected by a different password than the store")
 	// ErrMalformed: truncated, garbage or structurally invalid input.
 	ErrMalformed = errors.New("malformed file")
 	// ErrUnknownFormat: the content is none of the supported formats.
@@ -19,20 +19,32 @@ var (
 	// implement (JCEKS, RC4, public-key privacy mode, ...).
 	ErrUnsupported = errors.New("unsupported")
 	// ErrTooLarge: the input exceeds MaxInputSize.
-	ErrTooLarge = errors.New("file too large (limit 16 MiB)")
+	ErrTooLarge = errors.New("file too large")
 	// ErrLimit: an iteration count or nesting depth beyond the limits.
 	ErrLimit = errors.New("limit exceeded")
 	// ErrPasswordEncoding: the password cannot be represented in the
-	// format (JKS takes characters up to U+00FF).
-	ErrPasswordEncoding = errors.New("password cannot be represented in this format")
-	// ErrDuplicateAlias: two entries would share one alias.
+	// format (see CheckPassword).
+	ErrPasswordEncoding = errors.New("password cannot be used with this store type")
+	// ErrDuplicateAlias: two entries would share one alias (see
+	// Format.AliasKey).
 	ErrDuplicateAlias = errors.New("duplicate alias")
-	// ErrNoKey: a key entry without a usable private key cannot be written.
+	// ErrNoAlias: an entry to be written has no alias.
+	ErrNoAlias = errors.New("entry has no alias")
+	// ErrNoKey: a key entry has no private key.
 	ErrNoKey = errors.New("key entry has no private key")
+	// ErrNoCertificate: a key entry has no certificate.
+	ErrNoCertificate = errors.New("key entry has no certificate")
+	// ErrKeyMismatch: a key entry's private key does not belong to its
+	// certificate.
+	ErrKeyMismatch = errors.New("the private key does not match its certificate")
 	// ErrExists: the output file exists and overwriting was not allowed.
 	ErrExists = errors.New("file exists")
 	// ErrReadBack: what was written did not read back identically.
 	ErrReadBack = errors.New("written file did not read back identically")
+	// ErrBadStoreType: a store type that is neither jks nor pkcs12.
+	ErrBadStoreType = errors.New("unknown store type")
+	// ErrTypeMismatch: a declared store type contradicts the file.
+	ErrTypeMismatch = errors.New("store type does not match the file")
 )
 
 // kindError carries a sentinel (kind) and the underlying cause: its text

@@ -3,6 +3,7 @@ package keystore_test
 import (
 	"errors"
 	"fmt"
+	"github.com/uccert/uccert/pkg/secret"
 	"os"
 	"path/filepath"
 
@@ -11,7 +12,7 @@ import (
 
 // Load reads any supported file; a wrong password is its own error.
 func ExampleLoad() {
-	s, err := keystore.Load("../../fixtures/exports/fe1-openssl.pfx", keystore.DecodeOptions{Password: "fe1-export"})
+	s, err := keystore.Load("../../fixtures/exports/fe1-openssl.pfx", keystore.DecodeOptions{Password: secret.NewPassword("fe1-export")})
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -19,7 +20,7 @@ func ExampleLoad() {
 	for _, e := range s.Entries {
 		fmt.Println(s.Format, e.Kind, e.Alias, len(e.Chain), keystore.PublicKeyDescription(e.Leaf().PublicKey))
 	}
-	_, err = keystore.Load("../../fixtures/exports/fe1-openssl.pfx", keystore.DecodeOptions{Password: "guess"})
+	_, err = keystore.Load("../../fixtures/exports/fe1-openssl.pfx", keystore.DecodeOptions{Password: secret.NewPassword("guess")})
 	fmt.Println(errors.Is(err, keystore.ErrIncorrectPassword))
 	// Output:
 	// pkcs12 key fe1.uc.example.com 3 RSA 2048
@@ -29,11 +30,11 @@ func ExampleLoad() {
 // The keytool trap: a JKS whose key kept the pfx password. The entry is
 // listed with its chain, and KeyErr says why the key is not usable.
 func ExampleDecodeOptions_keyPasswords() {
-	opts := keystore.DecodeOptions{Password: "changeit1"}
+	opts := keystore.DecodeOptions{Password: secret.NewPassword("changeit1")}
 	s, _ := keystore.Load("../../fixtures/stores/trap.jks", opts)
 	fmt.Println(errors.Is(s.Entries[0].KeyErr, keystore.ErrKeyPassword))
 
-	opts.KeyPasswords = []string{"fe1-export"} // keytool's -srckeypass
+	opts.KeyPasswords = []secret.Password{secret.NewPassword("fe1-export")} // keytool's -srckeypass
 	s, _ = keystore.Load("../../fixtures/stores/trap.jks", opts)
 	fmt.Println(s.Entries[0].Key != nil, s.Entries[0].KeyPasswordDiffers)
 	// Output:
@@ -44,17 +45,17 @@ func ExampleDecodeOptions_keyPasswords() {
 // WriteFile writes atomically and reads the result back before it
 // replaces anything; every key is protected by the store password.
 func ExampleWriteFile() {
-	in, _ := keystore.Load("../../fixtures/exports/fe1-openssl.pfx", keystore.DecodeOptions{Password: "fe1-export"})
+	in, _ := keystore.Load("../../fixtures/exports/fe1-openssl.pfx", keystore.DecodeOptions{Password: secret.NewPassword("fe1-export")})
 	dir, _ := os.MkdirTemp("", "uccert-example")
 	defer os.RemoveAll(dir)
 	out := filepath.Join(dir, "ucc.p12")
 	err := keystore.WriteFile(out, in, keystore.WriteOptions{EncodeOptions: keystore.EncodeOptions{
 		Format:   keystore.FormatPKCS12,
-		Password: "changeit1",
+		Password: secret.NewPassword("changeit1"),
 		Profile:  keystore.ProfileLegacy, // for JREs before 8u301
 	}})
 	fmt.Println(err)
-	err = keystore.WriteFile(out, in, keystore.WriteOptions{EncodeOptions: keystore.EncodeOptions{Format: keystore.FormatPKCS12, Password: "changeit1"}})
+	err = keystore.WriteFile(out, in, keystore.WriteOptions{EncodeOptions: keystore.EncodeOptions{Format: keystore.FormatPKCS12, Password: secret.NewPassword("changeit1")}})
 	fmt.Println(errors.Is(err, keystore.ErrExists))
 	// Output:
 	// <nil>

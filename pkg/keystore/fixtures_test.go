@@ -3,6 +3,7 @@ package keystore
 import (
 	"encoding/json"
 	"errors"
+	"github.com/uccert/uccert/pkg/secret"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -67,13 +68,13 @@ func TestFixturesReadAsTheToolsSay(t *testing.T) {
 		t.Run(f.File, func(t *testing.T) {
 			opts := DecodeOptions{}
 			if f.Password != nil {
-				opts.Password = *f.Password
+				opts.Password = secretPW(*f.Password)
 			}
 			if f.KeyPassword != nil {
-				opts.KeyPasswords = []string{*f.KeyPassword}
+				opts.KeyPasswords = []secret.Password{secretPW(*f.KeyPassword)}
 			}
 			s, err := Load(filepath.Join(fixturesDir, f.File), opts)
-			if strings.ContainsFunc(opts.Password, func(r rune) bool { return r > 0xFF }) && f.Type == "jks" {
+			if strings.ContainsFunc(opts.Password.Reveal(), func(r rune) bool { return r > 0xFF }) && f.Type == "jks" {
 				// keytool made it with Java chars; keystore-go cannot
 				// express them (FACTS): refused clearly, not misread.
 				if !errors.Is(err, ErrPasswordEncoding) {
@@ -137,7 +138,7 @@ func TestFixturesReadAsTheToolsSay(t *testing.T) {
 
 // The trap store without its key password: readable, key reported.
 func TestTrapStoreReportsKeyPassword(t *testing.T) {
-	s, err := Load(filepath.Join(fixturesDir, "stores", "trap.jks"), DecodeOptions{Password: "changeit1"})
+	s, err := Load(filepath.Join(fixturesDir, "stores", "trap.jks"), DecodeOptions{Password: secretPW("changeit1")})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -182,7 +183,7 @@ func TestHostileFiles(t *testing.T) {
 			runtime.GC()
 			runtime.ReadMemStats(&before)
 			start := time.Now()
-			_, err := Load(filepath.Join(fixturesDir, f.File), DecodeOptions{Password: pw})
+			_, err := Load(filepath.Join(fixturesDir, f.File), DecodeOptions{Password: secretPW(pw)})
 			elapsed := time.Since(start)
 			runtime.ReadMemStats(&after)
 			if err == nil {

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/uccert/uccert/pkg/secret"
 	"os"
 	"path/filepath"
 	"strings"
@@ -33,7 +34,7 @@ const fuzzSlow = 5 * time.Second
 
 // fuzzKeyPasswords are the extra JKS key passwords tried (trap.jks keeps
 // its key under fe1-export).
-var fuzzKeyPasswords = []string{"fe1-export"}
+var fuzzKeyPasswords = []secret.Password{secretPW("fe1-export")}
 
 // declaredDecodeErrors are the sentinels Decode may return (errors.go).
 var declaredDecodeErrors = []error{ErrIncorrectPassword, ErrMalformed, ErrUnknownFormat, ErrUnsupported, ErrTooLarge, ErrLimit, ErrPasswordEncoding}
@@ -93,8 +94,8 @@ func checkStore(s *Store) error {
 		default:
 			return fmt.Errorf("entry %d: kind %v", i, e.Kind)
 		}
-		if info := Describe(e); info.ChainLen != len(e.Chain) || info.Kind != e.Kind.String() {
-			return fmt.Errorf("entry %d: Describe = %+v", i, info)
+		if leaf := e.Leaf(); leaf != nil && PublicKeyDescription(leaf.PublicKey) == "" {
+			return fmt.Errorf("entry %d: no key description", i)
 		}
 	}
 	return nil
@@ -113,7 +114,7 @@ func checkRoundTrip(t *testing.T, s *Store, password string) {
 	keys := 0
 	for _, e := range s.Entries {
 		switch {
-		case e.Kind == KindKey && (e.Key == nil || len(e.Chain) == 0):
+		case e.Kind == KindKey && e.Usable() != nil:
 			return
 		case e.Kind == KindCert && s.Format == FormatJKS:
 			return
@@ -147,14 +148,14 @@ func checkRoundTrip(t *testing.T, s *Store, password string) {
 		seen[strings.ToLower(c.Alias)] = true
 		want.Entries = append(want.Entries, &c)
 	}
-	out, err := Encode(want, EncodeOptions{Format: s.Format, Password: password})
+	out, err := Encode(want, EncodeOptions{Format: s.Format, Password: secretPW(password)})
 	if errors.Is(err, ErrPasswordEncoding) {
 		return
 	}
 	if err != nil {
 		t.Fatalf("decoded %v store does not encode: %v", s.Format, err)
 	}
-	got, err := Decode(out, DecodeOptions{Password: password})
+	got, err := Decode(out, DecodeOptions{Password: secretPW(password)})
 	if err != nil {
 		t.Fatalf("encoded %v store does not decode: %v", s.Format, err)
 	}
@@ -225,7 +226,7 @@ func truncations(data []byte) [][]byte {
 // parsers behind the digest check. It returns data unchanged when the
 // password cannot be expressed or data is too short.
 func fixJKSDigest(data []byte, password string) []byte {
-	pw, err := jksPassword(password)
+	pw, err := jksPassword(secretPW(password))
 	if err != nil || len(data) < 4+sha1.Size {
 		return data
 	}
@@ -296,7 +297,7 @@ func FuzzDecodeJKS(f *testing.F) {
 		if fixDigest {
 			data = fixJKSDigest(data, password)
 		}
-		opts := DecodeOptions{Password: password, KeyPasswords: fuzzKeyPasswords, MaxIterations: fuzzMaxIterations}
+		opts := DecodeOptions{Password: secretPW(password), KeyPasswords: fuzzKeyPasswords, MaxIterations: fuzzMaxIterations}
 		s, err := decodeTimed(t, func() (*Store, error) { return decodeJKS(data, opts) })
 		if err := checkDecoded(s, err); err != nil {
 			t.Fatal(err)
@@ -325,7 +326,7 @@ func FuzzDecodePKCS12(f *testing.F) {
 		}
 	}
 	f.Fuzz(func(t *testing.T, data []byte, password string) {
-		opts := DecodeOptions{Password: password, MaxIterations: fuzzMaxIterations}
+		opts := DecodeOptions{Password: secretPW(password), MaxIterations: fuzzMaxIterations}
 		s, err := decodeTimed(t, func() (*Store, error) { return decodePKCS12(data, opts) })
 		if err := checkDecoded(s, err); err != nil {
 			t.Fatal(err)
@@ -349,7 +350,7 @@ func FuzzDecode(f *testing.F) {
 		}
 	}
 	f.Fuzz(func(t *testing.T, data []byte, password string) {
-		opts := DecodeOptions{Password: password, KeyPasswords: fuzzKeyPasswords, MaxIterations: fuzzMaxIterations}
+		opts := DecodeOptions{Password: secretPW(password), KeyPasswords: fuzzKeyPasswords, MaxIterations: fuzzMaxIterations}
 		orig := bytes.Clone(data)
 		s, err := decodeTimed(t, func() (*Store, error) { return Decode(data, opts) })
 		if !bytes.Equal(data, orig) {
@@ -377,11 +378,11 @@ func TestFuzzFixupsKeepFixturesDecodable(t *testing.T) {
 	}
 	body := bytes.Clone(jks)
 	body[len(body)-sha1.Size-1] ^= 1 // the last byte of the last certificate
-	if _, err := Decode(body, DecodeOptions{Password: "changeit1"}); !errors.Is(err, ErrIncorrectPassword) {
+	if _, err := Decode(body, DecodeOptions{Password: secretPW("changeit1")}); !errors.Is(err, ErrIncorrectPassword) {
 		t.Fatalf("changed body: %v", err)
 	}
 	// (a signature bit: the certificate still parses)
-	if _, err := Decode(fixJKSDigest(body, "changeit1"), DecodeOptions{Password: "changeit1"}); err != nil {
+	if _, err := Decode(fixJKSDigest(body, "changeit1"), DecodeOptions{Password: secretPW("changeit1")}); err != nil {
 		t.Fatalf("changed body with its digest fixed: %v", err)
 	}
 	for _, name := range []string{"exports/fe1-openssl.pfx", "exports/fe2-legacy.pfx", "stores/frontends.p12"} {
@@ -394,7 +395,7 @@ func TestFuzzFixupsKeepFixturesDecodable(t *testing.T) {
 		if pw == "" {
 			pw = "changeit1"
 		}
-		s, err := Decode(nomac, DecodeOptions{Password: pw})
+		s, err := Decode(nomac, DecodeOptions{Password: secretPW(pw)})
 		if err != nil || s.Protection != "" || len(s.Entries) == 0 {
 			t.Fatalf("%s without MAC: %v", name, err)
 		}

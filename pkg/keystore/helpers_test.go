@@ -9,6 +9,7 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"fmt"
+	"github.com/uccert/uccert/pkg/secret"
 	"math/big"
 	"sync"
 	"testing"
@@ -105,3 +106,6 @@ func (p *testPKI) store(n int, trusted bool) *Store {
 	}
 	return s
 }
+
+// pw makes a secret.Password for tests.
+func secretPW(s string) secret.Password { return secret.NewPassword(s) }

@@ -23,7 +23,7 @@ func TestWrittenStoresJudgedByJavaKeytoolOpenSSL(t *testing.T) {
 	for _, wf := range writeFormats {
 		t.Run(wf.name, func(t *testing.T) {
 			path := filepath.Join(dir, wf.name+map[Format]string{FormatJKS: ".jks", FormatPKCS12: ".p12"}[wf.format])
-			err := WriteFile(path, want, WriteOptions{EncodeOptions: EncodeOptions{Format: wf.format, Password: pw, Profile: wf.profile}})
+			err := WriteFile(path, want, WriteOptions{EncodeOptions: EncodeOptions{Format: wf.format, Password: secretPW(pw), Profile: wf.profile}})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -81,16 +81,16 @@ func TestJavaRefusesNonASCIIPKCS12Password(t *testing.T) {
 	if !strings.Contains(msg, "ASCII") {
 		t.Fatalf("Java's error %q does not mention ASCII", msg)
 	}
-	if err := CheckPassword(FormatPKCS12, "pässwörd-€"); !errors.Is(err, ErrPasswordEncoding) {
+	if err := CheckPassword(FormatPKCS12, secretPW("pässwörd-€")); !errors.Is(err, ErrPasswordEncoding) {
 		t.Fatalf("CheckPassword: %v", err)
 	}
-	if err := CheckPassword(FormatJKS, "pässwörd"); err != nil {
+	if err := CheckPassword(FormatJKS, secretPW("pässwörd")); err != nil {
 		t.Fatalf("CheckPassword JKS Latin-1: %v", err)
 	}
 	// A Latin-1 JKS password is written as Java chars: Java opens the store
 	// and recovers the key with it.
 	path := filepath.Join(t.TempDir(), "latin1.jks")
-	opts := WriteOptions{EncodeOptions: EncodeOptions{Format: FormatJKS, Password: "pässwörd"}}
+	opts := WriteOptions{EncodeOptions: EncodeOptions{Format: FormatJKS, Password: secretPW("pässwörd")}}
 	if err := WriteFile(path, getPKI(t).store(1, true), opts); err != nil {
 		t.Fatal(err)
 	}

@@ -10,10 +10,11 @@ import (
 	"encoding/binary"
 	"fmt"
 	"io"
-	"strings"
 	"time"
 
 	kgo "github.com/pavlo-v-chernykh/keystore-go/v4"
+
+	"github.com/uccert/uccert/pkg/secret"
 )
 
 const (
@@ -184,7 +185,7 @@ func scanJKS(b []byte) ([]jksEntryInfo, error) {
 		default:
 			return nil, r.fail(fmt.Sprintf("entry tag %d", tag))
 		}
-		key := strings.ToLower(alias)
+		key := FormatJKS.AliasKey(alias)
 		if seen[key] {
 			return nil, fmt.Errorf("%w: JKS alias %q appears twice", ErrMalformed, alias)
 		}
@@ -213,13 +214,14 @@ func checkProtectedKey(b []byte, alias string) error {
 }
 
 // jksPassword turns a password into the bytes keystore-go maps to Java
-// chars (0,b): only characters up to U+00FF can be expressed.
-func jksPassword(password string) ([]byte, error) {
-	out := make([]byte, 0, len(password))
-	for _, r := range password {
-		if r > 0xFF {
-			return nil, fmt.Errorf("%w: JKS passwords may only hold characters up to U+00FF (Latin-1); use PKCS#12 for this password", ErrPasswordEncoding)
-		}
+// chars (0,b): only characters up to U+00FF can be expressed, the rule
+// CheckPassword states for JKS.
+func jksPassword(password secret.Password) ([]byte, error) {
+	if err := CheckPassword(FormatJKS, password); err != nil {
+		return nil, err
+	}
+	out := make([]byte, 0, len(password.Reveal()))
+	for _, r := range password.Reveal() {
 		out = append(out, byte(r))
 	}
 	return out, nil
@@ -251,7 +253,7 @@ func decodeJKS(b []byte, opts DecodeOptions) (*Store, error) {
 	}
 	ks := kgo.New(kgo.WithCaseExactAliases())
 	if err := ks.Load(bytes.NewReader(b), pw); err != nil {
-		return nil, wrapKind(ErrMalformed, fmt.Errorf("JKS: %s", err.Error()))
+		return nil, fmt.Errorf("%w: JKS: %w", ErrMalformed, err)
 	}
 	keyPasswords := make([][]byte, 0, len(opts.KeyPasswords))
 	for _, kp := range opts.KeyPasswords {
@@ -267,11 +269,11 @@ func decodeJKS(b []byte, opts DecodeOptions) (*Store, error) {
 		if info.tag == jksTagCert {
 			tce, err := ks.GetTrustedCertificateEntry(info.alias)
 			if err != nil {
-				return nil, wrapKind(ErrMalformed, fmt.Errorf("JKS entry %q: %s", info.alias, err.Error()))
+				return nil, fmt.Errorf("%w: JKS entry %q: %w", ErrMalformed, info.alias, err)
 			}
 			c, err := x509.ParseCertificate(tce.Certificate.Content)
 			if err != nil {
-				return nil, wrapKind(ErrMalformed, fmt.Errorf("JKS entry %q: certificate: %s", info.alias, err.Error()))
+				return nil, fmt.Errorf("%w: JKS entry %q: certificate: %w", ErrMalformed, info.alias, err)
 			}
 			e.Kind, e.Chain, e.Created = KindTrusted, []*x509.Certificate{c}, tce.CreationTime
 			s.Entries = append(s.Entries, e)
@@ -280,12 +282,12 @@ func decodeJKS(b []byte, opts DecodeOptions) (*Store, error) {
 		e.Kind = KindKey
 		chain, err := ks.GetPrivateKeyEntryCertificateChain(info.alias)
 		if err != nil {
-			return nil, wrapKind(ErrMalformed, fmt.Errorf("JKS entry %q: %s", info.alias, err.Error()))
+			return nil, fmt.Errorf("%w: JKS entry %q: %w", ErrMalformed, info.alias, err)
 		}
 		for i, c := range chain {
 			cert, err := x509.ParseCertificate(c.Content)
 			if err != nil {
-				return nil, wrapKind(ErrMalformed, fmt.Errorf("JKS entry %q: certificate %d: %s", info.alias, i+1, err.Error()))
+				return nil, fmt.Errorf("%w: JKS entry %q: certificate %d: %w", ErrMalformed, info.alias, i+1, err)
 			}
 			e.Chain = append(e.Chain, cert)
 		}
@@ -299,12 +301,12 @@ func decodeJKS(b []byte, opts DecodeOptions) (*Store, error) {
 			}
 		}
 		if err != nil {
-			e.KeyErr = fmt.Errorf("%w: the key of %q cannot be recovered with the store password (keytool -importkeystore without -destkeypass leaves the source password on it)", ErrKeyPassword, info.alias)
+			e.KeyErr = fmt.Errorf("%w (keytool -importkeystore without -destkeypass leaves the source password on it)", ErrKeyPassword)
 		} else {
 			e.Created = pke.CreationTime
 			key, perr := x509.ParsePKCS8PrivateKey(pke.PrivateKey)
 			if perr != nil {
-				e.KeyErr = wrapKind(ErrUnsupported, fmt.Errorf("key of %q: %s", info.alias, perr.Error()))
+				e.KeyErr = fmt.Errorf("%w: key algorithm: %w", ErrUnsupported, perr)
 			} else {
 				e.Key = key
 			}
@@ -319,6 +321,9 @@ func encodeJKS(s *Store, opts EncodeOptions) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := checkEntries(s, FormatJKS); err != nil {
+		return nil, err
+	}
 	kopts := []kgo.Option{kgo.WithOrderedAliases()}
 	if opts.Rand != nil {
 		kopts = append(kopts, kgo.WithCustomRandomNumberGenerator(opts.Rand))
@@ -328,53 +333,34 @@ func encodeJKS(s *Store, opts EncodeOptions) ([]byte, error) {
 	if now.IsZero() {
 		now = time.Now()
 	}
-	seen := map[string]bool{}
 	for _, e := range s.Entries {
-		alias := strings.ToLower(e.Alias)
-		if alias == "" {
-			return nil, fmt.Errorf("%w: an entry has no alias", ErrDuplicateAlias)
-		}
-		if seen[alias] {
-			return nil, fmt.Errorf("%w: %q (JKS aliases are case-insensitive)", ErrDuplicateAlias, e.Alias)
-		}
-		seen[alias] = true
+		alias := FormatJKS.StoredAlias(e.Alias)
 		created := e.Created
 		if created.IsZero() {
 			created = now
 		}
 		switch e.Kind {
 		case KindKey:
-			if e.Key == nil {
-				return nil, fmt.Errorf("%w: %q", ErrNoKey, e.Alias)
-			}
-			if len(e.Chain) == 0 {
-				return nil, fmt.Errorf("%w: key entry %q has no certificate", ErrMalformed, e.Alias)
-			}
 			der, err := x509.MarshalPKCS8PrivateKey(e.Key)
 			if err != nil {
-				return nil, wrapKind(ErrUnsupported, fmt.Errorf("key of %q: %s", e.Alias, err.Error()))
+				return nil, fmt.Errorf("key of %q: %w: %w", e.Alias, ErrUnsupported, err)
 			}
 			chain := make([]kgo.Certificate, len(e.Chain))
 			for i, c := range e.Chain {
 				chain[i] = kgo.Certificate{Type: "X.509", Content: c.Raw}
 			}
 			if err := ks.SetPrivateKeyEntry(alias, kgo.PrivateKeyEntry{CreationTime: created, PrivateKey: der, CertificateChain: chain}, pw); err != nil {
-				return nil, fmt.Errorf("JKS entry %q: %s", e.Alias, err.Error())
+				return nil, fmt.Errorf("JKS entry %q: %w", e.Alias, err)
 			}
 		case KindTrusted:
-			if len(e.Chain) != 1 {
-				return nil, fmt.Errorf("%w: trusted entry %q has %d certificates", ErrMalformed, e.Alias, len(e.Chain))
-			}
 			if err := ks.SetTrustedCertificateEntry(alias, kgo.TrustedCertificateEntry{CreationTime: created, Certificate: kgo.Certificate{Type: "X.509", Content: e.Chain[0].Raw}}); err != nil {
-				return nil, fmt.Errorf("JKS entry %q: %s", e.Alias, err.Error())
+				return nil, fmt.Errorf("JKS entry %q: %w", e.Alias, err)
 			}
-		default:
-			return nil, fmt.Errorf("%w: a JKS entry must be a key or a trusted certificate (%q is %v)", ErrUnsupported, e.Alias, e.Kind)
 		}
 	}
 	var buf bytes.Buffer
 	if err := ks.Store(io.Writer(&buf), pw); err != nil {
-		return nil, fmt.Errorf("JKS: %s", err.Error())
+		return nil, fmt.Errorf("JKS: %w", err)
 	}
 	return buf.Bytes(), nil
 }

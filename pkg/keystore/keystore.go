@@ -15,6 +15,7 @@ package keystore
 import (
 	"crypto"
 	"crypto/x509"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -50,16 +51,91 @@ func (f Format) String() string {
 // IsStore reports whether f is a keystore format (JKS or PKCS#12).
 func (f Format) IsStore() bool { return f == FormatJKS || f == FormatPKCS12 }
 
-// ParseStoreFormat parses a store type as given on a command line:
-// "jks", "pkcs12" (also "p12", "pfx"), case-insensitive.
-func ParseStoreFormat(s string) (Format, error) {
-	switch strings.ToLower(strings.TrimSpace(s)) {
+// AliasKey is the form under which f compares aliases: Java lower-cases
+// the aliases of JKS and of PKCS#12 stores (in English), so two aliases
+// that differ only in case name one entry in both. It is the one alias
+// rule of the package; certificate files compare aliases as they are.
+func (f Format) AliasKey(alias string) string {
+	if f.IsStore() {
+		return strings.ToLower(alias)
+	}
+	return alias
+}
+
+// StoredAlias is alias as a store of format f keeps it: Java writes JKS
+// aliases in lower case; PKCS#12 keeps the friendlyName as given (and
+// compares it without regard to case, AliasKey).
+func (f Format) StoredAlias(alias string) string {
+	if f == FormatJKS {
+		return strings.ToLower(alias)
+	}
+	return alias
+}
+
+// ParseStoreType parses a store type as the connector reads it from
+// -cert_store_type and -key_store_type (Java's KeyStore.getInstance):
+// "jks" or "pkcs12", in any case. Anything else wraps ErrBadStoreType;
+// uccert's own --type takes more names (ParseFormat).
+func ParseStoreType(s string) (Format, error) {
+	switch strings.ToLower(s) {
 	case "jks":
 		return FormatJKS, nil
-	case "pkcs12", "p12", "pfx":
+	case "pkcs12":
 		return FormatPKCS12, nil
 	}
-	return FormatUnknown, fmt.Errorf("%w: store type %q (want jks or pkcs12)", ErrUnsupported, s)
+	return FormatUnknown, fmt.Errorf("%w: %q (the connector reads jks or pkcs12)", ErrBadStoreType, s)
+}
+
+// ParseFormat parses the store type of uccert's own --type options:
+// "jks", "pkcs12", "p12" or "pfx", in any case. Anything else wraps
+// ErrBadStoreType.
+func ParseFormat(s string) (Format, error) {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "p12", "pfx":
+		return FormatPKCS12, nil
+	}
+	f, err := ParseStoreType(strings.TrimSpace(s))
+	if err != nil {
+		return FormatUnknown, fmt.Errorf("%w: %q (want jks or pkcs12)", ErrBadStoreType, s)
+	}
+	return f, nil
+}
+
+// TypeError is a declared store type that the file's content contradicts
+// (Err is ErrTypeMismatch), or that is no store type at all (Err is
+// ErrBadStoreType; Actual is then what the file is, if known).
+type TypeError struct {
+	Declared string
+	Actual   Format
+	Err      error
+}
+
+func (e *TypeError) Error() string {
+	if errors.Is(e.Err, ErrBadStoreType) {
+		return fmt.Sprintf("declared store type %q is neither jks nor pkcs12", e.Declared)
+	}
+	return fmt.Sprintf("declared as %s, but the file is %s", strings.ToLower(e.Declared), e.Actual)
+}
+
+// Unwrap returns ErrTypeMismatch or ErrBadStoreType.
+func (e *TypeError) Unwrap() error { return e.Err }
+
+// CheckDeclaredType checks a store type declared for a file (the
+// connector's -*_store_type, by ParseStoreType's rule) against the
+// format its content has. An empty declaration declares nothing (nil).
+// The error is a *TypeError.
+func CheckDeclaredType(declared string, actual Format) error {
+	if declared == "" {
+		return nil
+	}
+	f, err := ParseStoreType(declared)
+	if err != nil {
+		return &TypeError{Declared: declared, Actual: actual, Err: ErrBadStoreType}
+	}
+	if f != actual {
+		return &TypeError{Declared: declared, Actual: actual, Err: ErrTypeMismatch}
+	}
+	return nil
 }
 
 // FormatFromExtension guesses a store format from a file name: .jks → JKS,

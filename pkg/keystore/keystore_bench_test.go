@@ -1,6 +1,7 @@
 package keystore_test
 
 import (
+	"github.com/uccert/uccert/pkg/secret"
 	"os"
 	"path/filepath"
 	"sync"
@@ -38,11 +39,11 @@ func loadBenchStores(b *testing.B) *benchStores {
 		if d.modern, d.err = os.ReadFile(filepath.Join(dir, "many.p12")); d.err != nil {
 			return
 		}
-		if d.store, d.err = keystore.Decode(d.jks, keystore.DecodeOptions{Password: benchPass}); d.err != nil {
+		if d.store, d.err = keystore.Decode(d.jks, keystore.DecodeOptions{Password: secret.NewPassword(benchPass)}); d.err != nil {
 			return
 		}
 		d.legacy, d.err = keystore.Encode(d.store, keystore.EncodeOptions{
-			Format: keystore.FormatPKCS12, Password: benchPass, Profile: keystore.ProfileLegacy,
+			Format: keystore.FormatPKCS12, Password: secret.NewPassword(benchPass), Profile: keystore.ProfileLegacy,
 		})
 	})
 	if benchData.err != nil {
@@ -68,7 +69,7 @@ func BenchmarkDecode(b *testing.B) {
 			b.ReportAllocs()
 			b.ResetTimer()
 			for range b.N {
-				s, err := keystore.Decode(c.data, keystore.DecodeOptions{Password: benchPass})
+				s, err := keystore.Decode(c.data, keystore.DecodeOptions{Password: secret.NewPassword(benchPass)})
 				if err != nil {
 					b.Fatal(err)
 				}
@@ -92,7 +93,7 @@ func BenchmarkEncode(b *testing.B) {
 		{"pkcs12-legacy", keystore.FormatPKCS12, keystore.ProfileLegacy},
 	} {
 		b.Run(c.name, func(b *testing.B) {
-			opts := keystore.EncodeOptions{Format: c.format, Password: benchPass, Profile: c.profile}
+			opts := keystore.EncodeOptions{Format: c.format, Password: secret.NewPassword(benchPass), Profile: c.profile}
 			b.ReportAllocs()
 			b.ResetTimer()
 			for range b.N {

@@ -80,7 +80,7 @@ func TestMutants(t *testing.T) {
 			orig, password := seeds[0].data, seeds[0].password
 			t.Run(mf.file, func(t *testing.T) {
 				t.Parallel()
-				opts := DecodeOptions{Password: password, KeyPasswords: fuzzKeyPasswords, MaxIterations: mf.maxIterations}
+				opts := DecodeOptions{Password: secretPW(password), KeyPasswords: fuzzKeyPasswords, MaxIterations: mf.maxIterations}
 				s, err := Decode(orig, opts)
 				if mf.wantErr == nil && err != nil || mf.wantErr != nil && !errors.Is(err, mf.wantErr) {
 					t.Fatalf("unmutated: %v, want %v", err, mf.wantErr)

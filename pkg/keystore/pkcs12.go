@@ -1,7 +1,6 @@
 package keystore
 
 import (
-	"bytes"
 	"crypto/sha1"
 	"crypto/x509"
 	"errors"
@@ -26,51 +25,31 @@ func p12Error(err error) error {
 }
 
 func decodePKCS12(b []byte, opts DecodeOptions) (*Store, error) {
-	c, err := pkcs12.Decode(b, opts.Password, opts.MaxIterations)
+	c, err := pkcs12.Decode(b, opts.Password.Reveal(), opts.MaxIterations)
 	if err != nil {
 		return nil, p12Error(err)
 	}
 	s := &Store{Format: FormatPKCS12, Notes: c.Skipped, Protection: c.MAC}
 	pool := make([]*x509.Certificate, len(c.Certs))
+	certs := make([]certCand, len(c.Certs))
 	for i, cb := range c.Certs {
 		pool[i] = cb.Cert
+		certs[i] = certCand{cert: cb.Cert, id: cb.Attrs.LocalKeyID}
+	}
+	keys := make([]keyCand, len(c.Keys))
+	for i, kb := range c.Keys {
+		keys[i] = keyCand{key: kb.Key, id: kb.Attrs.LocalKeyID}
 	}
 	used := make([]bool, len(c.Certs))
 	inChain := map[string]bool{} // by DER: producers repeat chain certificates
-	for i, kb := range c.Keys {
-		// Pair by localKeyId, else by public key.
-		leaf := -1
-		if len(kb.Attrs.LocalKeyID) > 0 {
-			for j, cb := range c.Certs {
-				if bytes.Equal(cb.Attrs.LocalKeyID, kb.Attrs.LocalKeyID) && KeyMatchesCert(kb.Key, cb.Cert) {
-					leaf = j
-					break
-				}
-			}
-		}
-		if leaf < 0 {
-			for j, cb := range c.Certs {
-				if KeyMatchesCert(kb.Key, cb.Cert) {
-					leaf = j
-					break
-				}
-			}
-		}
-		if leaf < 0 && len(kb.Attrs.LocalKeyID) > 0 {
-			// The file pairs them, but the key does not match: keep the
-			// pairing so that a check can report the mismatch.
-			for j, cb := range c.Certs {
-				if bytes.Equal(cb.Attrs.LocalKeyID, kb.Attrs.LocalKeyID) {
-					leaf = j
-					break
-				}
-			}
-		}
+	ch := newChainer(pool)
+	for i, leaf := range pairKeys(keys, certs) {
+		kb := c.Keys[i]
 		if leaf < 0 {
 			return nil, fmt.Errorf("%w: private key %d has no matching certificate in the file", ErrMalformed, i+1)
 		}
 		used[leaf] = true
-		e := &Entry{Kind: KindKey, Key: kb.Key, Chain: BuildChain(c.Certs[leaf].Cert, pool)}
+		e := &Entry{Kind: KindKey, Key: kb.Key, Chain: ch.build(c.Certs[leaf].Cert)}
 		for _, ce := range e.Chain {
 			inChain[string(ce.Raw)] = true
 		}
@@ -99,27 +78,16 @@ func decodePKCS12(b []byte, opts DecodeOptions) (*Store, error) {
 
 func encodePKCS12(s *Store, opts EncodeOptions) ([]byte, error) {
 	c := &pkcs12.Contents{}
-	seenAlias := map[string]bool{}
 	seenCert := map[string]bool{}
+	if err := checkEntries(s, FormatPKCS12); err != nil {
+		return nil, err
+	}
 	for _, e := range s.Entries {
-		if e.Alias == "" {
-			return nil, fmt.Errorf("%w: an entry has no alias", ErrDuplicateAlias)
-		}
-		if seenAlias[e.Alias] {
-			return nil, fmt.Errorf("%w: %q", ErrDuplicateAlias, e.Alias)
-		}
-		seenAlias[e.Alias] = true
-		if len(e.Chain) == 0 {
-			return nil, fmt.Errorf("%w: entry %q has no certificate", ErrMalformed, e.Alias)
-		}
 		switch e.Kind {
 		case KindKey:
-			if e.Key == nil {
-				return nil, fmt.Errorf("%w: %q", ErrNoKey, e.Alias)
-			}
 			der, err := x509.MarshalPKCS8PrivateKey(e.Key)
 			if err != nil {
-				return nil, wrapKind(ErrUnsupported, fmt.Errorf("key of %q: %s", e.Alias, err.Error()))
+				return nil, fmt.Errorf("key of %q: %w: %w", e.Alias, ErrUnsupported, err)
 			}
 			id := localKeyID(e.Chain[0])
 			attrs := pkcs12.Attributes{FriendlyName: e.Alias, HasFriendlyName: true, LocalKeyID: id}
@@ -127,14 +95,9 @@ func encodePKCS12(s *Store, opts EncodeOptions) ([]byte, error) {
 			c.Certs = append(c.Certs, pkcs12.CertBag{Cert: e.Chain[0], Attrs: attrs})
 			seenCert[string(e.Chain[0].Raw)] = true
 		case KindTrusted, KindCert:
-			if len(e.Chain) != 1 {
-				return nil, fmt.Errorf("%w: entry %q has %d certificates", ErrMalformed, e.Alias, len(e.Chain))
-			}
 			attrs := pkcs12.Attributes{FriendlyName: e.Alias, HasFriendlyName: true, JavaTrusted: e.Kind == KindTrusted}
 			c.Certs = append(c.Certs, pkcs12.CertBag{Cert: e.Chain[0], Attrs: attrs})
 			seenCert[string(e.Chain[0].Raw)] = true
-		default:
-			return nil, fmt.Errorf("%w: entry kind %v", ErrUnsupported, e.Kind)
 		}
 	}
 	// Chain certificates once each, after the entries, without attributes
@@ -154,7 +117,7 @@ func encodePKCS12(s *Store, opts EncodeOptions) ([]byte, error) {
 	if opts.Profile == ProfileLegacy {
 		profile = pkcs12.Legacy()
 	}
-	out, err := pkcs12.Encode(c, opts.Password, profile, opts.Rand)
+	out, err := pkcs12.Encode(c, opts.Password.Reveal(), profile, opts.Rand)
 	if err != nil {
 		return nil, p12Error(err)
 	}

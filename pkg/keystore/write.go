@@ -1,12 +1,16 @@
 package keystore
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
+	"time"
+
+	"github.com/uccert/uccert/pkg/internal/lock"
 )
 
 // WriteOptions are EncodeOptions plus the overwrite policy.
@@ -53,7 +57,7 @@ func WriteFile(path string, s *Store, opts WriteOptions) (err error) {
 	synced := make(chan error, 1)
 	go func() { synced <- tmp.Sync() }()
 	readBack := func() error {
-		back, err := ReadFileLimited(tmpName)
+		back, err := ReadFile(tmpName)
 		if err != nil {
 			return fmt.Errorf("%s: read-back: %w", path, err)
 		}
@@ -62,7 +66,7 @@ func WriteFile(path string, s *Store, opts WriteOptions) (err error) {
 			return fmt.Errorf("%s: %w: %w", path, ErrReadBack, err)
 		}
 		if cerr := Compare(s, got); cerr != nil {
-			return fmt.Errorf("%s: %w: %s", path, ErrReadBack, cerr.Error())
+			return fmt.Errorf("%s: %w: %w", path, ErrReadBack, cerr)
 		}
 		return nil
 	}
@@ -103,4 +107,54 @@ func syncDir(dir string) {
 		d.Sync()
 		d.Close()
 	}
+}
+
+// UpdateOptions say how Update rewrites a store: the options of the
+// write (the password also opens the current store) and how long to wait
+// for another updater.
+type UpdateOptions struct {
+	WriteOptions
+	// LockTimeout bounds the wait for another process updating the same
+	// file (60 s when zero); then Update fails with ErrLocked.
+	LockTimeout time.Duration
+}
+
+// ErrLocked: another process holds the update lock of the store.
+var ErrLocked = lock.ErrLocked
+
+// Update is a read-modify-write of the store at path that loses nothing
+// to a concurrent updater: it takes the file's update lock (waiting up to
+// opts.LockTimeout), reads the store with opts.Password, calls modify
+// with it, and writes what modify returns with WriteFile (replacing the
+// file atomically) before it releases the lock. The current store must be
+// of opts.Format (else ErrTypeMismatch) and its key entries usable (else
+// an *UnusableKeyError), since they are written again.
+func Update(ctx context.Context, path string, opts UpdateOptions, modify func(current *Store) (*Store, error)) error {
+	wait := opts.LockTimeout
+	if wait <= 0 {
+		wait = 60 * time.Second
+	}
+	lctx, cancel := context.WithTimeout(ctx, wait)
+	release, err := lock.ForUpdate(lctx, path)
+	cancel()
+	if err != nil {
+		return err
+	}
+	defer release()
+	current, err := Load(path, DecodeOptions{Password: opts.Password})
+	if err != nil {
+		return err
+	}
+	if current.Format != opts.Format {
+		return fmt.Errorf("%s: %w: the file is %s, not %s", path, ErrTypeMismatch, current.Format, opts.Format)
+	}
+	if bad := current.UnusableKeys(path); len(bad) > 0 {
+		return bad[0]
+	}
+	next, err := modify(current)
+	if err != nil {
+		return err
+	}
+	opts.Overwrite = true
+	return WriteFile(path, next, opts.WriteOptions)
 }

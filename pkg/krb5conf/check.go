@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"github.com/jcmturner/gokrb5/v8/iana/etypeID"
+
+	"github.com/uccert/uccert/pkg/finding"
 )
 
 // CheckOptions tunes Check.
@@ -22,11 +24,11 @@ type CheckOptions struct {
 //
 // krb5-host-realm-mismatch is skipped while default_realm is missing or
 // undefined (that is reported already, and fixing it may fix both).
-func Check(f *File, opts CheckOptions) []Finding {
+func Check(f *File, opts CheckOptions) []finding.Finding {
 	if f == nil {
 		return nil
 	}
-	c := &checker{f: f, kdcs: map[string]int{}, folded: map[string]Realm{}, count: map[string]int{}}
+	c := &checker{f: f, kdcs: map[string]int{}, folded: map[string]Realm{}, count: map[finding.Check]int{}}
 	for _, r := range f.Realms {
 		n := c.kdcs[r.Name] // MIT krb5 merges blocks of the same name
 		for _, k := range r.Values("kdc") {
@@ -53,10 +55,10 @@ func Check(f *File, opts CheckOptions) []Finding {
 
 type checker struct {
 	f      *File
-	out    []Finding
-	kdcs   map[string]int   // realm name → number of kdc relations
-	folded map[string]Realm // lower-case realm name → first realm
-	count  map[string]int   // findings per check
+	out    []finding.Finding
+	kdcs   map[string]int        // realm name → number of kdc relations
+	folded map[string]Realm      // lower-case realm name → first realm
+	count  map[finding.Check]int // findings per check
 }
 
 func (c *checker) defined(name string) bool {
@@ -64,14 +66,14 @@ func (c *checker) defined(name string) bool {
 	return ok
 }
 
-func (c *checker) add(check string, sev Severity, line int, msg, hint string) {
+func (c *checker) add(check finding.Check, sev finding.Severity, line int, msg, hint string) {
 	switch c.count[check]++; {
 	case c.count[check] == maxPerCheck+1:
 		msg, hint = fmt.Sprintf("more than %d %s problems; the rest are not reported", maxPerCheck, check), ""
 	case c.count[check] > maxPerCheck+1:
 		return
 	}
-	c.out = append(c.out, Finding{Check: check, Severity: sev, Line: max(line, 1), Message: msg, Hint: hint})
+	c.out = append(c.out, finding.Finding{Check: check, Severity: sev, Subject: lineSubject(max(line, 1)), Line: max(line, 1), Message: msg, Hint: hint})
 }
 
 // caseHint suggests the realm of the file that differs from name only in
@@ -96,7 +98,7 @@ func (c *checker) defaultRealm() bool {
 		if len(c.f.Realms) == 1 {
 			hint = fmt.Sprintf("add `default_realm = %s` under [libdefaults]", c.f.Realms[0].Name)
 		}
-		c.add(CheckNoDefaultRealm, SeverityError, line, msg, hint)
+		c.add(CheckNoDefaultRealm, finding.Error, line, msg, hint)
 		return false
 	}
 	if c.defined(dr.Value) {
@@ -106,7 +108,7 @@ func (c *checker) defaultRealm() bool {
 	if hint == "" {
 		hint = fmt.Sprintf("add a block `%s = {` with a `kdc = ...` line and `}` under [realms], or correct default_realm", dr.Value)
 	}
-	c.add(CheckDefaultRealmUndefined, SeverityError, dr.Line,
+	c.add(CheckDefaultRealmUndefined, finding.Error, dr.Line,
 		fmt.Sprintf("default_realm %s is not defined in [realms]", dr.Value), hint)
 	return false
 }
@@ -119,12 +121,12 @@ func (c *checker) realms() {
 		}
 		seen[r.Name] = true
 		if c.kdcs[r.Name] == 0 {
-			c.add(CheckRealmNoKDC, SeverityError, r.Line, fmt.Sprintf("realm %s has no kdc", r.Name),
+			c.add(CheckRealmNoKDC, finding.Error, r.Line, fmt.Sprintf("realm %s has no kdc", r.Name),
 				"add `kdc = dc1.example.com` inside the block, one line per domain controller "+
 					"(gokrb5 looks KDCs up in DNS only with dns_lookup_kdc = true)")
 		}
 		if up := strings.ToUpper(r.Name); up != r.Name {
-			c.add(CheckRealmLowercase, SeverityWarning, r.Line,
+			c.add(CheckRealmLowercase, finding.Warn, r.Line,
 				fmt.Sprintf("realm %s is not upper-case: an Active Directory realm is its DNS domain in upper case (%s)", r.Name, up),
 				fmt.Sprintf("write %s here, in default_realm and in [domain_realm] (realm names are case-sensitive)", up))
 		}
@@ -140,7 +142,7 @@ func (c *checker) domainRealm() {
 		if hint == "" {
 			hint = fmt.Sprintf("add a block `%s = {` with its kdc under [realms], or correct the realm name", m.Realm)
 		}
-		c.add(CheckDomainRealmUndefined, SeverityError, m.Line,
+		c.add(CheckDomainRealmUndefined, finding.Error, m.Line,
 			fmt.Sprintf("[domain_realm] maps %s to %s, which [realms] does not define", m.Domain, m.Realm), hint)
 	}
 }
@@ -165,7 +167,7 @@ func (c *checker) hostRealm(host string) {
 		hint = fmt.Sprintf("add `%s = %s` under [domain_realm]", domain, dr.Value)
 		line = dr.Line
 	}
-	c.add(CheckHostRealmMismatch, SeverityError, line, msg, hint)
+	c.add(CheckHostRealmMismatch, finding.Error, line, msg, hint)
 }
 
 // enctypeTags are the relations that list encryption types.
@@ -224,7 +226,7 @@ func (c *checker) enctypes() {
 			if !usable {
 				msg += "; no usable encryption type is left"
 			}
-			c.add(CheckWeakEnctype, SeverityError, rel.Line, msg, aesHint)
+			c.add(CheckWeakEnctype, finding.Error, rel.Line, msg, aesHint)
 		case !usable:
 			msg := fmt.Sprintf("%s has no encryption type gokrb5 can use (%s)", rel.Tag, rel.Value)
 			hint := "use full names separated by spaces, e.g. aes256-cts-hmac-sha1-96 aes128-cts-hmac-sha1-96 " +
@@ -232,13 +234,13 @@ func (c *checker) enctypes() {
 			if strings.Contains(rel.Value, ",") {
 				msg += ": gokrb5 separates names by spaces only"
 			}
-			c.add(CheckWeakEnctype, SeverityError, rel.Line, msg, hint)
+			c.add(CheckWeakEnctype, finding.Error, rel.Line, msg, hint)
 		}
 	}
 	if r, ok := c.f.LibDefault("allow_weak_crypto"); ok {
 		switch strings.ToLower(r.Value) {
 		case "true", "yes", "y", "t", "1", "on":
-			c.add(CheckWeakEnctype, SeverityWarning, r.Line,
+			c.add(CheckWeakEnctype, finding.Warn, r.Line,
 				"allow_weak_crypto = "+r.Value+" lets MIT krb5 and gokrb5 use DES and 40-bit RC4",
 				"remove it (the default is false) and use AES")
 		}
@@ -280,7 +282,7 @@ func (c *checker) checksums() {
 			continue
 		}
 		if alg := weakChecksum(strings.ToLower(fields[0])); alg != "" {
-			c.add(CheckWeakChecksum, SeverityWarning, rel.Line,
+			c.add(CheckWeakChecksum, finding.Warn, rel.Line,
 				fmt.Sprintf("%s = %s selects the %s checksum, which can be forged", rel.Tag, rel.Value, alg),
 				"remove the line: the checksum then follows the session key (HMAC-SHA1 for AES)")
 		}

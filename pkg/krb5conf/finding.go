@@ -3,66 +3,54 @@ package krb5conf
 import (
 	"errors"
 	"fmt"
+
+	"github.com/uccert/uccert/pkg/finding"
 )
 
 // Check names (stable: tests and automation rely on them).
 const (
-	CheckSyntax                = "krb5-syntax"
-	CheckNoDefaultRealm        = "krb5-no-default-realm"
-	CheckDefaultRealmUndefined = "krb5-default-realm-undefined"
-	CheckRealmNoKDC            = "krb5-realm-no-kdc"
-	CheckRealmLowercase        = "krb5-realm-lowercase"
-	CheckDomainRealmUndefined  = "krb5-domain-realm-undefined"
-	CheckHostRealmMismatch     = "krb5-host-realm-mismatch"
-	CheckWeakEnctype           = "krb5-weak-enctype"
-	CheckWeakChecksum          = "krb5-weak-checksum"
+	CheckSyntax                finding.Check = "krb5-syntax"
+	CheckNoDefaultRealm        finding.Check = "krb5-no-default-realm"
+	CheckDefaultRealmUndefined finding.Check = "krb5-default-realm-undefined"
+	CheckRealmNoKDC            finding.Check = "krb5-realm-no-kdc"
+	CheckRealmLowercase        finding.Check = "krb5-realm-lowercase"
+	CheckDomainRealmUndefined  finding.Check = "krb5-domain-realm-undefined"
+	CheckHostRealmMismatch     finding.Check = "krb5-host-realm-mismatch"
+	CheckWeakEnctype           finding.Check = "krb5-weak-enctype"
+	CheckWeakChecksum          finding.Check = "krb5-weak-checksum"
 )
 
-// Severity says how bad a finding is. The zero value is not a valid
-// severity.
-type Severity int
-
-// Severities, in increasing order of gravity.
-const (
-	SeverityWarning Severity = iota + 1
-	SeverityError
-)
-
-// String returns "warn" or "error", the words of `uccert verify`'s JSON.
-func (s Severity) String() string {
-	switch s {
-	case SeverityWarning:
-		return "warn"
-	case SeverityError:
-		return "error"
+// Checks returns the checks of this package, in the order Lint reports
+// them when they pass.
+func Checks() []finding.Check {
+	return []finding.Check{
+		CheckSyntax, CheckNoDefaultRealm, CheckDefaultRealmUndefined, CheckRealmNoKDC,
+		CheckRealmLowercase, CheckDomainRealmUndefined, CheckHostRealmMismatch,
+		CheckWeakEnctype, CheckWeakChecksum,
 	}
-	return fmt.Sprintf("Severity(%d)", int(s))
 }
 
-// MarshalText encodes the severity as its String.
-func (s Severity) MarshalText() ([]byte, error) {
-	if s != SeverityWarning && s != SeverityError {
-		return nil, fmt.Errorf("krb5conf: invalid severity %d", int(s))
+// passed is the message of the ok finding of check on f.
+func passed(check finding.Check, f *File) string {
+	switch check {
+	case CheckSyntax:
+		return "syntax is correct"
+	case CheckNoDefaultRealm, CheckDefaultRealmUndefined:
+		return "default_realm " + DefaultRealm(f) + " is set and defined"
+	case CheckRealmNoKDC:
+		return "every realm has a kdc"
+	case CheckRealmLowercase:
+		return "realm names are upper-case"
+	case CheckDomainRealmUndefined:
+		return "every [domain_realm] mapping names a defined realm"
+	case CheckHostRealmMismatch:
+		return "the connector host maps to the default realm"
+	case CheckWeakEnctype:
+		return "no DES encryption type"
+	case CheckWeakChecksum:
+		return "no weak checksum type"
 	}
-	return []byte(s.String()), nil
-}
-
-// Finding is one problem in a krb5.conf.
-type Finding struct {
-	// Check is one of the Check* constants.
-	Check    string
-	Severity Severity
-	// Line is where the problem is (1-based); a problem about something
-	// missing points at the section where it belongs, or at line 1.
-	Line    int
-	Message string
-	// Hint says how to fix it; it may be empty.
-	Hint string
-}
-
-// String formats the finding as "line N: check: message".
-func (f Finding) String() string {
-	return fmt.Sprintf("line %d: %s: %s", f.Line, f.Check, f.Message)
+	return "ok"
 }
 
 // Sentinel errors.
@@ -70,7 +58,10 @@ var (
 	// ErrSyntax: the file has a syntax error (see SyntaxError).
 	ErrSyntax = errors.New("krb5.conf syntax error")
 	// ErrTooLarge: the input is larger than MaxSize.
-	ErrTooLarge = errors.New("krb5.conf too large (limit 1 MiB)")
+	ErrTooLarge = errors.New("krb5.conf too large")
+	// ErrUnreadable: the krb5.conf could not be read (Lint's finding
+	// wraps it with the cause).
+	ErrUnreadable = errors.New("krb5.conf cannot be read")
 )
 
 // MaxSize is the largest krb5.conf Parse and Load accept.

@@ -9,12 +9,14 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/uccert/uccert/pkg/finding"
+
 	"github.com/jcmturner/gokrb5/v8/config"
 )
 
 const (
-	sevE = SeverityError
-	sevW = SeverityWarning
+	sevE = finding.Error
+	sevW = finding.Warn
 )
 
 // mitVerdict is what MIT krb5 1.20 (klist) says about a fixture.
@@ -101,7 +103,7 @@ func TestFixturesListed(t *testing.T) {
 			continue
 		}
 		for _, x := range tc.want {
-			if !strings.Contains(row, x.check) || !strings.Contains(row, x.sev.String()) {
+			if !strings.Contains(row, string(x.check)) || !strings.Contains(row, x.sev.String()) {
 				t.Errorf("README.md row of %s does not name %s (%s)", tc.file, x.check, x.sev)
 			}
 		}

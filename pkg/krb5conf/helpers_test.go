@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/uccert/uccert/pkg/finding"
 )
 
 // fixturesDir holds the krb5.conf fixtures (see its README.md).
@@ -16,14 +18,14 @@ const testHost = "fe1.uc.example.com"
 
 // w is an expected finding: check, severity and line.
 type w struct {
-	check string
-	sev   Severity
+	check finding.Check
+	sev   finding.Severity
 	line  int
 }
 
 func (x w) String() string { return fmt.Sprintf("%s/%s/L%d", x.check, x.sev, x.line) }
 
-func keys(fs []Finding) []string {
+func keys(fs []finding.Finding) []string {
 	out := make([]string, len(fs))
 	for i, f := range fs {
 		out[i] = w{f.Check, f.Severity, f.Line}.String()
@@ -43,7 +45,7 @@ func wantKeys(ws []w) []string {
 
 // lint runs Parse then Check, verifies the invariants every result must
 // hold, and returns all findings.
-func lint(t testing.TB, data []byte, host string) (*File, []Finding) {
+func lint(t testing.TB, data []byte, host string) (*File, []finding.Finding) {
 	t.Helper()
 	f, syntax, err := Parse(data)
 	if f == nil {
@@ -57,14 +59,14 @@ func lint(t testing.TB, data []byte, host string) (*File, []Finding) {
 
 // assertSyntaxErr: err is the first error-severity syntax finding, as a
 // *SyntaxError wrapping ErrSyntax, or nil when there is none.
-func assertSyntaxErr(t testing.TB, syntax []Finding, err error) {
+func assertSyntaxErr(t testing.TB, syntax []finding.Finding, err error) {
 	t.Helper()
-	var first *Finding
+	var first *finding.Finding
 	for i := range syntax {
 		if syntax[i].Check != CheckSyntax {
 			t.Errorf("Parse returned a %s finding", syntax[i].Check)
 		}
-		if first == nil && syntax[i].Severity == SeverityError {
+		if first == nil && syntax[i].Severity == finding.Error {
 			first = &syntax[i]
 		}
 	}
@@ -85,15 +87,14 @@ func assertSyntaxErr(t testing.TB, syntax []Finding, err error) {
 
 // assertWellFormed: known checks and severities, lines within the file,
 // messages present, findings in line order.
-func assertWellFormed(t testing.TB, f *File, fs []Finding) {
+func assertWellFormed(t testing.TB, f *File, fs []finding.Finding) {
 	t.Helper()
-	known := []string{CheckSyntax, CheckNoDefaultRealm, CheckDefaultRealmUndefined, CheckRealmNoKDC, CheckRealmLowercase,
-		CheckDomainRealmUndefined, CheckHostRealmMismatch, CheckWeakEnctype, CheckWeakChecksum}
+	known := Checks()
 	for _, x := range fs {
 		if !slices.Contains(known, x.Check) {
 			t.Errorf("unknown check %q", x.Check)
 		}
-		if x.Severity != SeverityError && x.Severity != SeverityWarning {
+		if x.Severity != finding.Error && x.Severity != finding.Warn {
 			t.Errorf("%s: bad severity %d", x.Check, x.Severity)
 		}
 		if x.Line < 1 || x.Line > f.NumLines+1 {

@@ -4,6 +4,8 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+
+	"github.com/uccert/uccert/pkg/finding"
 )
 
 // TestHostileInputBounded: 1 MiB files built to multiply findings, model
@@ -26,7 +28,7 @@ func TestHostileInputBounded(t *testing.T) {
 			runtime.ReadMemStats(&m0)
 			f, fs := lint(t, []byte(in), "fe1.uc.example.com")
 			runtime.ReadMemStats(&m1)
-			per := map[string]int{}
+			per := map[finding.Check]int{}
 			for _, x := range fs {
 				per[x.Check]++
 			}

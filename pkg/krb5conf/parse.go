@@ -5,14 +5,15 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"io"
-	"os"
+	"io/fs"
 	"slices"
 	"sort"
 	"strings"
 
 	"github.com/jcmturner/gokrb5/v8/config"
 
+	"github.com/uccert/uccert/pkg/finding"
+	"github.com/uccert/uccert/pkg/internal/limitio"
 	"github.com/uccert/uccert/pkg/internal/textdist"
 )
 
@@ -118,14 +119,10 @@ func knownSection(name string) bool {
 	return slices.Contains(knownSections(), name)
 }
 
-// Load reads and parses a krb5.conf. Errors name the path; see Parse.
-func Load(path string) (*File, []Finding, error) {
-	fh, err := os.Open(path)
-	if err != nil {
-		return nil, nil, err
-	}
-	defer fh.Close()
-	data, err := io.ReadAll(io.LimitReader(fh, MaxSize+1))
+// Load reads (at most MaxSize bytes) and parses a krb5.conf. Errors name
+// the path; see Parse.
+func Load(path string) (*File, []finding.Finding, error) {
+	data, err := ReadFile(path)
 	if err != nil {
 		return nil, nil, fmt.Errorf("%s: %w", path, err)
 	}
@@ -136,6 +133,57 @@ func Load(path string) (*File, []Finding, error) {
 	return f, findings, nil
 }
 
+// ReadFile reads a krb5.conf, refusing one larger than MaxSize
+// (ErrTooLarge) without reading it whole. The error does not name path.
+func ReadFile(path string) ([]byte, error) {
+	return limitio.ReadFile(path, MaxSize, ErrTooLarge)
+}
+
+// Lint runs every check of this package on the krb5.conf data read from
+// path (path names it in the findings: "path:line"): the syntax findings
+// of Parse, then those of Check for opts, then an ok finding for each
+// check of Checks that found nothing. A nil data (a file that could not
+// be read) is reported as krb5-syntax with readErr's cause.
+func Lint(path string, data []byte, readErr error, opts CheckOptions) (*File, []finding.Finding) {
+	if readErr != nil {
+		msg, hint := "cannot read krb5.conf: "+causeText(readErr), "check the path and the file's permissions"
+		if errors.Is(readErr, fs.ErrNotExist) {
+			msg, hint = "the file does not exist", "check the -krb_conf_file path (relative paths are relative to the connector's working folder)"
+		}
+		return nil, []finding.Finding{{Check: CheckSyntax, Severity: finding.Error, Subject: path, Message: msg, Hint: hint, Err: fmt.Errorf("%w: %w", ErrUnreadable, readErr)}}
+	}
+	f, findings, err := Parse(data)
+	if f == nil {
+		return nil, []finding.Finding{{Check: CheckSyntax, Severity: finding.Error, Subject: path, Message: causeText(err), Err: fmt.Errorf("%w: %w", ErrUnreadable, err)}}
+	}
+	findings = append(findings, Check(f, opts)...)
+	seen := map[finding.Check]bool{}
+	for i := range findings {
+		seen[findings[i].Check] = true
+		findings[i].Subject = fmt.Sprintf("%s:%d", path, findings[i].Line)
+	}
+	for _, c := range Checks() {
+		if !seen[c] {
+			findings = append(findings, finding.Finding{Check: c, Severity: finding.OK, Subject: path, Message: passed(c, f)})
+		}
+	}
+	return f, findings
+}
+
+// causeText is an error's text without the path that os errors put in
+// front (the subject names the file already).
+func causeText(err error) string {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err.Error()
+	}
+	return err.Error()
+}
+
+// lineSubject is the subject of a finding on line n of a file whose path
+// is not known (Parse, Check); Lint names the path.
+func lineSubject(n int) string { return fmt.Sprintf("line %d", n) }
+
 // Parse parses a krb5.conf and returns its syntax findings (check
 // krb5-syntax) in line order.
 //
@@ -144,7 +192,7 @@ func Load(path string) (*File, []Finding, error) {
 // for the first error-severity finding, so that a strict caller can stop
 // at the error and a linter can go on to Check. Larger inputs yield only
 // an error wrapping ErrTooLarge.
-func Parse(data []byte) (*File, []Finding, error) {
+func Parse(data []byte) (*File, []finding.Finding, error) {
 	if len(data) > MaxSize {
 		return nil, nil, fmt.Errorf("%d bytes or more: %w", len(data), ErrTooLarge)
 	}
@@ -154,11 +202,11 @@ func Parse(data []byte) (*File, []Finding, error) {
 	p.duplicates()
 
 	sort.SliceStable(p.issues, func(i, j int) bool { return p.issues[i].Line < p.issues[j].Line })
-	findings := make([]Finding, len(p.issues))
+	findings := make([]finding.Finding, len(p.issues))
 	var first *SyntaxError
 	for i, is := range p.issues {
 		findings[i] = is.Finding
-		if first == nil && is.Severity == SeverityError {
+		if first == nil && is.Severity == finding.Error {
 			first = &SyntaxError{Line: is.Line, Col: is.col, Msg: is.Message}
 		}
 	}
@@ -186,7 +234,7 @@ type frame struct {
 }
 
 type issue struct {
-	Finding
+	finding.Finding
 	col int
 }
 
@@ -207,7 +255,7 @@ type parser struct {
 // whether there is room for it.
 func (p *parser) keep(n int) bool {
 	if p.kept++; p.kept == maxRelations+1 {
-		p.add(SeverityWarning, n, 0, fmt.Sprintf("more than %d relations: the rest of the file is not checked", maxRelations),
+		p.add(finding.Warn, n, 0, fmt.Sprintf("more than %d relations: the rest of the file is not checked", maxRelations),
 			"a krb5.conf this long is unusual")
 	}
 	return p.kept <= maxRelations
@@ -231,14 +279,14 @@ func newParser(data []byte) *parser {
 	}
 }
 
-func (p *parser) add(sev Severity, line, col int, msg, hint string) {
+func (p *parser) add(sev finding.Severity, line, col int, msg, hint string) {
 	switch {
 	case len(p.issues) == maxPerCheck:
-		sev, msg, hint, col = SeverityError, fmt.Sprintf("more than %d syntax problems; the rest are not reported", maxPerCheck), "", 0
+		sev, msg, hint, col = finding.Error, fmt.Sprintf("more than %d syntax problems; the rest are not reported", maxPerCheck), "", 0
 	case len(p.issues) > maxPerCheck:
 		return
 	}
-	p.issues = append(p.issues, issue{Finding{Check: CheckSyntax, Severity: sev, Line: line, Message: msg, Hint: hint}, col})
+	p.issues = append(p.issues, issue{finding.Finding{Check: CheckSyntax, Severity: sev, Subject: lineSubject(line), Line: line, Message: msg, Hint: hint}, col})
 }
 
 // column returns the 1-based column of the first non-blank byte.
@@ -254,7 +302,7 @@ func (p *parser) run() {
 		if i == 0 && strings.HasPrefix(raw, "\ufeff") {
 			raw = raw[len("\ufeff"):]
 			if t := strings.TrimSpace(raw); strings.HasPrefix(t, "[") {
-				p.add(SeverityError, 1, 1, "the file starts with a UTF-8 byte-order mark: gokrb5 then does not see the "+
+				p.add(finding.Error, 1, 1, "the file starts with a UTF-8 byte-order mark: gokrb5 then does not see the "+
 					t+" header and ignores that whole section",
 					`save the file as plain UTF-8 or ASCII ("UTF-8", not "UTF-8 with BOM")`)
 			}
@@ -273,7 +321,7 @@ func (p *parser) run() {
 				p.open(pf.tag, pf.line, n, column(raw))
 				continue
 			}
-			p.add(SeverityError, pf.line, pf.col, fmt.Sprintf("%q has no value and no '{' follows on the next line", pf.tag+" ="),
+			p.add(finding.Error, pf.line, pf.col, fmt.Sprintf("%q has no value and no '{' follows on the next line", pf.tag+" ="),
 				"give it a value, or open a block with `"+pf.tag+" = {`")
 		}
 		switch t[0] {
@@ -282,7 +330,7 @@ func (p *parser) run() {
 		case '}':
 			p.close(raw, t, n)
 		case '{':
-			p.add(SeverityError, n, column(raw), "'{' without a `tag =` before it",
+			p.add(finding.Error, n, column(raw), "'{' without a `tag =` before it",
 				"write the block as `NAME = {` on one line")
 		default:
 			p.relation(raw, t, n)
@@ -306,11 +354,11 @@ func (p *parser) directive(raw, t string, n int) bool {
 		return false
 	}
 	if raw[0] == ' ' || raw[0] == '\t' {
-		p.add(SeverityError, n, column(raw), word+" must start at the beginning of the line: MIT krb5 ignores or rejects an indented one",
+		p.add(finding.Error, n, column(raw), word+" must start at the beginning of the line: MIT krb5 ignores or rejects an indented one",
 			"remove the indentation")
 		return true
 	}
-	p.add(SeverityWarning, n, 1, fmt.Sprintf("%s %s: the included configuration is not checked (include/includedir not followed)",
+	p.add(finding.Warn, n, 1, fmt.Sprintf("%s %s: the included configuration is not checked (include/includedir not followed)",
 		word, strings.TrimSpace(rest)),
 		"check the included files separately, or copy their settings into this file")
 	return true
@@ -320,12 +368,12 @@ func (p *parser) header(raw, t string, n int) {
 	closing := strings.IndexByte(t, ']')
 	var name string
 	if closing < 0 {
-		p.add(SeverityError, n, column(raw), "section header without ']'", "write it as [name]")
+		p.add(finding.Error, n, column(raw), "section header without ']'", "write it as [name]")
 		name = strings.TrimSpace(t[1:])
 	} else {
 		name = t[1:closing]
 		if rest := strings.TrimSpace(t[closing+1:]); rest != "" && rest != "*" {
-			p.add(SeverityError, n, column(raw)+closing+1, fmt.Sprintf("text after the section header: %q", rest),
+			p.add(finding.Error, n, column(raw)+closing+1, fmt.Sprintf("text after the section header: %q", rest),
 				"put each relation on its own line under the header")
 		}
 	}
@@ -338,13 +386,13 @@ func (p *parser) header(raw, t string, n int) {
 	switch {
 	case closing < 0:
 	case strings.TrimSpace(name) == "":
-		p.add(SeverityError, n, column(raw), "empty section name", "")
+		p.add(finding.Error, n, column(raw), "empty section name", "")
 	case !knownSection(name):
 		hint := "MIT krb5, Java and gokrb5 ignore unknown sections"
 		if k := closestSection(name); k != "" {
 			hint = "did you mean [" + k + "]? " + hint
 		}
-		p.add(SeverityWarning, n, column(raw), fmt.Sprintf("unknown section [%s]", name), hint)
+		p.add(finding.Warn, n, column(raw), fmt.Sprintf("unknown section [%s]", name), hint)
 	}
 }
 
@@ -356,19 +404,19 @@ func (p *parser) unclosed(where string) {
 		if fr.realm >= 0 {
 			msg += fmt.Sprintf("; gokrb5 silently drops realm %s", fr.tag)
 		}
-		p.add(SeverityError, fr.line, fr.col, msg, "add the closing '}' after the block's last line")
+		p.add(finding.Error, fr.line, fr.col, msg, "add the closing '}' after the block's last line")
 	}
 	p.stack = p.stack[:0]
 }
 
 func (p *parser) close(raw, t string, n int) {
 	if len(p.stack) == 0 {
-		p.add(SeverityError, n, column(raw), "'}' without a matching '{': MIT krb5 and gokrb5 reject the file", "remove it, or add the `NAME = {` it closes")
+		p.add(finding.Error, n, column(raw), "'}' without a matching '{': MIT krb5 and gokrb5 reject the file", "remove it, or add the `NAME = {` it closes")
 		return
 	}
 	p.stack = p.stack[:len(p.stack)-1]
 	if rest := strings.TrimSpace(t[1:]); rest != "" && rest != "*" {
-		p.add(SeverityWarning, n, column(raw)+1, fmt.Sprintf("text after '}' is ignored: %q", rest),
+		p.add(finding.Warn, n, column(raw)+1, fmt.Sprintf("text after '}' is ignored: %q", rest),
 			"put it on its own line")
 	}
 }
@@ -382,7 +430,7 @@ func (p *parser) open(tag string, tagLine, braceLine, braceCol int) {
 	case p.section == "realms" && p.nestedLine == 0:
 		p.nestedLine = tagLine
 	case p.section == "domain_realm":
-		p.add(SeverityError, tagLine, 0, fmt.Sprintf("[domain_realm] takes only `domain = REALM` lines, not the block %q", tag+" = {"), "")
+		p.add(finding.Error, tagLine, 0, fmt.Sprintf("[domain_realm] takes only `domain = REALM` lines, not the block %q", tag+" = {"), "")
 	}
 	p.stack = append(p.stack, fr)
 }
@@ -391,7 +439,7 @@ func (p *parser) relation(raw, t string, n int) {
 	col := column(raw)
 	eq := strings.IndexByte(t, '=')
 	if eq < 0 {
-		p.add(SeverityError, n, col, fmt.Sprintf("not a relation (tag = value), [section], '}' or comment: %q", t),
+		p.add(finding.Error, n, col, fmt.Sprintf("not a relation (tag = value), [section], '}' or comment: %q", t),
 			"add the missing '=', or comment the line out with '#'")
 		return
 	}
@@ -399,10 +447,10 @@ func (p *parser) relation(raw, t string, n int) {
 	value := strings.TrimSpace(t[eq+1:])
 	switch {
 	case tag == "":
-		p.add(SeverityError, n, col, "relation without a tag before '='", "")
+		p.add(finding.Error, n, col, "relation without a tag before '='", "")
 		return
 	case strings.ContainsAny(tag, " \t"):
-		p.add(SeverityError, n, col, fmt.Sprintf("a tag is a single word, not %q", tag), "")
+		p.add(finding.Error, n, col, fmt.Sprintf("a tag is a single word, not %q", tag), "")
 		return
 	}
 	tag = strings.TrimSuffix(tag, "*")
@@ -410,7 +458,7 @@ func (p *parser) relation(raw, t string, n int) {
 		if len(p.stack) > 0 {
 			return // inside a block already reported
 		}
-		p.add(SeverityError, n, col, fmt.Sprintf("relation %q outside any [section]: MIT krb5 and gokrb5 ignore it", tag),
+		p.add(finding.Error, n, col, fmt.Sprintf("relation %q outside any [section]: MIT krb5 and gokrb5 ignore it", tag),
 			"move it under its section, e.g. default_realm under [libdefaults]")
 		if value == "{" {
 			p.stack = append(p.stack, frame{tag: tag, line: n, col: col + strings.IndexByte(t, '{'), realm: -1})
@@ -422,7 +470,7 @@ func (p *parser) relation(raw, t string, n int) {
 		p.pending = &frame{tag: tag, line: n, col: col}
 	case value[0] == '{':
 		if rest := strings.TrimSpace(value[1:]); rest != "" {
-			p.add(SeverityError, n, col+strings.IndexByte(t, '{')+1, fmt.Sprintf("text after '{': %q", rest),
+			p.add(finding.Error, n, col+strings.IndexByte(t, '{')+1, fmt.Sprintf("text after '{': %q", rest),
 				"end the line after '{' and put each relation and the closing '}' on its own line "+
 					"(MIT krb5 reads the whole `{ ... }` as one string value, and gokrb5 fails on it)")
 			return
@@ -438,7 +486,7 @@ func (p *parser) record(tag, value string, n, col int, raw string) {
 	if strings.HasPrefix(value, `"`) {
 		value = unquote(value)
 	} else if i := strings.IndexAny(value, "#;"); i >= 0 {
-		p.add(SeverityWarning, n, strings.LastIndex(raw, value)+i+1,
+		p.add(finding.Warn, n, strings.LastIndex(raw, value)+i+1,
 			fmt.Sprintf("comment after the value of %s: MIT krb5 and Java keep %q as part of the value, gokrb5 drops it",
 				tag, strings.TrimSpace(value[i:])),
 			"put comments on lines of their own")
@@ -453,7 +501,7 @@ func (p *parser) record(tag, value string, n, col int, raw string) {
 	case p.section == "libdefaults" && len(p.stack) == 0:
 		p.f.LibDefaults = append(p.f.LibDefaults, rel)
 	case p.section == "realms" && len(p.stack) == 0:
-		p.add(SeverityError, n, col, fmt.Sprintf("[realms] entry %s is not a block", tag),
+		p.add(finding.Error, n, col, fmt.Sprintf("[realms] entry %s is not a block", tag),
 			"write it as `"+tag+" = {`, one relation per line (kdc = ...), then '}'")
 	case p.section == "realms" && len(p.stack) == 1 && p.stack[0].realm >= 0:
 		r := &p.f.Realms[p.stack[0].realm]
@@ -501,7 +549,7 @@ func (p *parser) duplicates() {
 			continue
 		}
 		if f.Value != r.Value {
-			p.add(SeverityWarning, r.Line, 0, fmt.Sprintf("%s is set again (first on line %d, to %q): MIT krb5 and Java use the first value, gokrb5 this one",
+			p.add(finding.Warn, r.Line, 0, fmt.Sprintf("%s is set again (first on line %d, to %q): MIT krb5 and Java use the first value, gokrb5 this one",
 				r.Tag, f.Line, f.Value), "keep one "+r.Tag+" line")
 		}
 	}
@@ -515,7 +563,7 @@ func (p *parser) gokrb5() {
 	for i, l := range p.lines {
 		if t := strings.TrimSpace(l); t != "" && t[0] != '#' && t[0] != ';' {
 			if significant++; significant > maxGokrb5Lines {
-				p.add(SeverityWarning, i+1, 0, fmt.Sprintf("more than %d lines of settings: gokrb5's model of the file is not built", maxGokrb5Lines),
+				p.add(finding.Warn, i+1, 0, fmt.Sprintf("more than %d lines of settings: gokrb5's model of the file is not built", maxGokrb5Lines),
 					"a krb5.conf this long is unusual (gokrb5 compiles regular expressions for every line it reads)")
 				return
 			}
@@ -527,11 +575,11 @@ func (p *parser) gokrb5() {
 		return
 	}
 	for _, is := range p.issues {
-		if is.Severity == SeverityError {
+		if is.Severity == finding.Error {
 			return
 		}
 	}
-	sev, msg, hint := SeverityError, "gokrb5 cannot load this file: "+err.Error(),
+	sev, msg, hint := finding.Error, "gokrb5 cannot load this file: "+err.Error(),
 		"the connector daemon reads krb5.conf with gokrb5; rewrite this line in a form both MIT krb5 and gokrb5 accept"
 	var line int
 	var pe panicError
@@ -544,7 +592,7 @@ func (p *parser) gokrb5() {
 			line, hint = p.f.sectionLine["realms"], ""
 		}
 	case errors.As(err, new(config.UnsupportedDirective)):
-		sev, msg, hint = SeverityWarning, "gokrb5: "+err.Error(), "gokrb5 ignores this realm's v4_ settings"
+		sev, msg, hint = finding.Warn, "gokrb5: "+err.Error(), "gokrb5 ignores this realm's v4_ settings"
 		seen := false
 		line = p.find("realms", func(s string) bool {
 			first := !seen && strings.HasPrefix(s, "v4_")

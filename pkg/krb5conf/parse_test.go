@@ -3,11 +3,14 @@ package krb5conf
 import (
 	"errors"
 	"io/fs"
+	iofs "io/fs"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/uccert/uccert/pkg/finding"
 
 	"github.com/jcmturner/gokrb5/v8/config"
 )
@@ -301,31 +304,55 @@ func TestLongLine(t *testing.T) {
 	}
 }
 
-func TestSeverity(t *testing.T) {
-	for s, want := range map[Severity]string{SeverityError: "error", SeverityWarning: "warn", 0: "Severity(0)"} {
-		if s.String() != want {
-			t.Errorf("%d.String() = %q", int(s), s.String())
-		}
-	}
-	if b, err := SeverityWarning.MarshalText(); err != nil || string(b) != "warn" {
-		t.Errorf("MarshalText = %q, %v", b, err)
-	}
-	if _, err := Severity(0).MarshalText(); err == nil {
-		t.Error("MarshalText(0) succeeded")
-	}
+func TestSyntaxError(t *testing.T) {
 	se := &SyntaxError{Line: 3, Msg: "x"}
 	if se.Error() != "krb5.conf line 3: x" || !errors.Is(se, ErrSyntax) {
 		t.Errorf("SyntaxError %q", se.Error())
 	}
-	f := Finding{Check: CheckSyntax, Severity: SeverityError, Line: 2, Message: "m"}
-	if f.String() != "line 2: krb5-syntax: m" {
-		t.Errorf("Finding.String = %q", f.String())
+}
+
+// Lint names the file and line in every subject, reports each check that
+// found nothing as ok, and a missing file as krb5-syntax.
+func TestLint(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join(fixturesDir, "weak-enctype-des.conf"))
+	if err != nil {
+		t.Fatal(err)
 	}
+	_, fs := Lint("x/krb5.conf", data, nil, CheckOptions{Host: testHost})
+	per := map[finding.Check]finding.Severity{}
+	for _, f := range fs {
+		if f.Severity != finding.OK && !strings.HasPrefix(f.Subject, "x/krb5.conf:") {
+			t.Errorf("subject %q", f.Subject)
+		}
+		if s, ok := per[f.Check]; !ok || f.Severity > s {
+			per[f.Check] = f.Severity
+		}
+	}
+	for _, c := range Checks() {
+		if _, ok := per[c]; !ok {
+			t.Errorf("no %s finding", c)
+		}
+	}
+	if per[CheckWeakEnctype] != finding.Error || per[CheckSyntax] != finding.OK {
+		t.Errorf("severities %v", per)
+	}
+	_, fs = Lint("missing.conf", nil, fs_ErrNotExist(), CheckOptions{})
+	if len(fs) != 1 || fs[0].Check != CheckSyntax || fs[0].Message != "the file does not exist" || !errors.Is(fs[0].Err, iofs.ErrNotExist) {
+		t.Errorf("missing file: %+v", fs)
+	}
+}
+
+func fs_ErrNotExist() error {
+	return &iofs.PathError{Op: "open", Path: "missing.conf", Err: iofs.ErrNotExist}
 }
 
 // TestMessages: the texts an operator acts on name the right things.
 func TestMessages(t *testing.T) {
-	cases := []struct{ in, host, check, inMsg, inHint string }{
+	cases := []struct {
+		in, host      string
+		check         finding.Check
+		inMsg, inHint string
+	}{
 		{"[libdefault]\n", "", CheckSyntax, "unknown section [libdefault]", "did you mean [libdefaults]?"},
 		{base, "fe1.uc.example.com", CheckHostRealmMismatch, "UC.EXAMPLE.COM", "add `.uc.example.com = R.EXAMPLE` under [domain_realm]"},
 		{base + "[domain_realm]\n fe1.r.example = S.EXAMPLE\n[realms]\n S.EXAMPLE = {\n kdc = s\n }\n", "fe1.r.example",

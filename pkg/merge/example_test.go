@@ -2,13 +2,16 @@ package merge_test
 
 import (
 	"fmt"
+	"time"
+
+	"github.com/uccert/uccert/pkg/secret"
 
 	"github.com/uccert/uccert/pkg/keystore"
 	"github.com/uccert/uccert/pkg/merge"
 )
 
 func load(file, pass string) merge.Input {
-	s, err := keystore.Load("../../fixtures/"+file, keystore.DecodeOptions{Password: pass})
+	s, err := keystore.Load("../../fixtures/"+file, keystore.DecodeOptions{Password: secret.NewPassword(pass)})
 	if err != nil {
 		panic(err)
 	}
@@ -38,7 +41,7 @@ func ExampleMerge() {
 
 // TrustStore makes one trusted entry per distinct certificate.
 func ExampleTrustStore() {
-	res, warnings, err := merge.TrustStore([]merge.Input{load("pki/chain.p7b", "")}, merge.TrustOptions{Format: keystore.FormatJKS})
+	res, err := merge.TrustStore([]merge.Input{load("pki/chain.p7b", "")}, merge.TrustOptions{Format: keystore.FormatJKS})
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -46,9 +49,29 @@ func ExampleTrustStore() {
 	for _, p := range res.Entries {
 		fmt.Println(p.Entry.Alias, p.Entry.Kind)
 	}
-	fmt.Println(len(warnings), "warnings")
+	fmt.Println(len(res.Findings), "warnings")
 	// Output:
 	// uc-test-issuing-ca trusted
 	// uc-test-root-ca trusted
 	// 0 warnings
+}
+
+// Merge's findings are those of `uccert verify` on the merged store: here
+// an expired export, and a Front End that no entry serves.
+func ExampleMerge_findings() {
+	res, err := merge.Merge([]merge.Input{load("stores/expired.jks", "changeit1")}, merge.Options{
+		Format: keystore.FormatJKS, BaseName: "ucc.jks", FEs: []string{"fe2.uc.example.com"},
+		Now: time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC),
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, f := range res.Findings {
+		fmt.Println(f.Severity, f.Check, f.Subject)
+	}
+	// Output:
+	// error cert-expired ucc.jks#expired.uc.example.com
+	// error fe-identity-missing ucc.jks
+	// warn fqdn-unexpected ucc.jks#expired.uc.example.com
 }

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/uccert/uccert/pkg/secret"
+
 	"github.com/uccert/uccert/pkg/certfile"
 	"github.com/uccert/uccert/pkg/internal/judge"
 	"github.com/uccert/uccert/pkg/keystore"
@@ -36,12 +38,12 @@ func TestMergedStoresJudgedByJava(t *testing.T) {
 		in(t, "exports/fe3-nss.p12", "nss-export"),
 		in(t, "exports/fe2-windows.pfx", "win-export"),
 	}
-	tr, _, err := TrustStore([]Input{in(t, "pki/root.cer", "")}, TrustOptions{Aliases: []string{"ucc-cert"}, Format: keystore.FormatJKS})
+	tr, err := TrustStore([]Input{in(t, "pki/root.cer", "")}, TrustOptions{Aliases: []string{"ucc-cert"}, Format: keystore.FormatJKS})
 	if err != nil {
 		t.Fatal(err)
 	}
 	trust := filepath.Join(dir, "trust.jks")
-	if err := keystore.WriteFile(trust, tr.Store, keystore.WriteOptions{EncodeOptions: keystore.EncodeOptions{Format: keystore.FormatJKS, Password: "trustpass1"}}); err != nil {
+	if err := keystore.WriteFile(trust, tr.Store, keystore.WriteOptions{EncodeOptions: keystore.EncodeOptions{Format: keystore.FormatJKS, Password: secret.NewPassword("trustpass1")}}); err != nil {
 		t.Fatal(err)
 	}
 	if got := jvm.ListStore(t, trust, "JKS", "trustpass1"); len(got) != 1 || got[0].Kind != "trustedCertEntry" || got[0].Alias != "ucc-cert" {
@@ -68,7 +70,7 @@ func TestMergedStoresJudgedByJava(t *testing.T) {
 				t.Fatal(err)
 			}
 			out := filepath.Join(dir, c.file)
-			err = keystore.WriteFile(out, res.Store, keystore.WriteOptions{EncodeOptions: keystore.EncodeOptions{Format: c.format, Password: "changeit1", Profile: c.profile}})
+			err = keystore.WriteFile(out, res.Store, keystore.WriteOptions{EncodeOptions: keystore.EncodeOptions{Format: c.format, Password: secret.NewPassword("changeit1"), Profile: c.profile}})
 			if err != nil {
 				t.Fatal(err)
 			}

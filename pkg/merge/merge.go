@@ -3,7 +3,9 @@
 // into one key store, TrustStore turns CA certificates into a trust store.
 // Both follow one alias policy, keep the same certificate once, rename
 // collisions with -2, -3…, and report every such decision in Result.Notes:
-// no entry is ever dropped silently.
+// no entry is ever dropped silently. Result.Findings holds what the checks
+// of package preflight say about the result (expired certificates, names
+// nobody serves...), under the check names of `uccert verify`.
 package merge
 
 import (
@@ -14,9 +16,13 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/uccert/uccert/pkg/certfile"
+	"github.com/uccert/uccert/pkg/chain"
+	"github.com/uccert/uccert/pkg/finding"
 	"github.com/uccert/uccert/pkg/keystore"
+	"github.com/uccert/uccert/pkg/preflight"
 )
 
 // Input is one decoded input file.
@@ -30,16 +36,23 @@ type Input struct {
 // Options control Merge.
 type Options struct {
 	// Aliases are explicit aliases for the new key entries, in input
-	// order (--alias). Entries beyond them get the default policy.
+	// order. Entries beyond them get the default policy.
 	Aliases []string
 	// Base is the existing output store when appending: every entry of it
 	// is kept, before the new ones.
 	Base *keystore.Store
-	// BaseName names Base in notes (the output file).
+	// BaseName names Base in notes and findings (the output file).
 	BaseName string
-	// Format is the output format: JKS aliases are lower-cased (Java
-	// does it anyway) and compared case-insensitively.
+	// Format is the output format: it decides how aliases are kept and
+	// compared (keystore.Format.StoredAlias, AliasKey).
 	Format keystore.Format
+	// Host and FEs are the connector host's and the Front Ends' FQDNs:
+	// Result.Findings says which no entry serves, and which entry serves
+	// none of them.
+	Host string
+	FEs  []string
+	// Now is when validity is judged (time.Now when zero).
+	Now time.Time
 }
 
 // Placed is an entry of the result and where it came from.
@@ -56,16 +69,22 @@ type Result struct {
 	Entries []Placed
 	// Notes report deduplications, renames and ignored certificates.
 	Notes []string
+	// Findings are the warnings and errors of package preflight's checks
+	// on the result (CheckKeyStore for Merge, CheckTrustStore for
+	// TrustStore): they do not stop the merge, they are for the user.
+	Findings []finding.Finding
 }
 
 // Sentinel errors.
 var (
 	// ErrUnusableKey: an input's key cannot be used (not recoverable with
-	// the passwords given, or without a certificate).
+	// the passwords given, without a certificate, not matching it). The
+	// error is also a *keystore.UnusableKeyError naming the input, the
+	// entry and the cause.
 	ErrUnusableKey = errors.New("unusable key entry")
 	// ErrNoKeys: the inputs hold no private key at all.
 	ErrNoKeys = errors.New("no private key in the inputs")
-	// ErrTooManyAliases: more --alias values than entries.
+	// ErrTooManyAliases: more aliases than entries.
 	ErrTooManyAliases = errors.New("more aliases than entries")
 	// ErrNoCertificates: the trust store inputs hold no certificate.
 	ErrNoCertificates = errors.New("no certificate in the inputs")
@@ -76,12 +95,14 @@ var (
 type assembler struct {
 	format  keystore.Format
 	res     *Result
-	aliases map[string]bool   // normalised aliases in use
-	certs   map[string]string // leaf fingerprint → alias, per kind
+	aliases map[string]bool   // AliasKey of every alias in use
+	next    map[string]int    // AliasKey of a wanted alias → next suffix to try
+	certs   map[string]string // kind and leaf fingerprint → alias
 }
 
 func newAssembler(format keystore.Format, base *keystore.Store, baseName string) *assembler {
-	a := &assembler{format: format, res: &Result{Store: &keystore.Store{Format: format}}, aliases: map[string]bool{}, certs: map[string]string{}}
+	a := &assembler{format: format, res: &Result{Store: &keystore.Store{Format: format}},
+		aliases: map[string]bool{}, next: map[string]int{}, certs: map[string]string{}}
 	if base != nil {
 		for _, e := range base.Entries {
 			a.place(e, baseName, true)
@@ -90,14 +111,12 @@ func newAssembler(format keystore.Format, base *keystore.Store, baseName string)
 	return a
 }
 
-func (a *assembler) key(alias string) string { return strings.ToLower(alias) }
-
 func certKey(kind keystore.Kind, c *x509.Certificate) string {
 	return kind.String() + ":" + certfile.Fingerprint(c)
 }
 
 func (a *assembler) place(e *keystore.Entry, source string, kept bool) {
-	a.aliases[a.key(e.Alias)] = true
+	a.aliases[a.format.AliasKey(e.Alias)] = true
 	if leaf := e.Leaf(); leaf != nil {
 		a.certs[certKey(e.Kind, leaf)] = e.Alias
 	}
@@ -110,52 +129,54 @@ func (a *assembler) note(format string, args ...any) {
 }
 
 // add places e under the wanted alias: a certificate already present is
-// kept once, a taken alias gets -2, -3…; both are noted.
-func (a *assembler) add(e *keystore.Entry, want, source string) {
+// kept once, a taken alias gets -2, -3…; both are noted. It reports
+// whether e was placed.
+func (a *assembler) add(e *keystore.Entry, want, source string) bool {
 	leaf := e.Leaf()
 	if prev, dup := a.certs[certKey(e.Kind, leaf)]; dup {
 		a.note("%s: %q (%s) is the same certificate as entry %q; kept once", source, want, leaf.Subject.CommonName, prev)
-		return
+		return false
 	}
-	if a.format == keystore.FormatJKS {
-		want = strings.ToLower(want)
-	}
+	want = a.format.StoredAlias(want)
 	alias := want
-	for n := 2; a.aliases[a.key(alias)]; n++ {
-		alias = want + "-" + strconv.Itoa(n)
-	}
-	if alias != want {
+	if a.aliases[a.format.AliasKey(alias)] {
+		// The suffixes tried for want continue where the last collision
+		// stopped: thousands of certificates with one name stay linear.
+		k := a.format.AliasKey(want)
+		n := max(a.next[k], 2)
+		for alias = want + "-" + strconv.Itoa(n); a.aliases[a.format.AliasKey(alias)]; alias = want + "-" + strconv.Itoa(n) {
+			n++
+		}
+		a.next[k] = n + 1
 		a.note("%s: alias %q is taken by a different certificate; this entry is %q", source, want, alias)
 	}
 	e.Alias = alias
 	a.place(e, source, false)
+	return true
 }
 
 // Merge turns every private key of the inputs into a key entry with its
 // full chain, and carries trusted entries over. Keys are written later
 // under the store password, whatever protected them before.
+//
+// Errors: ErrUnusableKey (with a *keystore.UnusableKeyError: errors.Is
+// keystore.ErrKeyPassword for a key under another password), ErrNoKeys,
+// ErrTooManyAliases.
 func Merge(inputs []Input, opts Options) (*Result, error) {
 	a := newAssembler(opts.Format, opts.Base, opts.BaseName)
 	nkeys := 0
 	aliasIdx := 0
 	for _, in := range inputs {
+		if in.Store == nil {
+			return nil, fmt.Errorf("%s: %w (no store)", in.Name, ErrNoKeys)
+		}
 		pool := inputCertificates(in.Store)
 		used := 0
 		for _, e := range in.Store.Entries {
 			switch e.Kind {
 			case keystore.KindKey:
-				if e.Key == nil {
-					cause := "its key could not be recovered"
-					if e.KeyErr != nil {
-						cause = e.KeyErr.Error()
-					}
-					return nil, fmt.Errorf("%s: entry %q: %w: %s (give its key password with --in-key-pass)", in.Name, e.Alias, ErrUnusableKey, cause)
-				}
-				if len(e.Chain) == 0 {
-					return nil, fmt.Errorf("%s: %w: a private key without its certificate; put the key and its certificate chain in one PEM file", in.Name, ErrUnusableKey)
-				}
-				if !keystore.KeyMatchesCert(e.Key, e.Chain[0]) {
-					return nil, fmt.Errorf("%s: entry %q: %w: the private key does not match its certificate %s", in.Name, displayAlias(e, in.Name), ErrUnusableKey, e.Chain[0].Subject)
+				if err := e.Usable(); err != nil {
+					return nil, fmt.Errorf("%w: %w", ErrUnusableKey, &keystore.UnusableKeyError{File: in.Name, Alias: displayAlias(e, in.Name), Err: err})
 				}
 				ne := &keystore.Entry{Kind: keystore.KindKey, Key: e.Key, Chain: completeChain(e.Chain, pool), Created: e.Created}
 				if len(ne.Chain) > len(e.Chain) {
@@ -175,6 +196,9 @@ func Merge(inputs []Input, opts Options) (*Result, error) {
 				used++
 				a.add(ne, alias, in.Name)
 			case keystore.KindTrusted:
+				if e.Leaf() == nil {
+					continue
+				}
 				alias := e.Alias
 				if alias == "" {
 					alias = TrustAlias(e.Leaf())
@@ -184,7 +208,7 @@ func Merge(inputs []Input, opts Options) (*Result, error) {
 			}
 		}
 		for _, e := range in.Store.Entries {
-			if e.Kind == keystore.KindCert && !inAnyChain(e.Leaf(), in.Store) {
+			if e.Kind == keystore.KindCert && e.Leaf() != nil && !inAnyChain(e.Leaf(), in.Store) {
 				a.note("%s: ignored certificate %q: it belongs to no key (trust it with uccert truststore)", in.Name, e.Leaf().Subject.String())
 			}
 		}
@@ -193,12 +217,28 @@ func Merge(inputs []Input, opts Options) (*Result, error) {
 		}
 	}
 	if aliasIdx < len(opts.Aliases) {
-		return nil, fmt.Errorf("%w: %d --alias values for %d key entries", ErrTooManyAliases, len(opts.Aliases), aliasIdx)
+		return nil, fmt.Errorf("%w: %d aliases for %d key entries", ErrTooManyAliases, len(opts.Aliases), aliasIdx)
 	}
 	if nkeys == 0 {
 		return nil, ErrNoKeys
 	}
+	a.res.Findings = problems(preflight.CheckKeyStore(resultName(opts.BaseName), a.res.Store, nil,
+		preflight.Options{Host: opts.Host, FEs: opts.FEs, Now: opts.Now}))
 	return a.res, nil
+}
+
+// resultName names the result in findings: the output file, when known.
+func resultName(base string) string {
+	if base == "" {
+		return "(merged store)"
+	}
+	return base
+}
+
+// problems keeps the warnings and errors of fs.
+func problems(fs []finding.Finding) []finding.Finding {
+	r := finding.Report{Findings: fs}
+	return r.Problems()
 }
 
 // DefaultKeyAlias is the alias policy for a key entry: the leaf's first
@@ -234,12 +274,16 @@ func inputCertificates(s *keystore.Store) []*x509.Certificate {
 	return out
 }
 
-func completeChain(chain, pool []*x509.Certificate) []*x509.Certificate {
-	full := keystore.BuildChain(chain[0], append(append([]*x509.Certificate{}, chain...), pool...))
-	if len(full) > len(chain) {
+// completeChain returns the entry's chain, or a longer one built from the
+// certificates of its input (package chain).
+func completeChain(entryChain, pool []*x509.Certificate) []*x509.Certificate {
+	p := chain.NewPool(entryChain...)
+	p.Add(pool...)
+	full := chain.Build(entryChain[0], chain.Options{Pool: p}).Chain
+	if len(full) > len(entryChain) {
 		return full
 	}
-	return chain
+	return entryChain
 }
 
 func inAnyChain(c *x509.Certificate, s *keystore.Store) bool {

@@ -14,6 +14,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/uccert/uccert/pkg/secret"
+
 	"github.com/uccert/uccert/pkg/keystore"
 	"github.com/uccert/uccert/pkg/merge"
 )
@@ -27,7 +29,7 @@ func BenchmarkMerge(b *testing.B) {
 		for _, f := range []keystore.Format{keystore.FormatJKS, keystore.FormatPKCS12} {
 			b.Run(fmt.Sprintf("%d/%s", n, f), func(b *testing.B) {
 				inputs := benchInputs(b, n)
-				opts := keystore.EncodeOptions{Format: f, Password: "changeit1", Profile: keystore.ProfileModern}
+				opts := keystore.EncodeOptions{Format: f, Password: secret.NewPassword("changeit1"), Profile: keystore.ProfileModern}
 				b.ReportAllocs()
 				b.ResetTimer()
 				for range b.N {

@@ -2,11 +2,14 @@ package merge
 
 import (
 	"errors"
+	"fmt"
 	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/uccert/uccert/pkg/secret"
 
 	"github.com/uccert/uccert/pkg/keystore"
 )
@@ -14,7 +17,11 @@ import (
 func in(t *testing.T, file, pass string, keyPass ...string) Input {
 	t.Helper()
 	path := filepath.Join("../../fixtures", file)
-	s, err := keystore.Load(path, keystore.DecodeOptions{Password: pass, KeyPasswords: keyPass})
+	opts := keystore.DecodeOptions{Password: secret.NewPassword(pass)}
+	for _, k := range keyPass {
+		opts.KeyPasswords = append(opts.KeyPasswords, secret.NewPassword(k))
+	}
+	s, err := keystore.Load(path, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -113,7 +120,9 @@ func TestMergeAliasPolicy(t *testing.T) {
 // The keytool trap store comes out usable once its key password is given.
 func TestMergeRepairsKeytoolTrap(t *testing.T) {
 	_, err := Merge([]Input{in(t, "stores/trap.jks", "changeit1")}, Options{})
-	if !errors.Is(err, ErrUnusableKey) || !strings.Contains(err.Error(), "--in-key-pass") || !strings.Contains(err.Error(), "trap.jks") {
+	var ue *keystore.UnusableKeyError
+	if !errors.Is(err, ErrUnusableKey) || !errors.Is(err, keystore.ErrKeyPassword) || !errors.As(err, &ue) ||
+		ue.File != "stores/trap.jks" || ue.Alias != "fe1.uc.example.com" || strings.Contains(err.Error(), "--") {
 		t.Fatalf("got %v", err)
 	}
 	r, err := Merge([]Input{in(t, "stores/trap.jks", "changeit1", "fe1-export")}, Options{})
@@ -157,7 +166,7 @@ func TestMergeInputsWithoutKeys(t *testing.T) {
 	if _, err := Merge([]Input{in(t, "pki/root.cer", "")}, Options{}); !errors.Is(err, ErrNoKeys) {
 		t.Fatalf("certificate-only input: %v", err)
 	}
-	if _, err := Merge([]Input{in(t, "pki/fe1.key.pem", "")}, Options{}); !errors.Is(err, ErrUnusableKey) {
+	if _, err := Merge([]Input{in(t, "pki/fe1.key.pem", "")}, Options{}); !errors.Is(err, ErrUnusableKey) || !errors.Is(err, keystore.ErrNoCertificate) {
 		t.Fatalf("key without certificate: %v", err)
 	}
 	if _, err := Merge([]Input{in(t, "stores/truststore.jks", "trustpass1")}, Options{}); !errors.Is(err, ErrNoKeys) {
@@ -177,7 +186,7 @@ func TestMergeInputsWithoutKeys(t *testing.T) {
 
 func TestTrustStore(t *testing.T) {
 	now := time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC)
-	r, warn, err := TrustStore([]Input{in(t, "pki/root.cer", ""), in(t, "pki/chain.p7b", ""), in(t, "pki/chain.pem", "")},
+	r, err := TrustStore([]Input{in(t, "pki/root.cer", ""), in(t, "pki/chain.p7b", ""), in(t, "pki/chain.pem", "")},
 		TrustOptions{Format: keystore.FormatJKS, Now: now})
 	if err != nil {
 		t.Fatal(err)
@@ -185,22 +194,27 @@ func TestTrustStore(t *testing.T) {
 	if got := strings.Join(aliases(r), ","); got != "trusted:uc-test-root-ca,trusted:uc-test-issuing-ca" {
 		t.Fatalf("entries %s", got)
 	}
-	if len(warn) != 0 || !hasNote(r, "chain.p7b", "same certificate") {
-		t.Fatalf("warnings %v notes %v", warn, r.Notes)
+	if len(r.Findings) != 0 || !hasNote(r, "chain.p7b", "same certificate") {
+		t.Fatalf("findings %v notes %v", r.Findings, r.Notes)
 	}
-	r, warn, err = TrustStore([]Input{in(t, "pki/fe1.cer", ""), in(t, "pki/expired.pem", "")}, TrustOptions{Aliases: []string{"ucc-cert"}, Now: now})
+	r, err = TrustStore([]Input{in(t, "pki/fe1.cer", ""), in(t, "pki/expired.pem", "")}, TrustOptions{Aliases: []string{"ucc-cert"}, Now: now})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if aliases(r)[0] != "trusted:ucc-cert" || len(warn) != 3 {
-		t.Fatalf("entries %v warnings %v", aliases(r), warn)
+	var checks []string
+	for _, f := range r.Findings {
+		checks = append(checks, string(f.Check))
 	}
-	if !strings.Contains(strings.Join(warn, "\n"), "expired on 2021-01-01") {
-		t.Errorf("warnings %v", warn)
+	sort.Strings(checks)
+	if aliases(r)[0] != "trusted:ucc-cert" || strings.Join(checks, ",") != "cert-expired,truststore-not-ca,truststore-not-ca" {
+		t.Fatalf("entries %v findings %v", aliases(r), r.Findings)
+	}
+	if !strings.Contains(fmt.Sprint(r.Findings), "expired on 2021-01-01") {
+		t.Errorf("findings %v", r.Findings)
 	}
 	// Certificates of a JKS input; appending keeps what is there.
 	base := in(t, "stores/truststore.jks", "trustpass1")
-	r, _, err = TrustStore([]Input{in(t, "pki/root.cer", ""), in(t, "stores/truststore-other.jks", "trustpass1")},
+	r, err = TrustStore([]Input{in(t, "pki/root.cer", ""), in(t, "stores/truststore-other.jks", "trustpass1")},
 		TrustOptions{Base: base.Store, BaseName: "truststore.jks", Format: keystore.FormatJKS, Now: now})
 	if err != nil {
 		t.Fatal(err)
@@ -208,7 +222,7 @@ func TestTrustStore(t *testing.T) {
 	if got := strings.Join(aliases(r), ","); !strings.Contains(got, "trusted:other-test-root-ca") || len(r.Entries) != 3 {
 		t.Fatalf("entries %s", got)
 	}
-	if _, _, err := TrustStore([]Input{in(t, "pki/root.cer", "")}, TrustOptions{Aliases: []string{"a", "b"}}); !errors.Is(err, ErrTooManyAliases) {
+	if _, err := TrustStore([]Input{in(t, "pki/root.cer", "")}, TrustOptions{Aliases: []string{"a", "b"}}); !errors.Is(err, ErrTooManyAliases) {
 		t.Fatalf("got %v", err)
 	}
 }

@@ -3,6 +3,8 @@ package preflight
 import (
 	"crypto/x509"
 	"time"
+
+	"github.com/uccert/uccert/pkg/chain"
 )
 
 func warnDays(opts Options) int {
@@ -14,9 +16,9 @@ func warnDays(opts Options) int {
 
 // checkCertificates checks validity and signatures of a chain (leaf
 // first) at opts.Now, and with keyEntry the leaf's extended key usage.
-func checkCertificates(c *collector, subject string, chain []*x509.Certificate, opts Options, keyEntry bool) {
+func checkCertificates(c *collector, subject string, certs []*x509.Certificate, opts Options, keyEntry bool) {
 	soon := opts.Now.Add(time.Duration(warnDays(opts)) * 24 * time.Hour)
-	for i, cert := range chain {
+	for i, cert := range certs {
 		what := "the certificate"
 		if i > 0 {
 			what = "chain certificate " + describeCert(cert)
@@ -33,14 +35,14 @@ func checkCertificates(c *collector, subject string, chain []*x509.Certificate, 
 		case soon.After(cert.NotAfter):
 			c.warnf(CheckCertExpiresSoon, subject, renew, "%s expires on %s (within %d days)", what, day(cert.NotAfter), warnDays(opts))
 		}
-		selfSigned := (i > 0 || !keyEntry) && isSelfIssued(cert) // a root's own signature is not relied on
+		selfSigned := (i > 0 || !keyEntry) && chain.SelfIssued(cert) // a root's own signature is not relied on
 		if alg := weakSignature(cert.SignatureAlgorithm); alg != "" && !selfSigned {
 			c.errorf(CheckCertWeakSignature, subject, "have the CA re-issue it with SHA-256; Java and current Windows refuse "+alg+" signatures for TLS",
 				"%s is signed with %s", what, alg)
 		}
 	}
-	if keyEntry && len(chain) > 0 {
-		if missing := missingEKU(chain[0]); missing != "" {
+	if keyEntry && len(certs) > 0 {
+		if missing := missingEKU(certs[0]); missing != "" {
 			c.errorf(CheckCertEKU, subject, "request the certificate with the Server Authentication and Client Authentication purposes (the Web Server template lacks Client Authentication)",
 				"the certificate's extended key usage lacks %s, which mutual TLS needs", missing)
 		}

@@ -1,41 +1,60 @@
 package preflight_test
 
 import (
-	"context"
 	"fmt"
 	"time"
 
-	"github.com/uccert/uccert/pkg/connector"
 	"github.com/uccert/uccert/pkg/preflight"
+	"github.com/uccert/uccert/pkg/secret"
 )
 
 // Run checks the stores a connector would open and reports every problem.
 func ExampleRun() {
-	report := preflight.Run(context.Background(), preflight.Options{
-		Host:      "fe1.uc.example.com",
-		CertStore: &preflight.StoreSpec{Path: "../../fixtures/stores/trap.jks", Password: "changeit1", HasPassword: true},
-		KeyStore:  &preflight.StoreSpec{Path: "../../fixtures/stores/truststore.jks", Password: "trustpass1", HasPassword: true},
-		Now:       time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC),
+	res := preflight.Run(preflight.Options{
+		Host: "fe1.uc.example.com",
+		CertStore: preflight.Open(&preflight.StoreSpec{
+			Path: "../../fixtures/stores/trap.jks", Password: secret.NewPassword("changeit1"), HasPassword: true,
+		}),
+		KeyStore: preflight.Open(&preflight.StoreSpec{
+			Path: "../../fixtures/stores/truststore.jks", Password: secret.NewPassword("trustpass1"), HasPassword: true,
+		}),
+		Now: time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC),
 	})
-	for _, f := range report.Problems() {
+	for _, f := range res.Report.Problems() {
 		fmt.Println(f.Severity, f.Check, f.Subject)
 	}
-	fmt.Println("ok:", report.OK(false))
+	fmt.Println("ok:", res.Report.OK())
 	// Output:
 	// error key-password-differs ../../fixtures/stores/trap.jks#fe1.uc.example.com
 	// ok: false
 }
 
-// The connector's own command line, typos included, is checked too.
-func ExampleRun_arguments() {
-	_, problems, _ := connector.ParseCommandLine(`-cert_store_file keys.p12 -cert_store_pass x -ket_store_type jks`)
-	report := preflight.Run(context.Background(), preflight.Options{
-		ArgFindings: connector.ProblemFindings(problems, "--args"),
-		ArgsSubject: "--args",
+// Open reads a store once and says why it cannot be used.
+func ExampleOpen() {
+	o := preflight.Open(&preflight.StoreSpec{
+		Path: "../../fixtures/stores/ucc.jks", Password: secret.NewPassword("not-the-password"), HasPassword: true,
+		Type: "pkcs12", TypeFromArgs: true,
 	})
-	for _, f := range report.Problems() {
-		fmt.Printf("%s: %s (%s)\n", f.Check, f.Message, f.Hint)
+	for _, f := range o.Findings {
+		fmt.Println(f.Severity, f.Check)
+	}
+	fmt.Println(o.Store == nil, o.Format)
+	// Output:
+	// error args-type-mismatch
+	// error store-wrong-password
+	// true jks
+}
+
+// CheckTrustStore is what `uccert truststore` warns with.
+func ExampleCheckTrustStore() {
+	o := preflight.Open(&preflight.StoreSpec{
+		Path: "../../fixtures/stores/truststore-leaf.jks", Password: secret.NewPassword("trustpass1"), HasPassword: true,
+	})
+	for _, f := range preflight.CheckTrustStore("truststore-leaf.jks", o.Store, preflight.Options{}) {
+		if f.Severity != 0 {
+			fmt.Println(f.Severity, f.Check, f.Message)
+		}
 	}
 	// Output:
-	// args-unknown-flag: unknown flag "-ket_store_type"; did you mean -key_store_type? (write -key_store_type instead)
+	// warn truststore-not-ca CN=fe1.uc.example.com is not a CA certificate: it trusts only itself
 }

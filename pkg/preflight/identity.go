@@ -5,6 +5,7 @@ import (
 	"crypto/rsa"
 	"fmt"
 
+	"github.com/uccert/uccert/pkg/finding"
 	"github.com/uccert/uccert/pkg/hostname"
 	"github.com/uccert/uccert/pkg/keystore"
 )
@@ -24,7 +25,7 @@ func checkIdentity(c *collector, path string, keys []*keystore.Entry, opts Optio
 		return best, kind
 	}
 	cnOnly := map[*keystore.Entry]bool{}
-	report := func(check, name, role string) {
+	report := func(check finding.Check, name, role string) {
 		e, kind := find(name)
 		if e == nil {
 			c.errorf(check, path, fmt.Sprintf("merge a certificate issued for %s (Request-CsCertificate ... -ComputerFQDN %s) into the store", name, name),
@@ -32,7 +33,7 @@ func checkIdentity(c *collector, path string, keys []*keystore.Entry, opts Optio
 			return
 		}
 		msg := fmt.Sprintf("%s %s is served by entry %q (%s)", role, name, e.Alias, kind)
-		c.add(check, OK, entrySubject(path, e), msg, "")
+		c.add(check, finding.OK, entrySubject(path, e), msg, "")
 		if kind == hostname.MatchCN {
 			cnOnly[e] = true
 		}
@@ -40,7 +41,7 @@ func checkIdentity(c *collector, path string, keys []*keystore.Entry, opts Optio
 	if opts.Host != "" {
 		report(CheckHostIdentityMissing, opts.Host, "the connector host")
 	} else {
-		c.add(CheckHostIdentityMissing, Info, path, "no connector host FQDN known: host identity not checked", "give --host FQDN")
+		c.add(CheckHostIdentityMissing, finding.Info, path, "no connector host FQDN known: host identity not checked", "give --host FQDN")
 	}
 	for _, fe := range opts.FEs {
 		report(CheckFEIdentityMissing, fe, "Front End")
@@ -70,7 +71,7 @@ func checkIdentity(c *collector, path string, keys []*keystore.Entry, opts Optio
 			}
 		}
 		if unexpected == 0 {
-			c.add(CheckFQDNUnexpected, OK, path, "every key entry is for the connector host or a Front End", "")
+			c.add(CheckFQDNUnexpected, finding.OK, path, "every key entry is for the connector host or a Front End", "")
 		}
 	}
 	var rsaKeys, ecKeys []string
@@ -86,6 +87,6 @@ func checkIdentity(c *collector, path string, keys []*keystore.Entry, opts Optio
 		c.warnf(CheckMixedKeyAlgorithms, path, "keep one key algorithm per store (re-issue the EC certificates as RSA, or the other way round); the uccert Go package chooses by SNI correctly",
 			"RSA entries (%s) and EC entries (%s) in one store: with TLS 1.3 Java's key manager presents an EC certificate even when SNI names an RSA-certified host", joinNames(rsaKeys), joinNames(ecKeys))
 	} else {
-		c.add(CheckMixedKeyAlgorithms, OK, path, "one key algorithm in the store", "")
+		c.add(CheckMixedKeyAlgorithms, finding.OK, path, "one key algorithm in the store", "")
 	}
 }

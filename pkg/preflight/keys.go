@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/uccert/uccert/pkg/finding"
 	"github.com/uccert/uccert/pkg/keystore"
 )
 
@@ -18,75 +19,88 @@ func entrySubject(path string, e *keystore.Entry) string {
 	return path + "#" + e.Alias
 }
 
-// checkKeyStore runs the checks on the store that holds the connector's
-// keys (the cert store in mtls mode).
-func checkKeyStore(c *collector, path string, s, trust *keystore.Store, trustGiven bool, opts Options) {
-	var keys []*keystore.Entry
+// CheckKeyStore runs the checks of a store that holds the connector's
+// keys (the cert store in mtls mode) named path: its keys, their
+// certificates at opts.Now, their chains against trust (nil: not judged),
+// and the identities opts.Host and opts.FEs.
+func CheckKeyStore(path string, s, trust *keystore.Store, opts Options) []finding.Finding {
+	c := &collector{}
+	opts.Now = opts.now()
+	checkKeyStore(c, path, s, trust, opts)
+	return c.Findings
+}
+
+func checkKeyStore(c *collector, path string, s, trust *keystore.Store, opts Options) {
+	if s == nil {
+		return
+	}
+	var keys, certified []*keystore.Entry
 	for _, e := range s.Entries {
 		if e.Kind == keystore.KindKey {
 			keys = append(keys, e)
+			if e.Leaf() != nil {
+				certified = append(certified, e)
+			}
 		}
 	}
 	if len(keys) == 0 {
 		c.errorf(CheckHostIdentityMissing, path, "the mtls cert store holds the connector's key entries: build it with uccert merge",
-			"the store has no key entry (%d trusted certificates)", len(s.Entries))
+			"the store has no key entry (%s)", count(len(s.Entries), "other entry", "other entries"))
 		return
 	}
 	mark := c.since()
 	for _, e := range keys {
 		checkKey(c, path, e)
 	}
-	c.passed(mark, path, map[string]string{
+	c.passed(mark, path, map[finding.Check]string{
 		CheckKeyPasswordDiffers: fmt.Sprintf("every key (%d) opens with the store password", len(keys)),
 		CheckKeyCertMismatch:    "every key matches its certificate",
 		CheckKeyWeak:            "every key is strong enough (RSA ≥ 2048, EC ≥ P-256)",
 	})
 	mark = c.since()
-	for _, e := range keys {
+	for _, e := range certified {
 		checkCertificates(c, entrySubject(path, e), e.Chain, opts, true)
 	}
-	c.passed(mark, path, map[string]string{
+	c.passed(mark, path, map[finding.Check]string{
 		CheckCertExpired:       "no certificate has expired",
 		CheckCertNotYetValid:   "every certificate is already valid",
 		CheckCertExpiresSoon:   fmt.Sprintf("no certificate expires within %d days", warnDays(opts)),
 		CheckCertWeakSignature: "no SHA-1 or MD5 signature",
 		CheckCertEKU:           "extended key usage allows TLS server and client use",
 	})
-	if trustGiven && hasTrusted(trust) { // an empty or unreadable trust store is reported on its own
+	if hasTrusted(trust) { // an empty or unreadable trust store is reported on its own
 		mark = c.since()
-		for _, e := range keys {
+		for _, e := range certified {
 			checkChain(c, entrySubject(path, e), e.Chain, trust)
 		}
-		c.passed(mark, path, map[string]string{
+		c.passed(mark, path, map[finding.Check]string{
 			CheckChainUntrusted:  "every chain leads to the trust store",
 			CheckChainIncomplete: "every chain is complete in the store",
 		})
 	}
-	checkIdentity(c, path, keys, opts)
+	checkIdentity(c, path, certified, opts)
 }
 
 func checkKey(c *collector, path string, e *keystore.Entry) {
 	subject := entrySubject(path, e)
-	if e.Key == nil {
-		if errors.Is(e.KeyErr, keystore.ErrKeyPassword) {
-			c.errorf(CheckKeyPasswordDiffers, subject,
-				"re-protect it with the store password: uccert merge -o fixed.jks --in-pass SRC --in-key-pass SRC "+path+" (or keytool -keypasswd)",
-				"the key is not protected by the store password; Java's KeyManagerFactory fails with UnrecoverableKeyException (keytool -importkeystore without -destkeypass)")
-		} else {
-			c.errorf(CheckKeyPasswordDiffers, subject, "rebuild the store with uccert merge", "the key cannot be recovered: %v", e.KeyErr)
-		}
+	err := e.Usable()
+	switch {
+	case errors.Is(err, keystore.ErrKeyPassword):
+		c.fail(CheckKeyPasswordDiffers, subject,
+			"re-protect it with the store password: uccert merge -o fixed.jks --in-pass SRC --in-key-pass SRC "+path+" (or keytool -keypasswd)",
+			err, "the key is not protected by the store password; Java's KeyManagerFactory fails with UnrecoverableKeyException (keytool -importkeystore without -destkeypass)")
+		return
+	case errors.Is(err, keystore.ErrNoCertificate):
+		c.fail(CheckKeyCertMismatch, subject, "rebuild the entry from the key and its certificate", err, "the key entry has no certificate")
+		return
+	case errors.Is(err, keystore.ErrKeyMismatch):
+		c.fail(CheckKeyCertMismatch, subject, "the certificate chain belongs to another key: re-export the Front End certificate with its private key and merge again",
+			err, "the private key does not match the certificate %s", e.Leaf().Subject)
+	case err != nil:
+		c.fail(CheckKeyPasswordDiffers, subject, "rebuild the store with uccert merge", err, "the key cannot be recovered: %s", err.Error())
 		return
 	}
-	leaf := e.Leaf()
-	if leaf == nil {
-		c.errorf(CheckKeyCertMismatch, subject, "rebuild the entry from the key and its certificate", "the key entry has no certificate")
-		return
-	}
-	if !keystore.KeyMatchesCert(e.Key, leaf) {
-		c.errorf(CheckKeyCertMismatch, subject, "the certificate chain belongs to another key: re-export the Front End certificate with its private key and merge again",
-			"the private key does not match the certificate %s", leaf.Subject)
-	}
-	if weak := weakKey(leaf.PublicKey); weak != "" {
+	if weak := weakKey(e.Leaf().PublicKey); weak != "" {
 		c.errorf(CheckKeyWeak, subject, "request a new certificate with an RSA 2048 (or larger) or EC P-256 key", "%s", weak)
 	}
 }

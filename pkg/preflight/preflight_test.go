@@ -1,27 +1,46 @@
 package preflight
 
 import (
-	"context"
 	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/uccert/uccert/pkg/finding"
+	"github.com/uccert/uccert/pkg/secret"
 )
 
 const fx = "../../fixtures"
 
 func store(path, pass string) *StoreSpec {
-	return &StoreSpec{Path: filepath.Join(fx, path), Password: pass, HasPassword: true}
+	return &StoreSpec{Path: filepath.Join(fx, path), Password: secret.NewPassword(pass), HasPassword: true}
+}
+
+// input is Options with the stores not yet opened, so that cases can
+// change a spec.
+type input struct {
+	Kerberos            bool
+	CertStore, KeyStore *StoreSpec
+	Krb5                string
+	Host                string
+	FEs                 []string
+	Now                 time.Time
+	WarnDays            int
+}
+
+func run(in input) *finding.Report {
+	return Run(Options{Kerberos: in.Kerberos, CertStore: Open(in.CertStore), KeyStore: Open(in.KeyStore), Krb5: in.Krb5,
+		Host: in.Host, FEs: in.FEs, Now: in.Now, WarnDays: in.WarnDays}).Report
 }
 
 var now = time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC)
 
 // problems lists the non-ok findings as "check/severity", sorted.
-func problems(r *Report) []string {
+func problems(r *finding.Report) []string {
 	var out []string
 	for _, f := range r.Problems() {
-		out = append(out, f.Check+"/"+f.Severity.String())
+		out = append(out, string(f.Check)+"/"+f.Severity.String())
 	}
 	sort.Strings(out)
 	return out
@@ -31,60 +50,60 @@ func problems(r *Report) []string {
 // exact set of warnings and errors, by check name and severity.
 func TestChecks(t *testing.T) {
 	trust := store("stores/truststore.jks", "trustpass1")
-	ucc := func(path string) Options {
-		return Options{Host: "ucc.uc.example.com", CertStore: store(path, "changeit1"), KeyStore: trust, Now: now}
+	ucc := func(path string) input {
+		return input{Host: "ucc.uc.example.com", CertStore: store(path, "changeit1"), KeyStore: trust, Now: now}
 	}
-	with := func(o Options, f func(*Options)) Options { f(&o); return o }
+	with := func(o input, f func(*input)) input { f(&o); return o }
 	cases := []struct {
 		name string
-		opts Options
+		opts input
 		want []string
 	}{
-		{"clean mtls pair", with(ucc("stores/ucc-with-fes.jks"), func(o *Options) { o.FEs = []string{"fe1.uc.example.com", "fe2.uc.example.com"} }), nil},
+		{"clean mtls pair", with(ucc("stores/ucc-with-fes.jks"), func(o *input) { o.FEs = []string{"fe1.uc.example.com", "fe2.uc.example.com"} }), nil},
 		{"clean PKCS#12", ucc("stores/ucc-with-fes.p12"), nil},
 		{"store-unreadable missing", ucc("stores/nope.jks"), []string{"store-unreadable/error"}},
 		{"store-unreadable garbage", ucc("hostile/garbage.bin"), []string{"store-unreadable/error"}},
 		{"store-unreadable truncated", ucc("hostile/truncated.jks"), []string{"store-unreadable/error"}},
-		{"store-wrong-password", with(ucc("stores/ucc.jks"), func(o *Options) { o.CertStore.Password = "wrong-pass" }), []string{"store-wrong-password/error"}},
-		{"store-type-mismatch", with(ucc("stores/ucc-with-fes.p12"), func(o *Options) { o.CertStore.Type = "jks" }), []string{"store-type-mismatch/error"}},
-		{"args-type-mismatch", with(ucc("stores/ucc-with-fes.p12"), func(o *Options) { o.CertStore.Type, o.CertStore.TypeFromArgs = "jks", true }), []string{"args-type-mismatch/error"}},
-		{"key-password-differs (keytool trap)", with(ucc("stores/trap.jks"), func(o *Options) { o.Host = "fe1.uc.example.com" }), []string{"key-password-differs/error"}},
-		{"key-cert-mismatch (JKS)", with(ucc("stores/mismatch.jks"), func(o *Options) { o.Host = "fe2.uc.example.com" }), []string{"key-cert-mismatch/error"}},
-		{"key-weak RSA 1024", with(ucc("stores/rsa1024.jks"), func(o *Options) { o.Host = "weak.uc.example.com" }), []string{"key-weak/error"}},
-		{"cert-expired", with(ucc("stores/expired.jks"), func(o *Options) { o.Host = "expired.uc.example.com" }), []string{"cert-expired/error"}},
-		{"cert-not-yet-valid", with(ucc("stores/notyet.jks"), func(o *Options) { o.Host = "notyet.uc.example.com" }), []string{"cert-not-yet-valid/error"}},
-		{"cert-expires-soon", with(ucc("stores/ucc.jks"), func(o *Options) { o.Now = time.Date(2040, 5, 20, 0, 0, 0, 0, time.UTC) }), []string{"cert-expires-soon/warn"}},
-		{"cert-expires-soon outside window", with(ucc("stores/ucc.jks"), func(o *Options) { o.Now = time.Date(2040, 5, 20, 0, 0, 0, 0, time.UTC); o.WarnDays = 5 }), nil},
-		{"cert-weak-signature SHA-1", with(ucc("stores/sha1.jks"), func(o *Options) { o.Host = "sha1.uc.example.com" }), []string{"cert-weak-signature/error"}},
-		{"cert-eku server only", with(ucc("stores/serveronly.jks"), func(o *Options) { o.Host = "serveronly.uc.example.com" }), []string{"cert-eku/error"}},
-		{"no EKU extension is fine", with(ucc("stores/noeku.jks"), func(o *Options) { o.Host = "noeku.uc.example.com" }), nil},
-		{"chain-untrusted: unrelated CA", with(ucc("stores/ucc.jks"), func(o *Options) { o.KeyStore = store("stores/truststore-other.jks", "trustpass1") }), []string{"chain-untrusted/error"}},
-		{"chain-untrusted: other CA's leaf", with(ucc("stores/other-leaf.jks"), func(o *Options) { o.Host = "fe1.uc.example.com" }), []string{"chain-untrusted/error"}},
-		{"chain-incomplete: trust store completes it", with(ucc("stores/nochain.jks"), func(o *Options) { o.Host = "fe1.uc.example.com" }), []string{"chain-incomplete/warn"}},
-		{"leaf trusted directly", with(ucc("stores/nochain.jks"), func(o *Options) {
+		{"store-wrong-password", with(ucc("stores/ucc.jks"), func(o *input) { o.CertStore.Password = secret.NewPassword("wrong-pass") }), []string{"store-wrong-password/error"}},
+		{"store-type-mismatch", with(ucc("stores/ucc-with-fes.p12"), func(o *input) { o.CertStore.Type = "jks" }), []string{"store-type-mismatch/error"}},
+		{"args-type-mismatch", with(ucc("stores/ucc-with-fes.p12"), func(o *input) { o.CertStore.Type, o.CertStore.TypeFromArgs = "jks", true }), []string{"args-type-mismatch/error"}},
+		{"key-password-differs (keytool trap)", with(ucc("stores/trap.jks"), func(o *input) { o.Host = "fe1.uc.example.com" }), []string{"key-password-differs/error"}},
+		{"key-cert-mismatch (JKS)", with(ucc("stores/mismatch.jks"), func(o *input) { o.Host = "fe2.uc.example.com" }), []string{"key-cert-mismatch/error"}},
+		{"key-weak RSA 1024", with(ucc("stores/rsa1024.jks"), func(o *input) { o.Host = "weak.uc.example.com" }), []string{"key-weak/error"}},
+		{"cert-expired", with(ucc("stores/expired.jks"), func(o *input) { o.Host = "expired.uc.example.com" }), []string{"cert-expired/error"}},
+		{"cert-not-yet-valid", with(ucc("stores/notyet.jks"), func(o *input) { o.Host = "notyet.uc.example.com" }), []string{"cert-not-yet-valid/error"}},
+		{"cert-expires-soon", with(ucc("stores/ucc.jks"), func(o *input) { o.Now = time.Date(2040, 5, 20, 0, 0, 0, 0, time.UTC) }), []string{"cert-expires-soon/warn"}},
+		{"cert-expires-soon outside window", with(ucc("stores/ucc.jks"), func(o *input) { o.Now = time.Date(2040, 5, 20, 0, 0, 0, 0, time.UTC); o.WarnDays = 5 }), nil},
+		{"cert-weak-signature SHA-1", with(ucc("stores/sha1.jks"), func(o *input) { o.Host = "sha1.uc.example.com" }), []string{"cert-weak-signature/error"}},
+		{"cert-eku server only", with(ucc("stores/serveronly.jks"), func(o *input) { o.Host = "serveronly.uc.example.com" }), []string{"cert-eku/error"}},
+		{"no EKU extension is fine", with(ucc("stores/noeku.jks"), func(o *input) { o.Host = "noeku.uc.example.com" }), nil},
+		{"chain-untrusted: unrelated CA", with(ucc("stores/ucc.jks"), func(o *input) { o.KeyStore = store("stores/truststore-other.jks", "trustpass1") }), []string{"chain-untrusted/error"}},
+		{"chain-untrusted: other CA's leaf", with(ucc("stores/other-leaf.jks"), func(o *input) { o.Host = "fe1.uc.example.com" }), []string{"chain-untrusted/error"}},
+		{"chain-incomplete: trust store completes it", with(ucc("stores/nochain.jks"), func(o *input) { o.Host = "fe1.uc.example.com" }), []string{"chain-incomplete/warn"}},
+		{"leaf trusted directly", with(ucc("stores/nochain.jks"), func(o *input) {
 			o.Host = "fe1.uc.example.com"
 			o.KeyStore = store("stores/truststore-leaf.jks", "trustpass1")
 		}), []string{"truststore-not-ca/warn"}},
-		{"chain-untrusted: incomplete, the trust store lacks the issuing CA", with(ucc("stores/nochain.jks"), func(o *Options) {
+		{"chain-untrusted: incomplete, the trust store lacks the issuing CA", with(ucc("stores/nochain.jks"), func(o *input) {
 			o.Host = "fe1.uc.example.com"
 			o.KeyStore = store("stores/truststore-other.jks", "trustpass1")
 		}), []string{"chain-untrusted/error"}},
-		{"issuing CA as the only anchor", with(ucc("stores/ucc.jks"), func(o *Options) { o.KeyStore = store("stores/truststore-issuing-only.jks", "trustpass1") }), nil},
-		{"host-identity-missing", with(ucc("stores/ucc-with-fes.jks"), func(o *Options) { o.Host = "ucc2.uc.example.com" }), []string{"host-identity-missing/error"}},
-		{"host served by a wildcard", with(ucc("stores/wildcard.jks"), func(o *Options) { o.Host = "anything.uc.example.com" }), nil},
-		{"host not served by the wildcard two levels down", with(ucc("stores/wildcard.jks"), func(o *Options) { o.Host = "a.b.uc.example.com" }), []string{"host-identity-missing/error"}},
-		{"wrong host", with(ucc("stores/wronghost.jks"), func(o *Options) { o.Host = "fe1.uc.example.com" }), []string{"host-identity-missing/error"}},
-		{"fe-identity-missing", with(ucc("stores/ucc-with-fes.jks"), func(o *Options) { o.FEs = []string{"fe1.uc.example.com", "fe3.uc.example.com"} }), []string{"fe-identity-missing/error", "fqdn-unexpected/warn"}},
-		{"fqdn-cn-only", with(ucc("stores/cnonly.jks"), func(o *Options) { o.Host = "cnonly.uc.example.com" }), []string{"fqdn-cn-only/warn"}},
-		{"fqdn-unexpected", with(ucc("stores/ucc-with-fes.jks"), func(o *Options) { o.FEs = []string{"fe1.uc.example.com"} }), []string{"fqdn-unexpected/warn"}},
-		{"mixed-key-algorithms", with(ucc("stores/mixed-rsa-ec.jks"), func(o *Options) { o.Host = "fe1.uc.example.com" }), []string{"mixed-key-algorithms/warn"}},
-		{"truststore-empty", with(ucc("stores/ucc.jks"), func(o *Options) { o.KeyStore = store("stores/truststore-empty.jks", "trustpass1") }), []string{"truststore-empty/error"}},
-		{"truststore-not-ca", with(ucc("stores/ucc.jks"), func(o *Options) { o.KeyStore = store("stores/truststore-leaf.jks", "trustpass1") }), []string{"truststore-not-ca/warn"}},
-		{"kerberos mode: trust store + krb5.conf", Options{Kerberos: true, Host: "fe1.uc.example.com", CertStore: trust, Krb5: filepath.Join(fx, "krb5/good.conf"), Now: now}, nil},
+		{"issuing CA as the only anchor", with(ucc("stores/ucc.jks"), func(o *input) { o.KeyStore = store("stores/truststore-issuing-only.jks", "trustpass1") }), nil},
+		{"host-identity-missing", with(ucc("stores/ucc-with-fes.jks"), func(o *input) { o.Host = "ucc2.uc.example.com" }), []string{"host-identity-missing/error"}},
+		{"host served by a wildcard", with(ucc("stores/wildcard.jks"), func(o *input) { o.Host = "anything.uc.example.com" }), nil},
+		{"host not served by the wildcard two levels down", with(ucc("stores/wildcard.jks"), func(o *input) { o.Host = "a.b.uc.example.com" }), []string{"host-identity-missing/error"}},
+		{"wrong host", with(ucc("stores/wronghost.jks"), func(o *input) { o.Host = "fe1.uc.example.com" }), []string{"host-identity-missing/error"}},
+		{"fe-identity-missing", with(ucc("stores/ucc-with-fes.jks"), func(o *input) { o.FEs = []string{"fe1.uc.example.com", "fe3.uc.example.com"} }), []string{"fe-identity-missing/error", "fqdn-unexpected/warn"}},
+		{"fqdn-cn-only", with(ucc("stores/cnonly.jks"), func(o *input) { o.Host = "cnonly.uc.example.com" }), []string{"fqdn-cn-only/warn"}},
+		{"fqdn-unexpected", with(ucc("stores/ucc-with-fes.jks"), func(o *input) { o.FEs = []string{"fe1.uc.example.com"} }), []string{"fqdn-unexpected/warn"}},
+		{"mixed-key-algorithms", with(ucc("stores/mixed-rsa-ec.jks"), func(o *input) { o.Host = "fe1.uc.example.com" }), []string{"mixed-key-algorithms/warn"}},
+		{"truststore-empty", with(ucc("stores/ucc.jks"), func(o *input) { o.KeyStore = store("stores/truststore-empty.jks", "trustpass1") }), []string{"truststore-empty/error"}},
+		{"truststore-not-ca", with(ucc("stores/ucc.jks"), func(o *input) { o.KeyStore = store("stores/truststore-leaf.jks", "trustpass1") }), []string{"truststore-not-ca/warn"}},
+		{"kerberos mode: trust store + krb5.conf", input{Kerberos: true, Host: "fe1.uc.example.com", CertStore: trust, Krb5: filepath.Join(fx, "krb5/good.conf"), Now: now}, nil},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			r := Run(context.Background(), c.opts)
+			r := run(c.opts)
 			got := problems(r)
 			if strings.Join(got, ",") != strings.Join(c.want, ",") {
 				t.Errorf("problems %v, want %v", got, c.want)
@@ -93,7 +112,7 @@ func TestChecks(t *testing.T) {
 				}
 			}
 			for _, f := range r.Findings {
-				if f.Subject == "" || f.Message == "" || (f.Severity >= Warn && f.Hint == "") {
+				if f.Subject == "" || f.Message == "" || (f.Severity >= finding.Warn && f.Hint == "") {
 					t.Errorf("incomplete finding %+v", f)
 				}
 				if strings.Contains(f.Message+f.Hint, "changeit1") || strings.Contains(f.Message+f.Hint, "trustpass1") {
@@ -106,14 +125,14 @@ func TestChecks(t *testing.T) {
 
 // Subjects name the file, file#alias or file:line.
 func TestSubjects(t *testing.T) {
-	r := Run(context.Background(), Options{Host: "fe1.uc.example.com", CertStore: store("stores/trap.jks", "changeit1"), Now: now})
+	r := run(input{Host: "fe1.uc.example.com", CertStore: store("stores/trap.jks", "changeit1"), Now: now})
 	f := r.ByCheck(CheckKeyPasswordDiffers)
 	if len(f) != 1 || !strings.HasSuffix(f[0].Subject, "trap.jks#fe1.uc.example.com") {
 		t.Fatalf("%+v", f)
 	}
-	r = Run(context.Background(), Options{Host: "fe1.uc.example.com", Krb5: filepath.Join(fx, "krb5/weak-enctype-des.conf"), Now: now})
+	r = run(input{Host: "fe1.uc.example.com", Krb5: filepath.Join(fx, "krb5/weak-enctype-des.conf"), Now: now})
 	f = r.ByCheck("krb5-weak-enctype")
-	if len(f) == 0 || f[0].Severity != Error || !strings.HasSuffix(f[0].Subject, "weak-enctype-des.conf:3") {
+	if len(f) == 0 || f[0].Severity != finding.Error || !strings.HasSuffix(f[0].Subject, "weak-enctype-des.conf:3") {
 		t.Fatalf("%+v", f)
 	}
 }
@@ -135,7 +154,7 @@ func TestKrb5Findings(t *testing.T) {
 	}
 	for file, want := range cases {
 		t.Run(file, func(t *testing.T) {
-			r := Run(context.Background(), Options{Host: "fe1.uc.example.com", Krb5: filepath.Join(fx, "krb5", file), Now: now})
+			r := run(input{Host: "fe1.uc.example.com", Krb5: filepath.Join(fx, "krb5", file), Now: now})
 			got := strings.Join(problems(r), ",")
 			if want == "" && got != "" || want != "" && !strings.Contains(got, want) {
 				t.Fatalf("problems %s, want %s", got, want)

@@ -9,6 +9,8 @@ import (
 	"os"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/uccert/uccert/pkg/internal/limitio"
 )
 
 // MaxFileSize is the largest password file (and stdin line) accepted.
@@ -114,13 +116,12 @@ func (r *Resolver) readFile(path string) (string, error) {
 }
 
 func readFileLimited(path string) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	return io.ReadAll(io.LimitReader(f, MaxFileSize+1))
+	return limitio.ReadFile(path, MaxFileSize, errFileTooLarge)
 }
+
+// errFileTooLarge is what limitio wraps for a password file over
+// MaxFileSize; readFile reports it as ErrFile.
+var errFileTooLarge = fmt.Errorf("larger than %d KiB", MaxFileSize>>10)
 
 // firstLine returns s up to its first CR or LF.
 func firstLine(s string) string {

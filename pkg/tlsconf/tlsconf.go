@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/uccert/uccert/pkg/chain"
 	"github.com/uccert/uccert/pkg/hostname"
 	"github.com/uccert/uccert/pkg/keystore"
 )
@@ -31,20 +32,34 @@ type Options struct {
 	ClientName string
 }
 
-// Certificates turns every key entry of s into a tls.Certificate (chain
-// as stored, Leaf set). A key entry whose key was not recovered is an
-// error: the connector could not use it either.
-func Certificates(s *keystore.Store) ([]tls.Certificate, error) {
+// Certificates turns every key entry of s into a tls.Certificate, Leaf
+// set. The chain sent is the entry's, completed with intermediate CA
+// certificates of trust (nil: none) when the entry lacks them (package
+// chain), so that peers that hold only the root still verify it. A key
+// entry that keystore.Entry.Usable refuses is an error (wrapping
+// ErrNoKeys and the cause): the connector could not use it either.
+func Certificates(s, trust *keystore.Store) ([]tls.Certificate, error) {
+	if s == nil {
+		return nil, ErrNoKeys
+	}
+	intermediates := chain.NewPool()
+	if trust != nil {
+		for _, e := range trust.Entries {
+			if e.Kind == keystore.KindTrusted && e.Leaf() != nil {
+				intermediates.Add(e.Leaf())
+			}
+		}
+	}
 	var out []tls.Certificate
 	for _, e := range s.Entries {
 		if e.Kind != keystore.KindKey {
 			continue
 		}
-		if e.Key == nil || len(e.Chain) == 0 {
-			return nil, fmt.Errorf("entry %q: %w", e.Alias, errors.Join(ErrNoKeys, e.KeyErr))
+		if err := e.Usable(); err != nil {
+			return nil, fmt.Errorf("entry %q: %w", e.Alias, errors.Join(ErrNoKeys, err))
 		}
 		c := tls.Certificate{PrivateKey: e.Key, Leaf: e.Chain[0]}
-		for _, ce := range e.Chain {
+		for _, ce := range sendChain(e.Chain, intermediates) {
 			c.Certificate = append(c.Certificate, ce.Raw)
 		}
 		out = append(out, c)
@@ -53,6 +68,24 @@ func Certificates(s *keystore.Store) ([]tls.Certificate, error) {
 		return nil, ErrNoKeys
 	}
 	return out, nil
+}
+
+// sendChain is the entry's chain, completed from the trust store's CA
+// certificates up to (not including) a self-signed root when it is
+// shorter; a peer has its roots.
+func sendChain(entryChain []*x509.Certificate, trust *chain.Pool) []*x509.Certificate {
+	if trust.Len() == 0 {
+		return entryChain
+	}
+	pool := chain.NewPool(entryChain...)
+	full := chain.Build(entryChain[0], chain.Options{Pool: pool, Anchors: trust, Verify: true}).Chain
+	if n := len(full); n > 0 && chain.SelfIssued(full[n-1]) && n > 1 {
+		full = full[:n-1]
+	}
+	if len(full) > len(entryChain) {
+		return full
+	}
+	return entryChain
 }
 
 // Pool returns the trusted certificates of s (Java's trustedCertEntry).
@@ -78,7 +111,7 @@ func Pool(s *keystore.Store) (*x509.CertPool, error) {
 func New(keys, trust *keystore.Store, opts Options) (*tls.Config, error) {
 	cfg := &tls.Config{MinVersion: tls.VersionTLS12}
 	if keys != nil {
-		certs, err := Certificates(keys)
+		certs, err := Certificates(keys, trust)
 		if err != nil {
 			return nil, err
 		}

@@ -7,12 +7,14 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/uccert/uccert/pkg/secret"
+
 	"github.com/uccert/uccert/pkg/keystore"
 )
 
 func load(t *testing.T, name, pass string) *keystore.Store {
 	t.Helper()
-	s, err := keystore.Load(filepath.Join("../../fixtures/stores", name), keystore.DecodeOptions{Password: pass})
+	s, err := keystore.Load(filepath.Join("../../fixtures/stores", name), keystore.DecodeOptions{Password: secret.NewPassword(pass)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -90,5 +92,34 @@ func TestErrors(t *testing.T) {
 	}
 	if _, err := New(load(t, "trap.jks", "changeit1"), nil, Options{}); !errors.Is(err, ErrNoKeys) || !errors.Is(err, keystore.ErrKeyPassword) {
 		t.Errorf("locked key: %v", err)
+	}
+}
+
+// A key entry stored without its chain is sent with the intermediate CA
+// the trust store holds (a peer that trusts only the root verifies it),
+// never with the root itself; a full chain is sent as stored.
+func TestCertificatesCompleteTheChain(t *testing.T) {
+	nochain := load(t, "nochain.jks", "changeit1")
+	trust := load(t, "truststore.jks", "trustpass1")
+	certs, err := Certificates(nochain, trust)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(certs) != 1 || len(certs[0].Certificate) != 2 {
+		t.Fatalf("sent %d certificates, want leaf and issuing CA", len(certs[0].Certificate))
+	}
+	issuing, _ := x509.ParseCertificate(certs[0].Certificate[1])
+	if issuing.Subject.CommonName != "UC Test Issuing CA" {
+		t.Errorf("second certificate %s", issuing.Subject)
+	}
+	if certs, _ = Certificates(nochain, nil); len(certs[0].Certificate) != 1 {
+		t.Errorf("without a trust store: %d certificates", len(certs[0].Certificate))
+	}
+	full := load(t, "ucc.jks", "changeit1")
+	if certs, _ = Certificates(full, trust); len(certs[0].Certificate) != len(full.Entries[0].Chain) {
+		t.Errorf("full chain: %d certificates, stored %d", len(certs[0].Certificate), len(full.Entries[0].Chain))
+	}
+	if _, err := Certificates(nil, trust); !errors.Is(err, ErrNoKeys) {
+		t.Errorf("nil store: %v", err)
 	}
 }

@@ -1,4 +1,4 @@
-package preflight
+package verify
 
 import (
 	"bytes"
@@ -16,6 +16,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/uccert/uccert/pkg/finding"
 	"github.com/uccert/uccert/pkg/keystore"
 	"github.com/uccert/uccert/pkg/tlsconf"
 )
@@ -53,15 +54,6 @@ const (
 	alertAccessDenied           = 49
 	alertCertificateRequired    = 116
 )
-
-// checkTLSHandshakes performs a mutual-TLS handshake with every target,
-// presenting the key store's identity and verifying the server against
-// the trust store (tls-handshake). Each target yields one finding.
-func checkTLSHandshakes(ctx context.Context, c *collector, keys, trust *keystore.Store, opts Options) {
-	for _, t := range opts.Connect {
-		checkTLSHandshake(ctx, c, keys, trust, t, opts)
-	}
-}
 
 // targetSubject names a target: "host:port", plus " via addr" when it is
 // dialled at another address.
@@ -140,24 +132,25 @@ func (cc *clientCertChoice) acceptableCAs() string {
 // certificate, we read briefly (the handshake's own duration, about two
 // round trips, plus lateAlertGrace, within the timeout); silence or data
 // mean the server kept the connection, an alert means it refused us.
-func checkTLSHandshake(ctx context.Context, c *collector, keys, trust *keystore.Store, t Target, opts Options) {
+func (l *live) tlsHandshake(ctx context.Context, t Target) {
+	keys, trust, opts := l.keys(), l.trust(), l.opts
 	subject := targetSubject(t)
 	if trust == nil {
 		why := "no trust store was given"
-		if spec := trustSpec(opts); spec != nil {
-			why = fmt.Sprintf("the trust store %s could not be loaded", spec.Path)
+		if l.trustPath != "" {
+			why = fmt.Sprintf("the trust store %s could not be loaded", l.trustPath)
 		}
-		c.errorf(CheckTLSHandshake, subject, hintTLSNoTrust,
+		l.Addf(CheckTLSHandshake, finding.Error, subject, hintTLSNoTrust,
 			"handshake not attempted: %s, so the server's certificate cannot be verified", why)
 		return
 	}
 	if t.Port == "" {
-		c.errorf(CheckTLSHandshake, subject, "give the server's port: --connect HOST:PORT", "handshake not attempted: no port")
+		l.Addf(CheckTLSHandshake, finding.Error, subject, "give the server's port: --connect HOST:PORT", "handshake not attempted: no port")
 		return
 	}
 	cfg, err := tlsconf.New(keys, trust, tlsconf.Options{ClientName: opts.Host})
 	if err != nil {
-		c.errorf(CheckTLSHandshake, subject, hintTLSConfig, "handshake not attempted: cannot build the TLS configuration: %v", err)
+		l.Addf(CheckTLSHandshake, finding.Error, subject, hintTLSConfig, "handshake not attempted: cannot build the TLS configuration: %v", err)
 		return
 	}
 	cfg.ServerName = t.Host
@@ -187,7 +180,7 @@ func checkTLSHandshake(ctx context.Context, c *collector, keys, trust *keystore.
 	raw, err := d.DialContext(tctx, "tcp", addr)
 	if err != nil {
 		msg, hint := classifyDialError(ctx, err, addr, timeout)
-		c.errorf(CheckTLSHandshake, subject, hint, "%s", msg)
+		l.Addf(CheckTLSHandshake, finding.Error, subject, hint, "%s", msg)
 		return
 	}
 	conn := tls.Client(raw, cfg)
@@ -197,7 +190,7 @@ func checkTLSHandshake(ctx context.Context, c *collector, keys, trust *keystore.
 	start := time.Now()
 	if err := conn.HandshakeContext(tctx); err != nil {
 		msg, hint := classifyHandshakeError(ctx, err, t, choice, keys, timeout)
-		c.errorf(CheckTLSHandshake, subject, hint, "%s", msg)
+		l.Addf(CheckTLSHandshake, finding.Error, subject, hint, "%s", msg)
 		return
 	}
 	state := conn.ConnectionState()
@@ -214,13 +207,13 @@ func checkTLSHandshake(ctx context.Context, c *collector, keys, trust *keystore.
 		case err == nil, errors.As(err, &ne) && ne.Timeout():
 			// The server kept the connection: it accepted us.
 		case errors.Is(err, io.EOF), errors.Is(err, syscall.ECONNRESET):
-			c.warnf(CheckTLSHandshake, subject, hintTLSClosed,
+			l.Addf(CheckTLSHandshake, finding.Warn, subject, hintTLSClosed,
 				"handshake completed (%s), but the server closed the connection right after it without an alert (client certificate presented: %s): it may have rejected our client certificate",
 				tls.VersionName(state.Version), choice.describe(keys))
 			return
 		default:
 			msg, hint := classifyHandshakeError(ctx, err, t, choice, keys, timeout)
-			c.errorf(CheckTLSHandshake, subject, hint, "%s", msg)
+			l.Addf(CheckTLSHandshake, finding.Error, subject, hint, "%s", msg)
 			return
 		}
 	}
@@ -233,15 +226,7 @@ func checkTLSHandshake(ctx context.Context, c *collector, keys, trust *keystore.
 		}
 	}
 	msg := fmt.Sprintf("handshake OK: %s, %s; server certificate %s", tls.VersionName(state.Version), tls.CipherSuiteName(state.CipherSuite), describeServer(state.PeerCertificates))
-	c.add(CheckTLSHandshake, OK, subject, msg+"; "+client, "")
-}
-
-// trustSpec returns the store that plays the trust store in opts' mode.
-func trustSpec(opts Options) *StoreSpec {
-	if opts.Kerberos {
-		return opts.CertStore
-	}
-	return opts.KeyStore
+	l.Addf(CheckTLSHandshake, finding.OK, subject, "", "%s; %s", msg, client)
 }
 
 // describeServer names the server's leaf certificate and its issuer.

@@ -1,4 +1,4 @@
-package preflight
+package verify
 
 import (
 	"context"
@@ -9,13 +9,15 @@ import (
 	"testing"
 	"time"
 
+	"github.com/uccert/uccert/pkg/secret"
+
 	"github.com/uccert/uccert/pkg/internal/judge"
 	"github.com/uccert/uccert/pkg/keystore"
 )
 
 func loadFixtureStore(t *testing.T, path, pass string) *keystore.Store {
 	t.Helper()
-	s, err := keystore.Load(filepath.Join(fx, path), keystore.DecodeOptions{Password: pass})
+	s, err := keystore.Load(filepath.Join(fx, path), keystore.DecodeOptions{Password: secret.NewPassword(pass)})
 	if err != nil {
 		t.Fatalf("loading %s: %v", path, err)
 	}
@@ -143,15 +145,15 @@ func TestTLSHandshakeLive(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			c := &collector{}
-			opts := Options{Host: tc.host, Connect: []Target{tc.target}, Timeout: tc.timeout}
+			opts := Options{Connect: []Target{tc.target}, Timeout: tc.timeout}
+			opts.Host = tc.host
 			start := time.Now()
-			checkTLSHandshakes(context.Background(), c, tc.keys, tc.trust, opts)
+			r := liveOnly(context.Background(), tc.keys, tc.trust, opts)
 			elapsed := time.Since(start)
-			if len(c.findings) != 1 {
-				t.Fatalf("want one finding, got %+v", c.findings)
+			if len(r.Findings) != 1 {
+				t.Fatalf("want one finding, got %+v", r.Findings)
 			}
-			f := c.findings[0]
+			f := r.Findings[0]
 			t.Logf("%s %s: %s (hint: %s) [%v]", f.Severity, f.Subject, f.Message, f.Hint, elapsed.Round(time.Millisecond))
 			if f.Check != CheckTLSHandshake || f.Severity != tc.sev {
 				t.Errorf("got %s/%s, want %s/%s", f.Check, f.Severity, CheckTLSHandshake, tc.sev)
@@ -187,7 +189,7 @@ func TestRunConnect(t *testing.T) {
 		"-CAfile", filepath.Join(fx, "pki", "chain.pem"), "-quiet")
 	_, port, _ := net.SplitHostPort(addr)
 	_, closed, _ := net.SplitHostPort(closedPort(t))
-	r := Run(context.Background(), Options{
+	r := run(context.Background(), input{
 		Host:      "ucc.uc.example.com",
 		CertStore: store("stores/ucc-with-fes.jks", "changeit1"),
 		KeyStore:  store("stores/truststore.jks", "trustpass1"),

@@ -1,4 +1,4 @@
-package keystore
+package lock
 
 import (
 	"context"
@@ -9,24 +9,24 @@ import (
 	"time"
 )
 
-func TestLockForUpdate(t *testing.T) {
+func TestForUpdate(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "ucc.jks")
 	if err := os.WriteFile(path, []byte("x"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	release, err := LockForUpdate(context.Background(), path)
+	release, err := ForUpdate(context.Background(), path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
 	defer cancel()
-	if _, err := LockForUpdate(ctx, path); !errors.Is(err, ErrLocked) {
+	if _, err := ForUpdate(ctx, path); !errors.Is(err, ErrLocked) {
 		t.Fatalf("second lock: %v, want ErrLocked", err)
 	}
 	// Replacing the file while a waiter waits: the waiter locks the new file.
 	got := make(chan error, 1)
 	go func() {
-		r, err := LockForUpdate(context.Background(), path)
+		r, err := ForUpdate(context.Background(), path)
 		if err == nil {
 			r()
 		}
@@ -44,7 +44,7 @@ func TestLockForUpdate(t *testing.T) {
 	case <-time.After(5 * time.Second):
 		t.Fatal("the waiter never got the lock")
 	}
-	if _, err := LockForUpdate(context.Background(), filepath.Join(t.TempDir(), "missing.jks")); err == nil {
+	if _, err := ForUpdate(context.Background(), filepath.Join(t.TempDir(), "missing.jks")); err == nil {
 		t.Fatal("locked a missing file")
 	}
 }

@@ -1,4 +1,4 @@
-package preflight
+package verify
 
 import (
 	"context"
@@ -18,19 +18,18 @@ import (
 	"github.com/jcmturner/gokrb5/v8/krberror"
 	"github.com/jcmturner/gokrb5/v8/messages"
 
+	"github.com/uccert/uccert/pkg/finding"
 	"github.com/uccert/uccert/pkg/krb5conf"
 )
-
-// CheckKDCUnresolvable is the check name of --online KDC resolution.
-const CheckKDCUnresolvable = "krb5-kdc-unresolvable"
 
 // checkKDCResolvable resolves every KDC host of the krb5.conf, each lookup
 // bounded by the timeout; the lookups run concurrently and are reported in
 // file order.
-func checkKDCResolvable(ctx context.Context, c *collector, f *krb5conf.File, opts Options) {
+func (l *live) kdcResolvable(ctx context.Context, f *krb5conf.File) {
+	opts := l.opts
 	kdcs := krb5conf.KDCHosts(f)
 	if len(kdcs) == 0 {
-		c.add(CheckKDCUnresolvable, Info, opts.Krb5, "no kdc entry to resolve", "")
+		l.Addf(CheckKDCUnresolvable, finding.Info, l.krb5Path, "", "no kdc entry to resolve")
 		return
 	}
 	r := opts.Resolver
@@ -69,7 +68,7 @@ func checkKDCResolvable(ctx context.Context, c *collector, f *krb5conf.File, opt
 		a := answers[strings.ToLower(k.Host)]
 		if a.err != nil {
 			failed = true
-			c.errorf(CheckKDCUnresolvable, opts.Krb5+":"+strconv.Itoa(k.Line),
+			l.Addf(CheckKDCUnresolvable, finding.Error, l.krb5Path+":"+strconv.Itoa(k.Line),
 				"fix the DNS record or the kdc name in krb5.conf: the connector host must resolve every KDC of its realm",
 				"realm %s: cannot resolve the KDC %s: %s", k.Realm, k.Host, lookupDetail(a.err))
 			continue
@@ -85,8 +84,7 @@ func checkKDCResolvable(ctx context.Context, c *collector, f *krb5conf.File, opt
 		if len(kdcs) == 1 {
 			noun = "KDC"
 		}
-		c.add(CheckKDCUnresolvable, OK, opts.Krb5,
-			fmt.Sprintf("%d %s resolved: %s", len(kdcs), noun, strings.Join(resolved, "; ")), "")
+		l.Addf(CheckKDCUnresolvable, finding.OK, l.krb5Path, "", "%d %s resolved: %s", len(kdcs), noun, strings.Join(resolved, "; "))
 	}
 }
 
@@ -207,7 +205,8 @@ func classifyKDCError(err error) (kdcFailure, int32) {
 // krb5.conf's gokrb5 configuration, as the connector daemon would, and
 // tells apart wrong password, unknown principal, unreachable KDC,
 // encryption type and clock skew failures.
-func checkKDCLogin(ctx context.Context, c *collector, f *krb5conf.File, opts Options) {
+func (l *live) kdcLogin(ctx context.Context, f *krb5conf.File) {
+	opts := l.opts
 	user, realm := opts.KDCUser, ""
 	if i := strings.LastIndex(user, "@"); i >= 0 {
 		user, realm = user[:i], user[i+1:]
@@ -224,18 +223,18 @@ func checkKDCLogin(ctx context.Context, c *collector, f *krb5conf.File, opts Opt
 		subject = user + "@" + realm
 	}
 	if user == "" {
-		c.errorf(CheckKDCLogin, subject, "give the account as user or user@REALM",
+		l.Addf(CheckKDCLogin, finding.Error, subject, "give the account as user or user@REALM",
 			"no user name in the Kerberos principal %q", opts.KDCUser)
 		return
 	}
 	if realm == "" {
-		c.errorf(CheckKDCLogin, subject, "give the account as user@REALM or set default_realm in [libdefaults]",
+		l.Addf(CheckKDCLogin, finding.Error, subject, "give the account as user@REALM or set default_realm in [libdefaults]",
 			"no realm for %s: the principal names none and krb5.conf has no default_realm", user)
 		return
 	}
 	if cfg == nil {
-		c.errorf(CheckKDCLogin, subject, "fix the krb5.conf problems reported above",
-			"cannot log in: the Kerberos library could not load %s", opts.Krb5)
+		l.Addf(CheckKDCLogin, finding.Error, subject, "fix the krb5.conf problems reported above",
+			"cannot log in: the Kerberos library could not load %s", l.krb5Path)
 		return
 	}
 	kdcs, known := realmKDCs(cfg, realm)
@@ -244,19 +243,19 @@ func checkKDCLogin(ctx context.Context, c *collector, f *krb5conf.File, opts Opt
 		if known {
 			what = "has no kdc in [realms]"
 		}
-		c.errorf(CheckKDCLogin, subject,
+		l.Addf(CheckKDCLogin, finding.Error, subject,
 			fmt.Sprintf("add %s = { kdc = dc.example.com } to [realms] (realm names are case-sensitive)", realm),
 			"cannot log in: no KDC to ask, realm %s %s", realm, what)
 		return
 	}
 	if len(cfg.LibDefaults.DefaultTktEnctypeIDs) == 0 {
-		c.errorf(CheckKDCLogin, subject, enctypeHint,
+		l.Addf(CheckKDCLogin, finding.Error, subject, enctypeHint,
 			"no usable encryption type: default_tkt_enctypes (%s) lists none that the Kerberos library supports; DES is not supported, as in current Active Directory and Java",
 			strings.Join(cfg.LibDefaults.DefaultTktEnctypes, " "))
 		return
 	}
 
-	err := login(ctx, user, realm, opts.KDCPassword, cfg, opts.timeout())
+	err := login(ctx, user, realm, opts.KDCPassword.Reveal(), cfg, opts.timeout())
 	if err == nil {
 		from := "a KDC of " + realm
 		switch {
@@ -265,18 +264,18 @@ func checkKDCLogin(ctx context.Context, c *collector, f *krb5conf.File, opts Opt
 		case len(kdcs) > 1:
 			from += " (" + strings.Join(kdcs, ", ") + ")"
 		}
-		c.add(CheckKDCLogin, OK, subject, "obtained a TGT from "+from, "")
+		l.Addf(CheckKDCLogin, finding.OK, subject, "", "obtained a TGT from %s", from)
 		return
 	}
-	detail := redact(krbDetail(err), opts.KDCPassword)
+	detail := redact(krbDetail(err), opts.KDCPassword.Reveal())
 	var lt *loginTimeout
 	if errors.As(err, &lt) {
-		c.errorf(CheckKDCLogin, subject, unreachableHint(realm),
+		l.Addf(CheckKDCLogin, finding.Error, subject, unreachableHint(realm),
 			"KDC unreachable: no KDC of %s answered within %v", realm, lt.after)
 		return
 	}
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-		c.errorf(CheckKDCLogin, subject, "run the check again and let it finish", "the login was cancelled before a KDC answered: %s", detail)
+		l.Addf(CheckKDCLogin, finding.Error, subject, "run the check again and let it finish", "the login was cancelled before a KDC answered: %s", detail)
 		return
 	}
 	kind, code := classifyKDCError(err)
@@ -287,36 +286,36 @@ func checkKDCLogin(ctx context.Context, c *collector, f *krb5conf.File, opts Opt
 	switch kind {
 	case kdcWrongPassword:
 		if code != 0 {
-			c.errorf(CheckKDCLogin, subject,
+			l.Addf(CheckKDCLogin, finding.Error, subject,
 				"check the password given with --kdc-pass; it may have been changed in Active Directory",
 				"wrong password for %s: the KDC rejected the pre-authentication%s", subject, kdcSaid)
 		} else {
-			c.errorf(CheckKDCLogin, subject,
+			l.Addf(CheckKDCLogin, finding.Error, subject,
 				"check the password given with --kdc-pass; it may have been changed in Active Directory",
 				"wrong password for %s: the KDC's reply does not decrypt with the key derived from the password (%s)", subject, innermost(detail))
 		}
 	case kdcUnknownPrincipal:
-		c.errorf(CheckKDCLogin, subject,
+		l.Addf(CheckKDCLogin, finding.Error, subject,
 			"check the account name and its realm (user@REALM; the realm is the AD domain in upper case)",
 			"unknown principal %s: the KDC has no such account%s", subject, kdcSaid)
 	case kdcUnreachable:
-		c.errorf(CheckKDCLogin, subject, unreachableHint(realm),
+		l.Addf(CheckKDCLogin, finding.Error, subject, unreachableHint(realm),
 			"KDC unreachable for realm %s: %s", realm, networkDetail(detail))
 	case kdcEnctype:
-		c.errorf(CheckKDCLogin, subject, enctypeHint,
+		l.Addf(CheckKDCLogin, finding.Error, subject, enctypeHint,
 			"no common encryption type with the KDC: it has no key for %s of the requested types (%s)%s",
 			subject, strings.Join(sentEnctypes(cfg), " "), kdcSaid)
 	case kdcClockSkew:
-		c.errorf(CheckKDCLogin, subject,
+		l.Addf(CheckKDCLogin, finding.Error, subject,
 			"synchronise this host's clock with the domain controllers (NTP); Kerberos tolerates 5 minutes",
 			"clock skew too large between this host and the KDC%s", kdcSaid)
 	default:
 		if code != 0 {
-			c.errorf(CheckKDCLogin, subject, "see the KDC's answer; check the account in Active Directory (disabled, locked, expired)",
+			l.Addf(CheckKDCLogin, finding.Error, subject, "see the KDC's answer; check the account in Active Directory (disabled, locked, expired)",
 				"the KDC refused the login of %s%s", subject, kdcSaid)
 			return
 		}
-		c.errorf(CheckKDCLogin, subject, "check krb5.conf and the account", "Kerberos login failed: %s", detail)
+		l.Addf(CheckKDCLogin, finding.Error, subject, "check krb5.conf and the account", "Kerberos login failed: %s", detail)
 	}
 }
 

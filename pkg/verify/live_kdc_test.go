@@ -1,4 +1,4 @@
-package preflight
+package verify
 
 import (
 	"context"
@@ -30,7 +30,7 @@ const (
 // after checking that no finding of the report shows a password.
 func kdcLogin(t *testing.T, krb5, user, pass string, timeout time.Duration) Finding {
 	t.Helper()
-	r := Run(context.Background(), Options{Krb5: krb5, KDCUser: user, KDCPassword: pass, Host: "ucc.uc.example.com", Timeout: timeout})
+	r := run(context.Background(), input{Krb5: krb5, KDCUser: user, KDCPassword: pass, Host: "ucc.uc.example.com", Timeout: timeout})
 	noPassword(t, r, pass)
 	fs := r.ByCheck(CheckKDCLogin)
 	if len(fs) != 1 {
@@ -225,7 +225,7 @@ func TestKDCLoginFakeKDC(t *testing.T) {
 		conf := fakeKDC(t, nil)
 		ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
 		defer cancel()
-		r := Run(ctx, Options{Krb5: conf, KDCUser: "svc-ucc", KDCPassword: kdcUserPass, Timeout: 5 * time.Second})
+		r := run(ctx, input{Krb5: conf, KDCUser: "svc-ucc", KDCPassword: kdcUserPass, Timeout: 5 * time.Second})
 		fs := r.ByCheck(CheckKDCLogin)
 		if len(fs) != 1 || fs[0].Severity != Error || !strings.Contains(fs[0].Message, "cancelled") {
 			t.Errorf("got %+v, want a cancelled error", fs)
@@ -283,7 +283,7 @@ func TestKDCResolvable(t *testing.T) {
 	}
 `)
 	res := fakeResolver{"dc1.uc.example.com": {"192.0.2.1"}}
-	r := Run(context.Background(), Options{Krb5: good, Online: true, Resolver: res})
+	r := run(context.Background(), input{Krb5: good, Online: true, Resolver: res})
 	fs := r.ByCheck(CheckKDCUnresolvable)
 	if len(fs) != 1 {
 		t.Fatalf("want one finding, got %+v", fs)
@@ -295,7 +295,7 @@ func TestKDCResolvable(t *testing.T) {
 
 	// With the system resolver: an IP address needs no DNS.
 	ip := writeKrb5(t, "[libdefaults]\n\tdefault_realm = UC.EXAMPLE.COM\n[realms]\n\tUC.EXAMPLE.COM = {\n\t\tkdc = 127.0.0.1\n\t}\n")
-	r = Run(context.Background(), Options{Krb5: ip, Online: true})
+	r = run(context.Background(), input{Krb5: ip, Online: true})
 	fs = r.ByCheck(CheckKDCUnresolvable)
 	if len(fs) != 1 {
 		t.Fatalf("want one finding, got %+v", fs)
@@ -310,7 +310,7 @@ func TestKDCResolvable(t *testing.T) {
 		kdc = no-such-host.invalid
 	}
 `)
-	r = Run(context.Background(), Options{Krb5: bad, Online: true, Resolver: res})
+	r = run(context.Background(), input{Krb5: bad, Online: true, Resolver: res})
 	fs = r.ByCheck(CheckKDCUnresolvable)
 	if len(fs) != 1 {
 		t.Fatalf("want one finding (the error, no ok), got %+v", fs)
@@ -330,7 +330,7 @@ func TestKDCResolvableTimeout(t *testing.T) {
 	release := make(chan struct{})
 	defer close(release)
 	start := time.Now()
-	r := Run(context.Background(), Options{Krb5: conf, Online: true, Timeout: 200 * time.Millisecond, Resolver: stuckResolver(release)})
+	r := run(context.Background(), input{Krb5: conf, Online: true, Timeout: 200 * time.Millisecond, Resolver: stuckResolver(release)})
 	if d := time.Since(start); d > 3*time.Second {
 		t.Errorf("Run took %v with a 200 ms timeout", d)
 	}

@@ -1,0 +1,47 @@
+package main
+
+import (
+	"time"
+
+	"github.com/uccert/uccert/pkg/certfile"
+	"github.com/uccert/uccert/pkg/keystore"
+)
+
+// entryInfo is the printable description of an entry, shared by
+// `uccert inspect`, `merge` and `truststore` (its JSON field names are
+// part of the product contract).
+type entryInfo struct {
+	Alias     string    `json:"alias"`
+	Kind      string    `json:"kind"`
+	Subject   string    `json:"subject"`
+	Issuer    string    `json:"issuer"`
+	DNSNames  []string  `json:"dns_names"`
+	NotBefore time.Time `json:"not_before"`
+	NotAfter  time.Time `json:"not_after"`
+	Key       string    `json:"key"`
+	ChainLen  int       `json:"chain_len"`
+	SHA256    string    `json:"sha256"`
+	// KeyProblem says why a key entry's key cannot be used (omitted when
+	// it can).
+	KeyProblem string `json:"key_problem,omitempty"`
+}
+
+// describe returns the entryInfo of e.
+func describe(e *keystore.Entry) entryInfo {
+	info := entryInfo{Alias: e.Alias, Kind: e.Kind.String(), ChainLen: len(e.Chain), DNSNames: []string{}}
+	if leaf := e.Leaf(); leaf != nil {
+		info.Subject = leaf.Subject.String()
+		info.Issuer = leaf.Issuer.String()
+		if leaf.DNSNames != nil {
+			info.DNSNames = leaf.DNSNames
+		}
+		info.NotBefore = leaf.NotBefore.UTC()
+		info.NotAfter = leaf.NotAfter.UTC()
+		info.Key = keystore.PublicKeyDescription(leaf.PublicKey)
+		info.SHA256 = certfile.Fingerprint(leaf)
+	}
+	if e.KeyErr != nil {
+		info.KeyProblem = e.KeyErr.Error()
+	}
+	return info
+}
