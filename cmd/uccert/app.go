@@ -15,7 +15,7 @@ import (
 	"golang.org/x/term"
 )
 
-// Exit codes (SPEC): 0 success, 1 failure, 2 usage error.
+// Exit codes (docs/cli.md, every --help): 0 success, 1 failure, 2 usage error.
 const (
 	exitOK      = 0
 	exitFailure = 1

@@ -141,7 +141,7 @@ func Decode(data []byte) (*File, error) {
 		}
 		f.Certificates = []*x509.Certificate{c}
 	case FormatPKCS7:
-		certs, err := ParsePKCS7Certificates(data)
+		certs, err := parsePKCS7Certificates(data)
 		if err != nil {
 			return nil, err
 		}
@@ -339,7 +339,7 @@ func (f *File) addPEM(n int, block *pem.Block) error {
 		}
 		f.Certificates = append(f.Certificates, c)
 	case "PKCS7", "CMS":
-		certs, err := ParsePKCS7Certificates(block.Bytes)
+		certs, err := parsePKCS7Certificates(block.Bytes)
 		if err != nil {
 			return fmt.Errorf("PEM block %d (%s): %w", n, block.Type, err)
 		}

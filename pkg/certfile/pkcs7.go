@@ -16,7 +16,7 @@ const (
 	tagSet      = 17
 )
 
-// ParsePKCS7Certificates returns the certificates of a PKCS#7 (CMS)
+// parsePKCS7Certificates returns the certificates of a PKCS#7 (CMS)
 // ContentInfo, in the order the file lists them:
 //
 //   - SignedData (RFC 5652), usually the "certs-only" (degenerate) form
@@ -31,7 +31,7 @@ const (
 // no certificates gives ErrNoCertificates, another content type
 // ErrUnknownFormat, and anything that does not parse ErrMalformed (a
 // certificate that crypto/x509 refuses is named by its 1-based index).
-func ParsePKCS7Certificates(der []byte) ([]*x509.Certificate, error) {
+func parsePKCS7Certificates(der []byte) ([]*x509.Certificate, error) {
 	d, err := ber.ToDER(der)
 	if err != nil {
 		return nil, fmt.Errorf("%w: PKCS#7: %w", ErrMalformed, err)

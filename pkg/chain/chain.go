@@ -189,7 +189,7 @@ func Build(leaf *x509.Certificate, opts Options) Result {
 			return false, false
 		}
 		checks++
-		return SignedBy(c, p), true
+		return signedBy(c, p), true
 	}
 	cur := leaf
 	for {
@@ -272,9 +272,9 @@ func SelfIssued(c *x509.Certificate) bool {
 	return c != nil && bytes.Equal(c.RawSubject, c.RawIssuer)
 }
 
-// SignedBy reports whether parent's key verifies c's signature. SHA-1
+// signedBy reports whether parent's key verifies c's signature. SHA-1
 // signatures, which Go's CheckSignatureFrom refuses, are checked too.
-func SignedBy(c, parent *x509.Certificate) bool {
+func signedBy(c, parent *x509.Certificate) bool {
 	if c == nil || parent == nil {
 		return false
 	}

@@ -77,9 +77,9 @@ var flagNames = [numFlags]string{
 func (f flagID) isPass() bool { return f == certPass || f == keyPass }
 func (f flagID) isType() bool { return f == certType || f == keyType }
 
-// KnownFlags returns the connector's store flags in the order Tokens
+// knownFlags returns the connector's store flags in the order Tokens
 // prints them.
-func KnownFlags() []string { return append([]string(nil), flagNames[:]...) }
+func knownFlags() []string { return append([]string(nil), flagNames[:]...) }
 
 func lookupFlag(tok string) (flagID, bool) {
 	for i, name := range flagNames {

@@ -180,12 +180,12 @@ func TestTokensAndMode(t *testing.T) {
 	if (&Args{}).Tokens() != nil || (&Args{}).Mode() != ModeMTLS {
 		t.Errorf("empty Args: %q %v", (&Args{}).Tokens(), (&Args{}).Mode())
 	}
-	if got := KnownFlags(); len(got) != 7 || got[0] != FlagCertStoreFile || got[6] != FlagKrbConfFile {
-		t.Errorf("KnownFlags = %q", got)
+	if got := knownFlags(); len(got) != 7 || got[0] != FlagCertStoreFile || got[6] != FlagKrbConfFile {
+		t.Errorf("knownFlags = %q", got)
 	}
-	KnownFlags()[0] = "x" // must not change the table
-	if KnownFlags()[0] != FlagCertStoreFile {
-		t.Error("KnownFlags returned the table itself")
+	knownFlags()[0] = "x" // must not change the table
+	if knownFlags()[0] != FlagCertStoreFile {
+		t.Error("knownFlags returned the table itself")
 	}
 }
 

@@ -106,5 +106,5 @@ func ExampleLocalFQDN() {
 	// Output:
 	// ucc01.uc.example.com <nil>
 	// true
-	// this machine's host name "lab7": not a fully qualified domain name, and DNS (CNAME, reverse lookup) gave no lab7.<domain> name for it; give the FQDN with --host (no such host)
+	// this machine's host name "lab7": not a fully qualified domain name, and DNS (CNAME, reverse lookup) gave no lab7.<domain> name for it (no such host)
 }

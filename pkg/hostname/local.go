@@ -43,7 +43,7 @@ func LocalFQDN(ctx context.Context, hostname func() (string, error), lookup Look
 	}
 	h = strings.TrimSuffix(lowerASCII(strings.TrimSpace(h)), ".")
 	if h == "" {
-		return "", fmt.Errorf("this machine's host name: %w; give the FQDN with --host", ErrEmpty)
+		return "", fmt.Errorf("this machine's host name: %w", ErrEmpty)
 	}
 	if strings.Contains(h, ".") {
 		fqdn, err := Normalize(h)
@@ -93,7 +93,7 @@ func LocalFQDN(ctx context.Context, hostname func() (string, error), lookup Look
 		errs = append(errs, err)
 	}
 
-	msg := fmt.Errorf("this machine's host name %q: %w, and DNS (CNAME, reverse lookup) gave no %s.<domain> name for it; give the FQDN with --host", h, ErrNotFQDN, h)
+	msg := fmt.Errorf("this machine's host name %q: %w, and DNS (CNAME, reverse lookup) gave no %s.<domain> name for it", h, ErrNotFQDN, h)
 	if len(errs) == 0 {
 		return "", msg
 	}

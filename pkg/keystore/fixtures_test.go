@@ -76,7 +76,7 @@ func TestFixturesReadAsTheToolsSay(t *testing.T) {
 			s, err := Load(filepath.Join(fixturesDir, f.File), opts)
 			if strings.ContainsFunc(opts.Password.Reveal(), func(r rune) bool { return r > 0xFF }) && f.Type == "jks" {
 				// keytool made it with Java chars; keystore-go cannot
-				// express them (FACTS): refused clearly, not misread.
+				// express them (docs/dependencies.md): refused clearly, not misread.
 				if !errors.Is(err, ErrPasswordEncoding) {
 					t.Fatalf("got %v, want ErrPasswordEncoding", err)
 				}

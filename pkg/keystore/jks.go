@@ -106,7 +106,7 @@ func (r *jksReader) cert(version uint32) error {
 
 // scanJKS validates the whole structure of a JKS image and returns its
 // entries in file order. keystore-go allocates whatever length fields say
-// (FACTS), so nothing reaches it before this pass succeeds.
+// (docs/dependencies.md), so nothing reaches it before this pass succeeds.
 func scanJKS(b []byte) ([]jksEntryInfo, error) {
 	r := &jksReader{b: b}
 	magic, err := r.u32("magic")

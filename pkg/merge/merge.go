@@ -189,7 +189,7 @@ func Merge(inputs []Input, opts Options) (*Result, error) {
 				if aliasIdx < len(opts.Aliases) {
 					alias = opts.Aliases[aliasIdx]
 				} else {
-					alias = DefaultKeyAlias(e, in.Name)
+					alias = defaultKeyAlias(e, in.Name)
 				}
 				aliasIdx++
 				nkeys++
@@ -201,7 +201,7 @@ func Merge(inputs []Input, opts Options) (*Result, error) {
 				}
 				alias := e.Alias
 				if alias == "" {
-					alias = TrustAlias(e.Leaf())
+					alias = trustAlias(e.Leaf())
 				}
 				used++
 				a.add(&keystore.Entry{Kind: keystore.KindTrusted, Chain: e.Chain[:1], Created: e.Created}, alias, in.Name)
@@ -241,10 +241,10 @@ func problems(fs []finding.Finding) []finding.Finding {
 	return r.Problems()
 }
 
-// DefaultKeyAlias is the alias policy for a key entry: the leaf's first
+// defaultKeyAlias is the alias policy for a key entry: the leaf's first
 // DNS name, else its CN, else the input's friendlyName or alias, else the
 // file's base name without extension; lower-case.
-func DefaultKeyAlias(e *keystore.Entry, file string) string {
+func defaultKeyAlias(e *keystore.Entry, file string) string {
 	leaf := e.Leaf()
 	switch {
 	case leaf != nil && len(leaf.DNSNames) > 0 && leaf.DNSNames[0] != "":
@@ -262,7 +262,7 @@ func displayAlias(e *keystore.Entry, file string) string {
 	if e.Alias != "" {
 		return e.Alias
 	}
-	return DefaultKeyAlias(e, file)
+	return defaultKeyAlias(e, file)
 }
 
 // inputCertificates is every certificate of a store, for chain completion.

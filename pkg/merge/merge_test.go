@@ -112,7 +112,7 @@ func TestMergeAliasPolicy(t *testing.T) {
 		t.Fatalf("%v %v", aliases(cn), err)
 	}
 	e := &keystore.Entry{}
-	if got := DefaultKeyAlias(e, `C:\Exports\FE9 Server.pfx`); got != "fe9 server" {
+	if got := defaultKeyAlias(e, `C:\Exports\FE9 Server.pfx`); got != "fe9 server" {
 		t.Errorf("file-name alias %q", got)
 	}
 }

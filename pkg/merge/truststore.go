@@ -48,7 +48,7 @@ func TrustStore(inputs []Input, opts TrustOptions) (*Result, error) {
 					if idx < len(opts.Aliases) {
 						alias = opts.Aliases[idx]
 					} else {
-						alias = TrustAlias(c)
+						alias = trustAlias(c)
 					}
 					idx++
 					ne := &keystore.Entry{Kind: keystore.KindTrusted, Chain: []*x509.Certificate{c}}
@@ -71,9 +71,9 @@ func TrustStore(inputs []Input, opts TrustOptions) (*Result, error) {
 	return a.res, nil
 }
 
-// TrustAlias is the alias policy for a trusted certificate: its CN
+// trustAlias is the alias policy for a trusted certificate: its CN
 // lower-cased with spaces as '-', else its first DNS name, else "cert".
-func TrustAlias(c *x509.Certificate) string {
+func trustAlias(c *x509.Certificate) string {
 	name := c.Subject.CommonName
 	if name == "" && len(c.DNSNames) > 0 {
 		name = c.DNSNames[0]

@@ -4,7 +4,7 @@ import "errors"
 
 // MaxIterations is the largest iteration count (of a KDF or of the MAC)
 // that Decode accepts. NSS writes 600,000; larger counts are a denial of
-// service (FACTS: go-pkcs12 spends minutes on a 5 KB file with 2^31-1).
+// service (docs/dependencies.md: go-pkcs12 spends minutes on a 5 KB file with 2^31-1).
 const MaxIterations = 10_000_000
 
 // totalIterationFactor bounds the iterations of one whole file (MAC and
