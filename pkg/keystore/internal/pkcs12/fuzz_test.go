@@ -76,12 +76,12 @@ func remac(data []byte, password string) []byte {
 		return data
 	}
 	ci := authSafe
-	_, content, err := readContentInfo(&ci)
+	_, content, err := readContentInfo(&ci, "authenticated safe")
 	var safe []byte
 	if err != nil || !content.ReadASN1Bytes(&safe, cbasn1.OCTET_STRING) {
 		return data
 	}
-	alg, err := readAlgorithm(&digestInfo)
+	alg, err := readAlgorithm(&digestInfo, "MAC")
 	if err != nil {
 		return data
 	}
@@ -161,8 +161,19 @@ func FuzzPKCS12Decode(f *testing.F) {
 			t.Fatalf("undeclared error %v", err)
 		}
 		for i, k := range c.Keys {
-			if k.Key == nil || len(k.PKCS8) == 0 {
+			if (k.Key == nil) == (k.Err == nil) || len(k.PKCS8) == 0 {
 				t.Fatalf("key %d: %+v", i, k)
+			}
+			if k.Err != nil && !errors.Is(k.Err, ErrUnsupported) {
+				t.Fatalf("key %d: undeclared error %v", i, k.Err)
+			}
+		}
+		for i, s := range c.Secrets {
+			if s.Algorithm == nil || s.AlgorithmName == "" {
+				t.Fatalf("secret %d: %+v", i, s)
+			}
+			if _, err := s.Key(); err != nil {
+				t.Fatalf("secret %d: %v", i, err)
 			}
 		}
 		for i, cb := range c.Certs {
