@@ -86,7 +86,7 @@ func berError(what string, err error) error {
 // internals (nested asn1 or cryptobyte messages).
 func libraryWords(err error) string {
 	s := strings.TrimPrefix(err.Error(), "x509: ")
-	for _, raw := range []string{"asn1:", "cryptobyte", "x509:", "ber:"} {
+	for _, raw := range []string{"asn1:", "cryptobyte", "x509:", "ber:", "crypto/"} {
 		if strings.Contains(s, raw) {
 			return ""
 		}

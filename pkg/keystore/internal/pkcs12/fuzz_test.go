@@ -136,6 +136,15 @@ func FuzzPKCS12Decode(f *testing.F) {
 			f.Add(data[:len(data)-1], pw, false)
 		}
 	}
+	for name, pw := range map[string]string{
+		"rfc9579-a1.b64": "1234", "rfc9579-a3.b64": "1234", "rfc9579-a6.b64": "1234",
+		"secretkeys-keytool.p12": "secret-pass", "dsa-openssl.p12": "key-export", "ed448-openssl.p12": "key-export",
+	} {
+		data := testdata(f, name)
+		f.Add(data, pw, false)
+		f.Add(data, pw, true)
+		f.Add(append(data, 0, 0, 0), pw, false)
+	}
 	f.Fuzz(func(t *testing.T, data []byte, password string, fixMAC bool) {
 		if fixMAC {
 			data = remac(data, password)

@@ -79,7 +79,7 @@ var oidNames = []struct {
 	// Secret keys (Java's SecretKeyEntry) and HMAC.
 	{oidAES, "AES"},
 	{asn1.ObjectIdentifier{1, 3, 14, 3, 2, 7}, "DES"},
-	{oidDESEDE3CBC, "DESede"},
+	{asn1.ObjectIdentifier{1, 3, 14, 3, 2, 17}, "DESede"},
 	{oidHMACWithSHA1, "HmacSHA1"},
 	{oidHMACWithSHA224, "HmacSHA224"},
 	{oidHMACWithSHA256, "HmacSHA256"},
@@ -95,6 +95,7 @@ var oidNames = []struct {
 	{oidAES128CBC, "AES-128-CBC"},
 	{oidAES192CBC, "AES-192-CBC"},
 	{oidAES256CBC, "AES-256-CBC"},
+	{oidDESEDE3CBC, "DES-EDE3-CBC"},
 	{asn1.ObjectIdentifier{2, 16, 840, 1, 101, 3, 4, 1, 6}, "AES-128-GCM"},
 	{asn1.ObjectIdentifier{2, 16, 840, 1, 101, 3, 4, 1, 26}, "AES-192-GCM"},
 	{asn1.ObjectIdentifier{2, 16, 840, 1, 101, 3, 4, 1, 46}, "AES-256-GCM"},

@@ -188,11 +188,11 @@ func parsePBKDF2(raw []byte, what string, limit int) (pbkdf2Params, error) {
 // one of RFC 7292's PKCS#12 schemes or PBES2 with PBKDF2 (RFC 8018).
 // Parsing checks the iteration count; nothing is derived until decrypt.
 type pbe struct {
-	pbes2  bool
-	c      blockCipher
-	prf    digest // PKCS#12 schemes: SHA-1
-	salt   []byte
-	iter   int
+	pbes2   bool
+	c       blockCipher
+	prf     digest // PKCS#12 schemes: SHA-1
+	salt    []byte
+	iter    int
 	pbes2IV []byte
 }
 
