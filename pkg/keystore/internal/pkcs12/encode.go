@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/hmac"
 	"crypto/rand"
+	"fmt"
 	"io"
 	"runtime"
 	"sort"
@@ -70,11 +71,11 @@ func Encode(c *Contents, password string, p Profile, rnd io.Reader) ([]byte, err
 			j.iv = make([]byte, pbes2IVLen)
 		}
 		if _, err := io.ReadFull(rnd, j.salt); err != nil {
-			return nil, err
+			return nil, randomError(err)
 		}
 		if j.iv != nil {
 			if _, err := io.ReadFull(rnd, j.iv); err != nil {
-				return nil, err
+				return nil, randomError(err)
 			}
 		}
 		jobs = append(jobs, j)
@@ -112,7 +113,7 @@ func Encode(c *Contents, password string, p Profile, rnd io.Reader) ([]byte, err
 		})
 		plain, err := b.Bytes()
 		if err != nil {
-			return nil, err
+			return nil, encodingError(err)
 		}
 		if certJob, err = newJob(plain); err != nil {
 			return nil, err
@@ -120,7 +121,7 @@ func Encode(c *Contents, password string, p Profile, rnd io.Reader) ([]byte, err
 	}
 	macSalt := make([]byte, saltLen)
 	if _, err := io.ReadFull(rnd, macSalt); err != nil {
-		return nil, err
+		return nil, randomError(err)
 	}
 
 	dg := digests[0]
@@ -186,7 +187,7 @@ func Encode(c *Contents, password string, p Profile, rnd io.Reader) ([]byte, err
 	})
 	authSafe, err := as.Bytes()
 	if err != nil {
-		return nil, err
+		return nil, encodingError(err)
 	}
 
 	m := hmac.New(dg.new, macKey)
@@ -211,7 +212,22 @@ func Encode(c *Contents, password string, p Profile, rnd io.Reader) ([]byte, err
 			b.AddASN1Int64(int64(p.Iterations))
 		})
 	})
-	return pfx.Bytes()
+	out, err := pfx.Bytes()
+	if err != nil {
+		return nil, encodingError(err)
+	}
+	return out, nil
+}
+
+// randomError reports a failure of the salt and IV source.
+func randomError(err error) error {
+	return fmt.Errorf("reading random bytes for salts and IVs: %w", err)
+}
+
+// encodingError reports a structure the DER builder refused (a value
+// larger than DER lengths allow); the builder's own text stays out.
+func encodingError(err error) error {
+	return newError(ErrUnsupported, err, "the PKCS#12 structure cannot be encoded (a value is too large)")
 }
 
 // encrypt returns the encoded AlgorithmIdentifier and the ciphertext.
@@ -242,7 +258,7 @@ func encrypt(p Profile, pw secret, salt, iv, plain []byte) ([]byte, []byte, erro
 	}
 	alg, err := b.Bytes()
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, encodingError(err)
 	}
 	s := cryptobyte.String(alg)
 	ai, err := readAlgorithm(&s, "encryption")

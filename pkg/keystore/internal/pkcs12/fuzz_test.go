@@ -22,6 +22,12 @@ import (
 // TestIterationLimitBeforeDerivation.
 const fuzzMaxIterations = 20000
 
+// fuzzBudget is the derivation budget of the fuzz target (cost.go units,
+// nanoseconds): 0.1 s, so that inputs with many bags near
+// fuzzMaxIterations do not take seconds each. The real budget is tested by
+// TestDerivationBudget.
+const fuzzBudget = 100_000_000
+
 const fixturesDir = "../../../../fixtures"
 
 // fixtureSeeds returns the PKCS#12 fixtures (and the hostile ones) with
@@ -151,7 +157,7 @@ func FuzzPKCS12Decode(f *testing.F) {
 		}
 		orig := bytes.Clone(data)
 		start := time.Now()
-		c, err := Decode(data, password, fuzzMaxIterations)
+		c, _, err := decode(data, password, fuzzMaxIterations, fuzzBudget)
 		if d := time.Since(start); d > 5*time.Second {
 			t.Fatalf("Decode took %v", d)
 		}

@@ -157,7 +157,7 @@ func NewSecret(algorithm string, key []byte, attrs Attributes) (SecretBag, error
 	})
 	der, err := b.Bytes()
 	if err != nil {
-		return SecretBag{}, err
+		return SecretBag{}, encodingError(err)
 	}
 	return SecretBag{Attrs: attrs, Algorithm: oid, AlgorithmName: algorithm, PKCS8: der}, nil
 }
