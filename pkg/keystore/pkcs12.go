@@ -29,7 +29,10 @@ func decodePKCS12(b []byte, opts DecodeOptions) (*Store, error) {
 	if err != nil {
 		return nil, p12Error(err)
 	}
-	s := &Store{Format: FormatPKCS12, Notes: c.Skipped, Protection: c.MAC}
+	s := &Store{Format: FormatPKCS12, Notes: append(c.Skipped, c.Notes...), Protection: c.MAC}
+	for _, sb := range c.Secrets {
+		s.Notes = append(s.Notes, fmt.Sprintf("secret key %q (%s) not carried over: only private keys and certificates are kept", sb.Attrs.FriendlyName, sb.AlgorithmName))
+	}
 	pool := make([]*x509.Certificate, len(c.Certs))
 	certs := make([]certCand, len(c.Certs))
 	for i, cb := range c.Certs {
@@ -45,11 +48,19 @@ func decodePKCS12(b []byte, opts DecodeOptions) (*Store, error) {
 	ch := newChainer(pool)
 	for i, leaf := range pairKeys(keys, certs) {
 		kb := c.Keys[i]
+		if leaf < 0 && kb.Key == nil {
+			// A key Go cannot use (DSA, GOST, ...) that no localKeyId pairs.
+			s.Notes = append(s.Notes, fmt.Sprintf("private key %d skipped: %s", i+1, kb.Err.Error()))
+			continue
+		}
 		if leaf < 0 {
 			return nil, fmt.Errorf("%w: private key %d has no matching certificate in the file", ErrMalformed, i+1)
 		}
 		used[leaf] = true
 		e := &Entry{Kind: KindKey, Key: kb.Key, Chain: ch.build(c.Certs[leaf].Cert)}
+		if kb.Key == nil {
+			e.KeyErr = p12Error(kb.Err)
+		}
 		for _, ce := range e.Chain {
 			inChain[string(ce.Raw)] = true
 		}

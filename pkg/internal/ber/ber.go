@@ -299,6 +299,23 @@ func ToDER(data []byte) ([]byte, error) {
 	return c.out, nil
 }
 
+// ToDERPrefix is [ToDER] for the BER value at the start of data: it
+// returns that value's DER encoding and the number of bytes the value
+// occupies in data, and leaves whatever follows it to the caller (a file
+// padded with zero bytes, say). Errors are those of ToDER, except that
+// trailing data is not one.
+func ToDERPrefix(data []byte) (der []byte, n int, err error) {
+	if len(data) == 0 {
+		return nil, 0, fmt.Errorf("%w: empty input at offset 0", ErrTruncated)
+	}
+	c := converter{data: data, out: make([]byte, 0, len(data)+len(data)/512+16)}
+	end, err := c.value(0, len(data), 1)
+	if err != nil {
+		return nil, 0, err
+	}
+	return c.out, end, nil
+}
+
 // converter appends the DER form of values read from data to out.
 type converter struct {
 	data []byte

@@ -153,6 +153,41 @@ func TestToDERErrors(t *testing.T) {
 	}
 }
 
+// ToDERPrefix converts the first value and reports where it ends; what
+// follows is not its business, but errors inside the value still are.
+func TestToDERPrefix(t *testing.T) {
+	tests := []struct {
+		name, in, want string
+		n              int
+		err            error
+	}{
+		{"alone", "02 01 05", "02 01 05", 3, nil},
+		{"zero padding", "02 01 05 00 00 00", "02 01 05", 3, nil},
+		{"indefinite then garbage", "30 80 02 01 05 00 00 ff ee", "30 03 02 01 05", 7, nil},
+		{"a second value", "30 00 30 00", "30 00", 2, nil},
+		{"empty", "", "", 0, ErrTruncated},
+		{"truncated value", "30 05 02 01", "", 0, ErrTruncated},
+		{"bad value", "04 ff", "", 0, ErrMalformed},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			der, n, err := ToDERPrefix(h(t, tt.in))
+			if !errors.Is(err, tt.err) || (err == nil) != (tt.err == nil) {
+				t.Fatalf("error %v, want %v", err, tt.err)
+			}
+			if err != nil {
+				if der != nil || n != 0 {
+					t.Errorf("got %x, %d with an error", der, n)
+				}
+				return
+			}
+			if !bytes.Equal(der, h(t, tt.want)) || n != tt.n {
+				t.Errorf("got %x, %d; want %s, %d", der, n, tt.want, tt.n)
+			}
+		})
+	}
+}
+
 // nested returns n SEQUENCEs nested inside each other, the innermost
 // empty; indefinite selects the indefinite-length form. string nests
 // constructed OCTET STRINGs instead, with a primitive one innermost.

@@ -2,18 +2,17 @@ package pkcs12
 
 import (
 	"crypto"
-	"crypto/hmac"
 	"crypto/x509"
 	"encoding/asn1"
-	"errors"
 	"fmt"
 	"runtime"
-	"sync"
+	"sync/atomic"
 	"unicode/utf16"
 
 	"github.com/uccert/uccert/pkg/internal/ber"
 	"golang.org/x/crypto/cryptobyte"
 	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
+	"golang.org/x/sync/errgroup"
 )
 
 // Attributes are the bag attributes uccert reads and writes.
@@ -31,9 +30,18 @@ type Attributes struct {
 
 // KeyBag is a private key with its attributes.
 type KeyBag struct {
-	Key   crypto.PrivateKey
+	// Key is the parsed key; nil when Go cannot use it (see Err).
+	Key crypto.PrivateKey
+	// PKCS8 is the PrivateKeyInfo, which Encode writes back (so a key Go
+	// cannot parse survives a round trip).
 	PKCS8 []byte
 	Attrs Attributes
+	// Algorithm is the PrivateKeyInfo's algorithm (set by Decode).
+	Algorithm asn1.ObjectIdentifier
+	// Err, set by Decode when Key is nil, wraps ErrUnsupported and says
+	// which key it is ("DSA key (not supported by Go's crypto)", "GOST R
+	// 34.10-2001 key", "key algorithm OID x.y.z", ...).
+	Err error
 }
 
 // CertBag is an X.509 certificate with its attributes.
@@ -44,208 +52,308 @@ type CertBag struct {
 
 // Contents is what a PKCS#12 file holds, in file order.
 type Contents struct {
-	Keys  []KeyBag
-	Certs []CertBag
-	// Skipped names the bags that were read but not used (CRL and secret
-	// bags, non-X.509 certificates), so that callers can report them.
+	Keys    []KeyBag
+	Certs   []CertBag
+	Secrets []SecretBag
+	// Skipped names the bags that were read but not used (CRL bags,
+	// non-X.509 certificates, secret bags of other kinds), so that callers
+	// can report them.
 	Skipped []string
+	// Notes are other things worth telling about the file ("3 zero bytes
+	// after the PKCS#12 structure ignored").
+	Notes []string
 	// MAC describes the integrity protection ("HMAC-SHA-256, 10000
 	// iterations"), empty when the file has no MAC.
 	MAC string
 }
 
 // Decode parses a PKCS#12 file (DER or BER) and decrypts its bags with
-// password. Iteration counts are checked against maxIterations (0 or
-// more than MaxIterations mean MaxIterations) before any key derivation.
-// Shrouded keys are decrypted in parallel.
+// password. Each iteration count is checked against maxIterations (0 or
+// more than MaxIterations mean MaxIterations), and the file's key
+// derivations together against a budget weighted by each hash's cost
+// (cost.go), before they are run. The encrypted safes (alongside the MAC)
+// and then the shrouded keys and secrets are decrypted in parallel.
+//
+// Bytes after the PKCS#12 structure are ignored, with a note, when they
+// are all zero (Windows and .NET tools pad files) or when the MAC
+// verifies; other trailing bytes make the file malformed.
 func Decode(data []byte, password string, maxIterations int) (*Contents, error) {
-	return decode(data, password, maxIterations, totalIterationFactor*MaxIterations)
+	c, _, err := decode(data, password, maxIterations, derivationBudget)
+	return c, err
 }
 
-// decode is Decode with the file's total iteration budget.
-func decode(data []byte, password string, maxIterations int, budget int64) (*Contents, error) {
-	der, err := ber.ToDER(data)
+// decodeStats is what tests learn about a decode's work.
+type decodeStats struct {
+	derivations int64 // key derivations run (one per password form tried)
+	cost        int64 // their estimated cost (cost.go), counted before
+}
+
+// decode is Decode with the file's derivation budget.
+func decode(data []byte, password string, limit int, budget int64) (*Contents, decodeStats, error) {
+	d := &decoder{forms: alternatives(password), limit: limit, budget: budget}
+	c, err := d.run(data)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrMalformed, err)
+		c = nil
 	}
+	return c, decodeStats{derivations: d.derived.Load(), cost: d.spent}, err
+}
+
+type decoder struct {
+	forms       []secret
+	macVerified bool
+	limit       int
+	// spent is the estimated derivation cost so far, against budget.
+	spent   int64
+	budget  int64
+	derived atomic.Int64
+	bags    int
+	keys    int // key bags seen, to number them in messages
+	// pending are shrouded keys and secrets, decrypted together (in
+	// parallel) once every safe has been read.
+	pending []*pendingBag
+}
+
+// part holds the bags of one item of the authenticated safe, so that the
+// items can be read out of order and the contents still come out in file
+// order.
+type part struct {
+	keys    []KeyBag
+	certs   []CertBag
+	secrets []SecretBag
+	skipped []string
+}
+
+// pendingBag is a shrouded key or secret whose slot in its part is filled
+// once it has been decrypted.
+type pendingBag struct {
+	p      *pbe
+	ct     []byte
+	part   *part
+	slot   int
+	secret bool
+	number int // for messages: "private key 3"
+	// Results of the parallel phase.
+	plain []byte
+	kb    KeyBag
+	ok    bool
+	err   error
+}
+
+// authItem is one ContentInfo of the authenticated safe.
+type authItem struct {
+	encrypted bool
+	data      []byte // the SafeContents, or its ciphertext
+	p         *pbe
+	part      *part
+	plain     []byte
+	err       error
+}
+
+func (d *decoder) run(data []byte) (*Contents, error) {
+	der, n, err := ber.ToDERPrefix(data)
+	if err != nil {
+		return nil, berError("the PKCS#12 structure", err)
+	}
+	trailing := data[n:]
 	in := cryptobyte.String(der)
 	var pfx cryptobyte.String
 	var version int64
-	if !in.ReadASN1(&pfx, cbasn1.SEQUENCE) || !in.Empty() || !pfx.ReadASN1Integer(&version) {
-		return nil, fmt.Errorf("%w: not a PFX structure", ErrMalformed)
+	if !in.ReadASN1(&pfx, cbasn1.SEQUENCE) || !pfx.ReadASN1Integer(&version) {
+		return nil, malformed("not a PKCS#12 (PFX) structure")
 	}
 	if version != 3 {
-		return nil, fmt.Errorf("%w: PFX version %d (want 3)", ErrUnsupported, version)
+		return nil, unsupported("PFX version %d (PKCS#12 files are version 3)", version)
 	}
-	oid, content, err := readContentInfo(&pfx)
+	oid, content, err := readContentInfo(&pfx, "authenticated safe")
 	if err != nil {
 		return nil, err
 	}
 	if !oid.Equal(oidData) {
-		return nil, fmt.Errorf("%w: authSafe content type %s (only password integrity is supported)", ErrUnsupported, oid)
+		return nil, unsupported("%s as the authenticated safe (only password integrity is supported)", algorithmName(oid))
 	}
 	var authSafe []byte
 	if !content.ReadASN1Bytes(&authSafe, cbasn1.OCTET_STRING) {
-		return nil, fmt.Errorf("%w: authSafe is not an OCTET STRING", ErrMalformed)
+		return nil, malformed("the authenticated safe is not an OCTET STRING")
 	}
+	var mac *macSpec
+	if !pfx.Empty() {
+		if mac, err = parseMacData(&pfx, d.limit); err != nil {
+			return nil, err
+		}
+		if !pfx.Empty() {
+			return nil, malformed("unexpected data after the MAC")
+		}
+	}
+	zeros := allZero(trailing)
+	if len(trailing) > 0 && !zeros && mac == nil {
+		return nil, malformed("%d bytes of other data follow the PKCS#12 structure, and the file has no MAC to show that the structure itself is intact", len(trailing))
+	}
+	items, err := d.readAuthSafe(authSafe)
+	if err != nil {
+		return nil, err
+	}
+
+	// Count the work that can be seen without deriving anything: the MAC,
+	// the encrypted safes, and the shrouded bags of the plain safes.
+	if mac != nil {
+		if err := d.charge(mac.cost(len(d.forms))); err != nil {
+			return nil, err
+		}
+	}
+	for _, it := range items {
+		if !it.encrypted {
+			if err := d.readSafeContents(it.part, it.data, 0, false); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		if err := d.charge(it.p.cost(len(d.forms))); err != nil {
+			return nil, err
+		}
+	}
+
+	// The MAC and the encrypted safes, in parallel.
+	var g errgroup.Group
+	g.SetLimit(runtime.GOMAXPROCS(0))
+	var form secret
+	var macOK bool
+	var macErr error
+	if mac != nil {
+		g.Go(func() error {
+			form, macOK, macErr = mac.verify(authSafe, d.forms, &d.derived)
+			return nil
+		})
+	}
+	for _, it := range items {
+		if it.encrypted {
+			g.Go(func() error {
+				it.plain, it.err = it.p.decrypt(it.data, d.forms, &d.derived)
+				return nil
+			})
+		}
+	}
+	_ = g.Wait() // errors are kept per task, and judged in file order below
 
 	c := &Contents{}
-	forms := alternatives(password)
-	macVerified := false
-	macIterations := 0
-	if !pfx.Empty() {
-		form, desc, macIter, err := verifyMAC(&pfx, authSafe, forms, maxIterations)
-		if err != nil {
+	if mac != nil {
+		switch {
+		case macErr != nil:
+			return nil, macErr
+		case !macOK && len(trailing) > 0 && !zeros:
+			return nil, newError(ErrIncorrectPassword, nil, "the MAC does not verify, and %d bytes of other data follow the PKCS#12 structure", len(trailing))
+		case !macOK:
+			return nil, ErrIncorrectPassword
+		}
+		d.macVerified = true
+		if !mac.pbmac1 {
+			d.forms = []secret{form}
+		}
+		c.MAC = mac.describe()
+	}
+	switch {
+	case len(trailing) > 0 && zeros:
+		c.Notes = append(c.Notes, fmt.Sprintf("%d zero bytes after the PKCS#12 structure ignored", len(trailing)))
+	case len(trailing) > 0:
+		c.Notes = append(c.Notes, fmt.Sprintf("%d bytes of other data after the PKCS#12 structure ignored (the MAC verifies the structure)", len(trailing)))
+	}
+	for _, it := range items {
+		if !it.encrypted {
+			continue
+		}
+		if it.err != nil {
+			return nil, it.err
+		}
+		if err := d.readSafeContents(it.part, it.plain, 0, true); err != nil {
 			return nil, err
 		}
-		forms = []secret{form}
-		c.MAC = desc
-		macVerified = true
-		macIterations = macIter
 	}
-	if !pfx.Empty() {
-		return nil, fmt.Errorf("%w: trailing data after MacData", ErrMalformed)
-	}
-
-	d := decoder{c: c, forms: forms, macVerified: macVerified, limit: maxIterations, spent: int64(macIterations), budget: budget}
-	inner, err := ber.ToDER(authSafe)
-	if err != nil {
-		return nil, fmt.Errorf("%w: authenticated safe: %w", ErrMalformed, err)
-	}
-	s := cryptobyte.String(inner)
-	var seq cryptobyte.String
-	if !s.ReadASN1(&seq, cbasn1.SEQUENCE) || !s.Empty() {
-		return nil, fmt.Errorf("%w: authenticated safe is not a SEQUENCE", ErrMalformed)
-	}
-	for !seq.Empty() {
-		if err := d.readAuthSafeItem(&seq); err != nil {
-			return nil, err
-		}
-	}
-	if err := d.decryptKeys(); err != nil {
+	if err := d.decryptPending(); err != nil {
 		return nil, err
+	}
+	for _, it := range items {
+		c.Keys = append(c.Keys, it.part.keys...)
+		c.Certs = append(c.Certs, it.part.certs...)
+		c.Secrets = append(c.Secrets, it.part.secrets...)
+		c.Skipped = append(c.Skipped, it.part.skipped...)
 	}
 	return c, nil
 }
 
-func readContentInfo(s *cryptobyte.String) (asn1.ObjectIdentifier, cryptobyte.String, error) {
+func allZero(b []byte) bool {
+	for _, x := range b {
+		if x != 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// readAuthSafe splits the authenticated safe into its items and parses
+// (without deriving anything) the encryption of the encrypted ones.
+func (d *decoder) readAuthSafe(authSafe []byte) ([]*authItem, error) {
+	inner, err := ber.ToDER(authSafe)
+	if err != nil {
+		return nil, berError("the authenticated safe", err)
+	}
+	s := cryptobyte.String(inner)
+	var seq cryptobyte.String
+	if !s.ReadASN1(&seq, cbasn1.SEQUENCE) || !s.Empty() {
+		return nil, malformed("the authenticated safe is not a SEQUENCE")
+	}
+	var items []*authItem
+	for !seq.Empty() {
+		oid, content, err := readContentInfo(&seq, "authenticated safe item")
+		if err != nil {
+			return nil, err
+		}
+		it := &authItem{part: &part{}}
+		switch {
+		case oid.Equal(oidData):
+			if !content.ReadASN1Bytes(&it.data, cbasn1.OCTET_STRING) {
+				return nil, malformed("a data item of the authenticated safe is not an OCTET STRING")
+			}
+		case oid.Equal(oidEncryptedData):
+			var ed, eci cryptobyte.String
+			var version int64
+			var ctype asn1.ObjectIdentifier
+			if !content.ReadASN1(&ed, cbasn1.SEQUENCE) || !ed.ReadASN1Integer(&version) ||
+				!ed.ReadASN1(&eci, cbasn1.SEQUENCE) || !eci.ReadASN1ObjectIdentifier(&ctype) {
+				return nil, malformed("an encrypted item of the authenticated safe is not a valid EncryptedData")
+			}
+			alg, err := readAlgorithm(&eci, "safe encryption")
+			if err != nil {
+				return nil, err
+			}
+			if it.data, err = readImplicitOctets(&eci); err != nil {
+				return nil, err
+			}
+			it.encrypted = true
+			if it.p, err = parsePBE(alg, d.limit); err != nil {
+				return nil, err
+			}
+		case oid.Equal(oidPKCS7Enveloped):
+			return nil, unsupported("public-key privacy mode (an enveloped item in the authenticated safe)")
+		default:
+			return nil, unsupported("authenticated safe item of type %s", algorithmName(oid))
+		}
+		items = append(items, it)
+	}
+	return items, nil
+}
+
+func readContentInfo(s *cryptobyte.String, what string) (asn1.ObjectIdentifier, cryptobyte.String, error) {
 	var ci, content cryptobyte.String
 	var oid asn1.ObjectIdentifier
 	if !s.ReadASN1(&ci, cbasn1.SEQUENCE) || !ci.ReadASN1ObjectIdentifier(&oid) {
-		return nil, nil, fmt.Errorf("%w: bad ContentInfo", ErrMalformed)
+		return nil, nil, malformed("the %s is not a valid ContentInfo", what)
 	}
 	if ci.Empty() {
 		return oid, nil, nil
 	}
 	if !ci.ReadASN1(&content, cbasn1.Tag(0).Constructed().ContextSpecific()) || !ci.Empty() {
-		return nil, nil, fmt.Errorf("%w: bad ContentInfo content", ErrMalformed)
+		return nil, nil, malformed("the %s has bad content", what)
 	}
 	return oid, content, nil
-}
-
-func verifyMAC(pfx *cryptobyte.String, authSafe []byte, forms []secret, limit int) (secret, string, int, error) {
-	var macData, digestInfo, want, salt []byte
-	var md cryptobyte.String
-	if !pfx.ReadASN1((*cryptobyte.String)(&macData), cbasn1.SEQUENCE) {
-		return secret{}, "", 0, fmt.Errorf("%w: bad MacData", ErrMalformed)
-	}
-	md = macData
-	if !md.ReadASN1((*cryptobyte.String)(&digestInfo), cbasn1.SEQUENCE) {
-		return secret{}, "", 0, fmt.Errorf("%w: bad MAC DigestInfo", ErrMalformed)
-	}
-	di := cryptobyte.String(digestInfo)
-	alg, err := readAlgorithm(&di)
-	if err != nil {
-		return secret{}, "", 0, err
-	}
-	if !di.ReadASN1Bytes(&want, cbasn1.OCTET_STRING) || !md.ReadASN1Bytes(&salt, cbasn1.OCTET_STRING) {
-		return secret{}, "", 0, fmt.Errorf("%w: bad MacData", ErrMalformed)
-	}
-	iter := 1
-	if !md.Empty() {
-		if iter, err = readIterations(&md, "MAC", limit); err != nil {
-			return secret{}, "", 0, err
-		}
-	}
-	if alg.oid.Equal(oidPBMAC1) {
-		return secret{}, "", 0, fmt.Errorf("%w: PBMAC1 integrity (OpenSSL 3.4+ -pbmac1_pbkdf2); export without it", ErrUnsupported)
-	}
-	dg, err := digestByOID(alg.oid)
-	if err != nil {
-		return secret{}, "", 0, err
-	}
-	for _, f := range forms {
-		key := pkcs12KDF(dg, f.bmp, salt, kdfMAC, iter, dg.size)
-		m := hmac.New(dg.new, key)
-		m.Write(authSafe)
-		if hmac.Equal(m.Sum(nil), want) {
-			return f, fmt.Sprintf("HMAC-%s, %d iterations", dg.name, iter), iter, nil
-		}
-	}
-	return secret{}, "", 0, ErrIncorrectPassword
-}
-
-type decoder struct {
-	c           *Contents
-	forms       []secret
-	macVerified bool
-	limit       int
-	// spent is the iteration work so far, against the file's budget.
-	spent  int64
-	budget int64
-	bags   int
-	// pending are shrouded keys, decrypted together (in parallel) once
-	// the whole structure has been read.
-	pending []pendingKey
-}
-
-type pendingKey struct {
-	alg   algorithmIdentifier
-	ct    []byte
-	attrs Attributes
-	// index orders keys as in the file, among the plain key bags too.
-	index int
-}
-
-func (d *decoder) readAuthSafeItem(s *cryptobyte.String) error {
-	oid, content, err := readContentInfo(s)
-	if err != nil {
-		return err
-	}
-	switch {
-	case oid.Equal(oidData):
-		var safe []byte
-		if !content.ReadASN1Bytes(&safe, cbasn1.OCTET_STRING) {
-			return fmt.Errorf("%w: data content is not an OCTET STRING", ErrMalformed)
-		}
-		return d.readSafeContents(safe, 0)
-	case oid.Equal(oidEncryptedData):
-		var ed, eci cryptobyte.String
-		var version int64
-		var ctype asn1.ObjectIdentifier
-		if !content.ReadASN1(&ed, cbasn1.SEQUENCE) || !ed.ReadASN1Integer(&version) ||
-			!ed.ReadASN1(&eci, cbasn1.SEQUENCE) || !eci.ReadASN1ObjectIdentifier(&ctype) {
-			return fmt.Errorf("%w: bad EncryptedData", ErrMalformed)
-		}
-		alg, err := readAlgorithm(&eci)
-		if err != nil {
-			return err
-		}
-		ct, err := readImplicitOctets(&eci)
-		if err != nil {
-			return err
-		}
-		if err := d.charge(alg); err != nil {
-			return err
-		}
-		plain, err := d.decrypt(alg, ct)
-		if err != nil {
-			return err
-		}
-		return d.readSafeContents(plain, 0)
-	default:
-		return fmt.Errorf("%w: authenticated safe content type %s (public-key privacy mode)", ErrUnsupported, oid)
-	}
 }
 
 // readImplicitOctets reads encryptedContent [0] IMPLICIT OCTET STRING, in
@@ -254,85 +362,80 @@ func readImplicitOctets(s *cryptobyte.String) ([]byte, error) {
 	var v cryptobyte.String
 	switch {
 	case s.PeekASN1Tag(cbasn1.Tag(0).ContextSpecific()):
-		if !s.ReadASN1(&v, cbasn1.Tag(0).ContextSpecific()) {
-			break
+		if s.ReadASN1(&v, cbasn1.Tag(0).ContextSpecific()) {
+			return v, nil
 		}
-		return v, nil
 	case s.PeekASN1Tag(cbasn1.Tag(0).ContextSpecific().Constructed()):
 		if !s.ReadASN1(&v, cbasn1.Tag(0).ContextSpecific().Constructed()) {
 			break
 		}
 		out, err := ber.JoinOctetStrings(v)
 		if err != nil {
-			return nil, fmt.Errorf("%w: encrypted content: %w", ErrMalformed, err)
+			return nil, newError(ErrMalformed, err, "the encrypted content is split into pieces that are not OCTET STRINGs")
 		}
 		return out, nil
 	}
-	return nil, fmt.Errorf("%w: missing encrypted content", ErrMalformed)
+	return nil, malformed("an encrypted item has no encrypted content")
 }
 
-// decrypt tries each password form; a wrong password is ErrIncorrectPassword.
-func (d *decoder) decrypt(alg algorithmIdentifier, data []byte) ([]byte, error) {
-	var err error
-	for _, f := range d.forms {
-		var out []byte
-		if out, err = decrypt(alg, data, f, d.limit); err == nil {
-			return out, nil
-		}
-		if !errors.Is(err, ErrIncorrectPassword) {
-			return nil, err
-		}
+// charge adds cost to the file's work and refuses a file whose total
+// exceeds its budget, before the derivation is run.
+func (d *decoder) charge(cost int64) error {
+	d.spent += cost
+	if d.spent > d.budget {
+		return newError(ErrIterationCount, nil, "the file's key derivations add up to about %.1f s of work, more than the %.1f s a file may take (too many encrypted bags with high iteration counts)",
+			float64(d.spent)/1e9, float64(d.budget)/1e9)
 	}
-	return nil, err
+	return nil
 }
 
-func (d *decoder) readSafeContents(data []byte, depth int) error {
+// readSafeContents reads the bags of a SafeContents into p. decrypted says
+// that data came out of a decryption: when nothing else checked the
+// password, garbage there means a wrong password.
+func (d *decoder) readSafeContents(p *part, data []byte, depth int, decrypted bool) error {
 	if depth > maxSafeContentsNesting {
-		return fmt.Errorf("%w: safe contents nested deeper than %d", ErrMalformed, maxSafeContentsNesting)
+		return malformed("safe contents nested deeper than %d", maxSafeContentsNesting)
 	}
 	der, err := ber.ToDER(data)
 	if err != nil {
-		if errors.Is(err, ber.ErrTruncated) || errors.Is(err, ber.ErrMalformed) {
-			// Garbage after a decryption that passed the padding check by
-			// chance (1 in 256) is a wrong password when nothing else
-			// checked the password.
-			if !d.macVerified {
-				return ErrIncorrectPassword
-			}
+		if decrypted && !d.macVerified {
+			// A decryption that passed the padding check by chance (1 in
+			// 256) gives garbage.
+			return ErrIncorrectPassword
 		}
-		return fmt.Errorf("%w: safe contents: %w", ErrMalformed, err)
+		return berError("a SafeContents", err)
 	}
 	s := cryptobyte.String(der)
 	var seq cryptobyte.String
 	if !s.ReadASN1(&seq, cbasn1.SEQUENCE) || !s.Empty() {
-		if !d.macVerified {
+		if decrypted && !d.macVerified {
 			return ErrIncorrectPassword
 		}
-		return fmt.Errorf("%w: safe contents is not a SEQUENCE", ErrMalformed)
+		return malformed("a SafeContents is not a SEQUENCE")
 	}
 	for !seq.Empty() {
-		if err := d.readBag(&seq, depth); err != nil {
+		if err := d.readBag(p, &seq, depth, decrypted); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-func (d *decoder) readBag(s *cryptobyte.String, depth int) error {
+func (d *decoder) readBag(p *part, s *cryptobyte.String, depth int, decrypted bool) error {
 	if d.bags++; d.bags > MaxBags {
-		return fmt.Errorf("%w: more than %d bags", ErrMalformed, MaxBags)
+		return malformed("more than %d bags", MaxBags)
 	}
 	var bag, value cryptobyte.String
 	var oid asn1.ObjectIdentifier
 	if !s.ReadASN1(&bag, cbasn1.SEQUENCE) || !bag.ReadASN1ObjectIdentifier(&oid) ||
 		!bag.ReadASN1(&value, cbasn1.Tag(0).Constructed().ContextSpecific()) {
-		return fmt.Errorf("%w: bad SafeBag", ErrMalformed)
+		return malformed("bag %d is not a valid SafeBag", d.bags)
 	}
 	var attrs Attributes
 	if !bag.Empty() {
 		var set cryptobyte.String
 		if !bag.ReadASN1(&set, cbasn1.SET) || !bag.Empty() {
-			return fmt.Errorf("%w: bad bag attributes", ErrMalformed)
+			return malformed("the attributes of bag %d are not a SET", d.bags)
 		}
 		var err error
 		if attrs, err = readAttributes(set); err != nil {
@@ -344,141 +447,183 @@ func (d *decoder) readBag(s *cryptobyte.String, depth int) error {
 		var pk cryptobyte.String
 		var tag cbasn1.Tag
 		if !value.ReadAnyASN1Element(&pk, &tag) {
-			return fmt.Errorf("%w: bad key bag", ErrMalformed)
+			return malformed("a key bag is empty")
 		}
-		return d.addKey(pk, attrs)
+		d.keys++
+		kb, ok := parseKey(pk, attrs)
+		if !ok {
+			return malformed("private key %d is not a PKCS#8 PrivateKeyInfo", d.keys)
+		}
+		p.keys = append(p.keys, kb)
+		return nil
 	case oid.Equal(oidShroudedKeyBag):
-		var epki cryptobyte.String
-		var ct []byte
-		if !value.ReadASN1(&epki, cbasn1.SEQUENCE) {
-			return fmt.Errorf("%w: bad shrouded key bag", ErrMalformed)
-		}
-		alg, err := readAlgorithm(&epki)
-		if err != nil {
-			return err
-		}
-		if !epki.ReadASN1Bytes(&ct, cbasn1.OCTET_STRING) {
-			return fmt.Errorf("%w: bad shrouded key bag", ErrMalformed)
-		}
-		// Check the iteration count now, derive later (in parallel).
-		if err := d.charge(alg); err != nil {
-			return err
-		}
-		d.pending = append(d.pending, pendingKey{alg: alg, ct: ct, attrs: attrs, index: len(d.c.Keys) + len(d.pending)})
-		return nil
+		d.keys++
+		return d.addShrouded(p, value, attrs, false)
 	case oid.Equal(oidCertBag):
-		var cb cryptobyte.String
-		var certType asn1.ObjectIdentifier
-		var explicit cryptobyte.String
-		var raw []byte
-		if !value.ReadASN1(&cb, cbasn1.SEQUENCE) || !cb.ReadASN1ObjectIdentifier(&certType) ||
-			!cb.ReadASN1(&explicit, cbasn1.Tag(0).Constructed().ContextSpecific()) {
-			return fmt.Errorf("%w: bad certificate bag", ErrMalformed)
-		}
-		if !certType.Equal(oidCertTypeX509) {
-			d.c.Skipped = append(d.c.Skipped, "certificate bag of type "+certType.String())
-			return nil
-		}
-		if !explicit.ReadASN1Bytes(&raw, cbasn1.OCTET_STRING) {
-			return fmt.Errorf("%w: bad certificate bag value", ErrMalformed)
-		}
-		cert, err := x509.ParseCertificate(raw)
-		if err != nil {
-			return fmt.Errorf("%w: certificate %d: %s", ErrMalformed, len(d.c.Certs)+1, err.Error())
-		}
-		d.c.Certs = append(d.c.Certs, CertBag{Cert: cert, Attrs: attrs})
-		return nil
+		return d.readCertBag(p, value, attrs)
 	case oid.Equal(oidSafeContentsBag):
 		var inner cryptobyte.String
 		var tag cbasn1.Tag
 		if !value.ReadAnyASN1Element(&inner, &tag) {
-			return fmt.Errorf("%w: bad safe contents bag", ErrMalformed)
+			return malformed("a safe contents bag is empty")
 		}
-		return d.readSafeContents(inner, depth+1)
+		return d.readSafeContents(p, inner, depth+1, decrypted)
 	case oid.Equal(oidCRLBag):
-		d.c.Skipped = append(d.c.Skipped, "CRL bag")
+		p.skipped = append(p.skipped, "CRL bag")
 		return nil
 	case oid.Equal(oidSecretBag):
-		d.c.Skipped = append(d.c.Skipped, "secret bag")
-		return nil
+		return d.readSecretBag(p, value, attrs)
 	default:
-		d.c.Skipped = append(d.c.Skipped, "bag of type "+oid.String())
+		p.skipped = append(p.skipped, "bag of type "+algorithmName(oid))
 		return nil
 	}
 }
 
-// charge adds the iterations of alg to the file's work and refuses a
-// file whose total exceeds its budget, before any derivation.
-func (d *decoder) charge(alg algorithmIdentifier) error {
-	n, err := setupLimitsOnly(alg, d.limit)
+// addShrouded reads an EncryptedPrivateKeyInfo, counts its derivation and
+// leaves it for decryptPending.
+func (d *decoder) addShrouded(p *part, value cryptobyte.String, attrs Attributes, secret bool) error {
+	what := fmt.Sprintf("private key %d", d.keys)
+	if secret {
+		what = fmt.Sprintf("secret key %d", len(p.secrets)+1)
+	}
+	var epki cryptobyte.String
+	var ct []byte
+	if !value.ReadASN1(&epki, cbasn1.SEQUENCE) {
+		return malformed("%s is not an EncryptedPrivateKeyInfo", what)
+	}
+	alg, err := readAlgorithm(&epki, what+" encryption")
 	if err != nil {
 		return err
 	}
-	d.spent += int64(n) * int64(len(d.forms))
-	if d.spent > d.budget {
-		return fmt.Errorf("%w: the file's iteration counts add up to more than %d", ErrIterationCount, d.budget)
+	if !epki.ReadASN1Bytes(&ct, cbasn1.OCTET_STRING) {
+		return malformed("the encrypted data of %s is not an OCTET STRING", what)
 	}
+	pb, err := parsePBE(alg, d.limit)
+	if err != nil {
+		return err
+	}
+	if err := d.charge(pb.cost(len(d.forms))); err != nil {
+		return err
+	}
+	pend := &pendingBag{p: pb, ct: ct, part: p, secret: secret, number: d.keys}
+	if secret {
+		pend.slot = len(p.secrets)
+		p.secrets = append(p.secrets, SecretBag{Attrs: attrs})
+	} else {
+		pend.slot = len(p.keys)
+		p.keys = append(p.keys, KeyBag{Attrs: attrs})
+	}
+	d.pending = append(d.pending, pend)
 	return nil
 }
 
-// decryptKeys decrypts the pending shrouded keys on all cores and adds
-// them in file order.
-func (d *decoder) decryptKeys() error {
-	if len(d.pending) == 0 {
+// readSecretBag reads a SecretBag (RFC 7292 section 4.2.5). Java writes
+// secretTypeId pkcs8ShroudedKeyBag and the EncryptedPrivateKeyInfo, DER
+// encoded, in an OCTET STRING as [0] EXPLICIT secretValue.
+func (d *decoder) readSecretBag(p *part, value cryptobyte.String, attrs Attributes) error {
+	var sb, explicit cryptobyte.String
+	var typ asn1.ObjectIdentifier
+	if !value.ReadASN1(&sb, cbasn1.SEQUENCE) || !sb.ReadASN1ObjectIdentifier(&typ) ||
+		!sb.ReadASN1(&explicit, cbasn1.Tag(0).Constructed().ContextSpecific()) || !sb.Empty() {
+		return malformed("a secret bag is not a valid SecretBag")
+	}
+	inner := explicit
+	if explicit.PeekASN1Tag(cbasn1.OCTET_STRING) {
+		var b []byte
+		if !explicit.ReadASN1Bytes(&b, cbasn1.OCTET_STRING) || !explicit.Empty() {
+			return malformed("the value of a secret bag is not an OCTET STRING")
+		}
+		inner = b
+	}
+	switch {
+	case typ.Equal(oidShroudedKeyBag):
+		return d.addShrouded(p, inner, attrs, true)
+	case typ.Equal(oidKeyBag):
+		var pk cryptobyte.String
+		var tag cbasn1.Tag
+		if !inner.ReadAnyASN1Element(&pk, &tag) {
+			return malformed("a secret bag is empty")
+		}
+		s, ok := newSecretBag(pk, attrs)
+		if !ok {
+			return malformed("secret key %d is not a PKCS#8 PrivateKeyInfo", len(p.secrets)+1)
+		}
+		p.secrets = append(p.secrets, s)
 		return nil
 	}
-	plain := make([][]byte, len(d.pending))
-	keys := make([]crypto.PrivateKey, len(d.pending))
-	parseErrs := make([]error, len(d.pending))
-	errs := make([]error, len(d.pending))
-	var wg sync.WaitGroup
-	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
-	for i := range d.pending {
-		wg.Add(1)
-		sem <- struct{}{}
-		go func(i int) {
-			defer func() { <-sem; wg.Done() }()
-			plain[i], errs[i] = d.decrypt(d.pending[i].alg, d.pending[i].ct)
-			if errs[i] == nil {
-				// Parsing (RSA keys are validated) is the other big cost.
-				keys[i], parseErrs[i] = x509.ParsePKCS8PrivateKey(plain[i])
-			}
-		}(i)
-	}
-	wg.Wait()
-	plainKeys := d.c.Keys
-	d.c.Keys = nil
-	next := 0
-	for i, pk := range d.pending {
-		for len(d.c.Keys) < pk.index && next < len(plainKeys) {
-			d.c.Keys = append(d.c.Keys, plainKeys[next])
-			next++
-		}
-		if errs[i] != nil {
-			return errs[i]
-		}
-		if err := d.addParsedKey(keys[i], parseErrs[i], plain[i], pk.attrs); err != nil {
-			return err
-		}
-	}
-	d.c.Keys = append(d.c.Keys, plainKeys[next:]...)
+	p.skipped = append(p.skipped, "secret bag of type "+algorithmName(typ))
 	return nil
 }
 
-func (d *decoder) addKey(pkcs8 []byte, attrs Attributes) error {
-	key, err := x509.ParsePKCS8PrivateKey(pkcs8)
-	return d.addParsedKey(key, err, pkcs8, attrs)
-}
-
-func (d *decoder) addParsedKey(key crypto.PrivateKey, err error, pkcs8 []byte, attrs Attributes) error {
+func (d *decoder) readCertBag(p *part, value cryptobyte.String, attrs Attributes) error {
+	var cb, explicit cryptobyte.String
+	var certType asn1.ObjectIdentifier
+	var raw []byte
+	if !value.ReadASN1(&cb, cbasn1.SEQUENCE) || !cb.ReadASN1ObjectIdentifier(&certType) ||
+		!cb.ReadASN1(&explicit, cbasn1.Tag(0).Constructed().ContextSpecific()) {
+		return malformed("a certificate bag is not a valid CertBag")
+	}
+	if !certType.Equal(oidCertTypeX509) {
+		p.skipped = append(p.skipped, "certificate bag of type "+algorithmName(certType))
+		return nil
+	}
+	if !explicit.ReadASN1Bytes(&raw, cbasn1.OCTET_STRING) {
+		return malformed("the value of a certificate bag is not an OCTET STRING")
+	}
+	cert, err := x509.ParseCertificate(raw)
 	if err != nil {
-		if !d.macVerified {
-			return ErrIncorrectPassword
+		if w := libraryWords(err); w != "" {
+			return newError(ErrMalformed, err, "a certificate cannot be read: %s", w)
 		}
-		return fmt.Errorf("%w: private key %d: %s", ErrMalformed, len(d.c.Keys)+1, err.Error())
+		return newError(ErrMalformed, err, "a certificate is not a valid X.509 certificate")
 	}
-	d.c.Keys = append(d.c.Keys, KeyBag{Key: key, PKCS8: append([]byte(nil), pkcs8...), Attrs: attrs})
+	p.certs = append(p.certs, CertBag{Cert: cert, Attrs: attrs})
 	return nil
+}
+
+// decryptPending decrypts the pending shrouded keys and secrets on all
+// cores (parsing too: RSA keys are validated, the other big cost) and puts
+// each in its slot; the first failure in file order is the error.
+func (d *decoder) decryptPending() error {
+	var g errgroup.Group
+	g.SetLimit(runtime.GOMAXPROCS(0))
+	for _, pb := range d.pending {
+		g.Go(func() error {
+			pb.plain, pb.err = pb.p.decrypt(pb.ct, d.forms, &d.derived)
+			if pb.err == nil && !pb.secret {
+				pb.kb, pb.ok = parseKey(pb.plain, pb.part.keys[pb.slot].Attrs)
+			}
+			return nil
+		})
+	}
+	_ = g.Wait() // errors are kept per bag, and judged in file order below
+	for _, pb := range d.pending {
+		if pb.err != nil {
+			return pb.err
+		}
+		if pb.secret {
+			s, ok := newSecretBag(pb.plain, pb.part.secrets[pb.slot].Attrs)
+			if !ok {
+				return d.notPrivateKeyInfo("a secret key")
+			}
+			pb.part.secrets[pb.slot] = s
+			continue
+		}
+		if !pb.ok {
+			return d.notPrivateKeyInfo(fmt.Sprintf("private key %d", pb.number))
+		}
+		pb.part.keys[pb.slot] = pb.kb
+	}
+	return nil
+}
+
+// notPrivateKeyInfo reports a decrypted key that is not a PrivateKeyInfo:
+// a wrong password unless the MAC vouched for it.
+func (d *decoder) notPrivateKeyInfo(what string) error {
+	if !d.macVerified {
+		return ErrIncorrectPassword
+	}
+	return malformed("%s does not decrypt to a PKCS#8 PrivateKeyInfo", what)
 }
 
 func readAttributes(set cryptobyte.String) (Attributes, error) {
@@ -488,13 +633,13 @@ func readAttributes(set cryptobyte.String) (Attributes, error) {
 		var oid asn1.ObjectIdentifier
 		if !set.ReadASN1(&attr, cbasn1.SEQUENCE) || !attr.ReadASN1ObjectIdentifier(&oid) ||
 			!attr.ReadASN1(&values, cbasn1.SET) {
-			return a, fmt.Errorf("%w: bad bag attribute", ErrMalformed)
+			return a, malformed("a bag attribute is not a valid Attribute")
 		}
 		switch {
 		case oid.Equal(oidFriendlyName):
 			var bmp cryptobyte.String
 			if !values.ReadASN1(&bmp, cbasn1.Tag(30)) {
-				return a, fmt.Errorf("%w: friendlyName is not a BMPString", ErrMalformed)
+				return a, malformed("a friendlyName is not a BMPString")
 			}
 			name, err := decodeBMP(bmp)
 			if err != nil {
@@ -504,7 +649,7 @@ func readAttributes(set cryptobyte.String) (Attributes, error) {
 		case oid.Equal(oidLocalKeyID):
 			var id []byte
 			if !values.ReadASN1Bytes(&id, cbasn1.OCTET_STRING) {
-				return a, fmt.Errorf("%w: localKeyId is not an OCTET STRING", ErrMalformed)
+				return a, malformed("a localKeyId is not an OCTET STRING")
 			}
 			a.LocalKeyID = id
 		case oid.Equal(oidMicrosoftCSPName):
@@ -521,7 +666,7 @@ func readAttributes(set cryptobyte.String) (Attributes, error) {
 
 func decodeBMP(b []byte) (string, error) {
 	if len(b)%2 != 0 {
-		return "", fmt.Errorf("%w: odd-length BMPString", ErrMalformed)
+		return "", malformed("a BMPString has an odd number of bytes")
 	}
 	u := make([]uint16, 0, len(b)/2)
 	for i := 0; i < len(b); i += 2 {

@@ -8,11 +8,11 @@ import (
 	"io"
 	"runtime"
 	"sort"
-	"sync"
 	"unicode/utf8"
 
 	"golang.org/x/crypto/cryptobyte"
 	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
+	"golang.org/x/sync/errgroup"
 )
 
 // Profile says how Encode protects keys, certificates and integrity.
@@ -42,19 +42,20 @@ const (
 	des3IVLen  = 8
 )
 
-// Encode writes keys and certificates as one PKCS#12 file: certificates in
-// an encrypted SafeContents, shrouded keys in a plain one, and a MAC. Key
-// derivations run in parallel; rnd supplies every salt and IV (crypto/rand
-// when nil), so the same rnd stream gives the same bytes.
+// Encode writes keys, secrets and certificates as one PKCS#12 file:
+// certificates in an encrypted SafeContents; shrouded keys, then secret
+// bags as Java writes them (see SecretBag), in a plain one; and a MAC. Key
+// derivations run in parallel; rnd supplies every salt and IV
+// (crypto/rand when nil), so the same rnd stream gives the same bytes.
 func Encode(c *Contents, password string, p Profile, rnd io.Reader) ([]byte, error) {
 	if rnd == nil {
 		rnd = rand.Reader
 	}
 	if p.Iterations < 1 || p.Iterations > MaxIterations {
-		return nil, fmt.Errorf("%w: profile iteration count %d", ErrIterationCount, p.Iterations)
+		return nil, newError(ErrIterationCount, nil, "profile iteration count %d (allowed 1 to %d)", p.Iterations, MaxIterations)
 	}
 	if !utf8.ValidString(password) {
-		return nil, fmt.Errorf("%w: password is not valid UTF-8", ErrPasswordEncoding)
+		return nil, newError(ErrPasswordEncoding, nil, "the password is not valid UTF-8")
 	}
 	pw := newSecret(password)
 
@@ -62,20 +63,19 @@ func Encode(c *Contents, password string, p Profile, rnd io.Reader) ([]byte, err
 	type job struct {
 		plain, salt, iv []byte
 		alg, ct         []byte
-		err             error
 	}
-	jobs := make([]*job, 0, len(c.Keys)+1)
+	jobs := make([]*job, 0, len(c.Keys)+len(c.Secrets)+1)
 	newJob := func(plain []byte) (*job, error) {
 		j := &job{plain: plain, salt: make([]byte, saltLen)}
 		if p.PBES2 {
 			j.iv = make([]byte, pbes2IVLen)
 		}
 		if _, err := io.ReadFull(rnd, j.salt); err != nil {
-			return nil, err
+			return nil, randomError(err)
 		}
 		if j.iv != nil {
 			if _, err := io.ReadFull(rnd, j.iv); err != nil {
-				return nil, err
+				return nil, randomError(err)
 			}
 		}
 		jobs = append(jobs, j)
@@ -84,13 +84,24 @@ func Encode(c *Contents, password string, p Profile, rnd io.Reader) ([]byte, err
 	keyJobs := make([]*job, len(c.Keys))
 	for i, k := range c.Keys {
 		if len(k.PKCS8) == 0 {
-			return nil, fmt.Errorf("%w: key %d has no PKCS#8 encoding", ErrMalformed, i+1)
+			return nil, malformed("key %d has no PKCS#8 encoding", i+1)
 		}
 		j, err := newJob(k.PKCS8)
 		if err != nil {
 			return nil, err
 		}
 		keyJobs[i] = j
+	}
+	secretJobs := make([]*job, len(c.Secrets))
+	for i, sb := range c.Secrets {
+		if _, ok := parsePrivateKeyInfo(sb.PKCS8); !ok {
+			return nil, malformed("secret %d is not a PKCS#8 PrivateKeyInfo", i+1)
+		}
+		j, err := newJob(sb.PKCS8)
+		if err != nil {
+			return nil, err
+		}
+		secretJobs[i] = j
 	}
 	var certJob *job
 	if len(c.Certs) > 0 {
@@ -102,7 +113,7 @@ func Encode(c *Contents, password string, p Profile, rnd io.Reader) ([]byte, err
 		})
 		plain, err := b.Bytes()
 		if err != nil {
-			return nil, err
+			return nil, encodingError(err)
 		}
 		if certJob, err = newJob(plain); err != nil {
 			return nil, err
@@ -110,7 +121,7 @@ func Encode(c *Contents, password string, p Profile, rnd io.Reader) ([]byte, err
 	}
 	macSalt := make([]byte, saltLen)
 	if _, err := io.ReadFull(rnd, macSalt); err != nil {
-		return nil, err
+		return nil, randomError(err)
 	}
 
 	dg := digests[0]
@@ -119,27 +130,22 @@ func Encode(c *Contents, password string, p Profile, rnd io.Reader) ([]byte, err
 	}
 	// The MAC key depends only on the password and salt: derive it
 	// alongside the bag encryptions.
+	var g errgroup.Group
+	g.SetLimit(runtime.GOMAXPROCS(0))
 	var macKey []byte
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
+	g.Go(func() error {
 		macKey = pkcs12KDF(dg, pw.bmp, macSalt, kdfMAC, p.Iterations, dg.size)
-	}()
-	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
+		return nil
+	})
 	for _, j := range jobs {
-		wg.Add(1)
-		sem <- struct{}{}
-		go func(j *job) {
-			defer func() { <-sem; wg.Done() }()
-			j.alg, j.ct, j.err = encrypt(p, pw, j.salt, j.iv, j.plain)
-		}(j)
+		g.Go(func() error {
+			var err error
+			j.alg, j.ct, err = encrypt(p, pw, j.salt, j.iv, j.plain)
+			return err
+		})
 	}
-	wg.Wait()
-	for _, j := range jobs {
-		if j.err != nil {
-			return nil, j.err
-		}
+	if err := g.Wait(); err != nil {
+		return nil, err
 	}
 
 	var as cryptobyte.Builder
@@ -161,7 +167,7 @@ func Encode(c *Contents, password string, p Profile, rnd io.Reader) ([]byte, err
 				})
 			})
 		}
-		if len(c.Keys) > 0 {
+		if len(c.Keys)+len(c.Secrets) > 0 {
 			b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
 				b.AddASN1ObjectIdentifier(oidData)
 				b.AddASN1(cbasn1.Tag(0).Constructed().ContextSpecific(), func(b *cryptobyte.Builder) {
@@ -169,6 +175,9 @@ func Encode(c *Contents, password string, p Profile, rnd io.Reader) ([]byte, err
 						b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
 							for i, k := range c.Keys {
 								addShroudedKeyBag(b, keyJobs[i].alg, keyJobs[i].ct, k.Attrs)
+							}
+							for i, sb := range c.Secrets {
+								addSecretBag(b, secretJobs[i].alg, secretJobs[i].ct, sb.Attrs)
 							}
 						})
 					})
@@ -178,7 +187,7 @@ func Encode(c *Contents, password string, p Profile, rnd io.Reader) ([]byte, err
 	})
 	authSafe, err := as.Bytes()
 	if err != nil {
-		return nil, err
+		return nil, encodingError(err)
 	}
 
 	m := hmac.New(dg.new, macKey)
@@ -203,14 +212,27 @@ func Encode(c *Contents, password string, p Profile, rnd io.Reader) ([]byte, err
 			b.AddASN1Int64(int64(p.Iterations))
 		})
 	})
-	return pfx.Bytes()
+	out, err := pfx.Bytes()
+	if err != nil {
+		return nil, encodingError(err)
+	}
+	return out, nil
+}
+
+// randomError reports a failure of the salt and IV source.
+func randomError(err error) error {
+	return fmt.Errorf("reading random bytes for salts and IVs: %w", err)
+}
+
+// encodingError reports a structure the DER builder refused (a value
+// larger than DER lengths allow); the builder's own text stays out.
+func encodingError(err error) error {
+	return newError(ErrUnsupported, err, "the PKCS#12 structure cannot be encoded (a value is too large)")
 }
 
 // encrypt returns the encoded AlgorithmIdentifier and the ciphertext.
 func encrypt(p Profile, pw secret, salt, iv, plain []byte) ([]byte, []byte, error) {
 	var b cryptobyte.Builder
-	var cs cipherSetup
-	var err error
 	if p.PBES2 {
 		addAlgorithm(&b, oidPBES2, func(b *cryptobyte.Builder) {
 			b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
@@ -236,17 +258,45 @@ func encrypt(p Profile, pw secret, salt, iv, plain []byte) ([]byte, []byte, erro
 	}
 	alg, err := b.Bytes()
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, encodingError(err)
 	}
 	s := cryptobyte.String(alg)
-	ai, err := readAlgorithm(&s)
+	ai, err := readAlgorithm(&s, "encryption")
 	if err != nil {
 		return nil, nil, err
 	}
-	if cs, err = setup(ai, pw, MaxIterations); err != nil {
+	pb, err := parsePBE(ai, MaxIterations)
+	if err != nil {
 		return nil, nil, err
 	}
-	return alg, encryptCBC(cs, plain), nil
+	blk, iv, err := pb.setup(pw)
+	if err != nil {
+		return nil, nil, err
+	}
+	return alg, encryptCBC(blk, iv, plain), nil
+}
+
+// addSecretBag writes a secret bag as Java's PKCS12 KeyStore does:
+// secretTypeId pkcs8ShroudedKeyBag, and the DER EncryptedPrivateKeyInfo in
+// an OCTET STRING as [0] EXPLICIT secretValue.
+func addSecretBag(b *cryptobyte.Builder, alg, ct []byte, a Attributes) {
+	b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
+		b.AddASN1ObjectIdentifier(oidSecretBag)
+		b.AddASN1(cbasn1.Tag(0).Constructed().ContextSpecific(), func(b *cryptobyte.Builder) {
+			b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
+				b.AddASN1ObjectIdentifier(oidShroudedKeyBag)
+				b.AddASN1(cbasn1.Tag(0).Constructed().ContextSpecific(), func(b *cryptobyte.Builder) {
+					b.AddASN1(cbasn1.OCTET_STRING, func(b *cryptobyte.Builder) {
+						b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
+							b.AddBytes(alg)
+							b.AddASN1OctetString(ct)
+						})
+					})
+				})
+			})
+		})
+		addAttributes(b, a)
+	})
 }
 
 func addShroudedKeyBag(b *cryptobyte.Builder, alg, ct []byte, a Attributes) {

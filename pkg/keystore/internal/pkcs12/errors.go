@@ -1,16 +1,17 @@
 package pkcs12
 
-import "errors"
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/uccert/uccert/pkg/internal/ber"
+)
 
 // MaxIterations is the largest iteration count (of a KDF or of the MAC)
 // that Decode accepts. NSS writes 600,000; larger counts are a denial of
 // service (docs/dependencies.md: go-pkcs12 spends minutes on a 5 KB file with 2^31-1).
 const MaxIterations = 10_000_000
-
-// totalIterationFactor bounds the iterations of one whole file (MAC and
-// every encrypted bag together) to this many times MaxIterations, so that
-// a file of many bags at the limit cannot cost hours.
-const totalIterationFactor = 4
 
 // MaxBags bounds the bags of one file (keys are paired with certificates
 // pairwise, so the work grows with the square of their number).
@@ -24,13 +25,71 @@ var (
 	// the given password failed its padding check.
 	ErrIncorrectPassword = errors.New("wrong password (PKCS#12 integrity or decryption check failed)")
 	// ErrMalformed: the bytes are not a well-formed PKCS#12 structure.
-	ErrMalformed = errors.New("pkcs12: malformed PKCS#12 structure")
+	ErrMalformed = errors.New("malformed PKCS#12 file")
 	// ErrUnsupported: a well-formed file uses an algorithm or a content
-	// type this package does not implement.
-	ErrUnsupported = errors.New("pkcs12: unsupported")
-	// ErrIterationCount: an iteration count above MaxIterations or below 1.
-	ErrIterationCount = errors.New("pkcs12: iteration count out of range")
+	// type this package does not implement (the message names it).
+	ErrUnsupported = errors.New("unsupported PKCS#12 content")
+	// ErrIterationCount: an iteration count above MaxIterations or below
+	// 1, or key derivations that add up to more than a file may cost.
+	ErrIterationCount = errors.New("PKCS#12 iteration count over the limit")
 	// ErrPasswordEncoding: the password cannot be expressed in the form
 	// the chosen encryption needs.
-	ErrPasswordEncoding = errors.New("pkcs12: password cannot be encoded")
+	ErrPasswordEncoding = errors.New("password cannot be encoded for PKCS#12")
 )
+
+// problem is an error whose text is written for people ("<kind>: <what>")
+// while errors.Is still finds the sentinel kind and the underlying cause,
+// whose own text (ber:, asn1:, x509: ...) is left out of the message.
+type problem struct {
+	msg  string
+	errs []error
+}
+
+func (p *problem) Error() string   { return p.msg }
+func (p *problem) Unwrap() []error { return p.errs }
+
+// newError returns "<kind>: <format...>" that matches kind and, when not
+// nil, cause.
+func newError(kind, cause error, format string, args ...any) error {
+	p := &problem{msg: kind.Error() + ": " + fmt.Sprintf(format, args...), errs: []error{kind}}
+	if cause != nil {
+		p.errs = append(p.errs, cause)
+	}
+	return p
+}
+
+// malformed is newError(ErrMalformed, nil, ...).
+func malformed(format string, args ...any) error {
+	return newError(ErrMalformed, nil, format, args...)
+}
+
+// unsupported is newError(ErrUnsupported, nil, ...).
+func unsupported(format string, args ...any) error {
+	return newError(ErrUnsupported, nil, format, args...)
+}
+
+// berError says in words why ber.ToDER refused what, and keeps the cause.
+func berError(what string, err error) error {
+	switch {
+	case errors.Is(err, ber.ErrTruncated):
+		return newError(ErrMalformed, err, "%s ends early (truncated file?)", what)
+	case errors.Is(err, ber.ErrTooDeep):
+		return newError(ErrMalformed, err, "%s is nested more than %d levels deep", what, ber.MaxDepth)
+	case errors.Is(err, ber.ErrTrailingData):
+		return newError(ErrMalformed, err, "%s is followed by unexpected bytes", what)
+	}
+	return newError(ErrMalformed, err, "%s is not a valid DER or BER encoding", what)
+}
+
+// libraryWords returns the message of an error from crypto/x509 without
+// its "x509: " prefix, or "" when what remains still reads like library
+// internals (nested asn1 or cryptobyte messages).
+func libraryWords(err error) string {
+	s := strings.TrimPrefix(err.Error(), "x509: ")
+	for _, raw := range []string{"asn1:", "cryptobyte", "x509:", "ber:", "crypto/"} {
+		if strings.Contains(s, raw) {
+			return ""
+		}
+	}
+	return s
+}

@@ -22,6 +22,12 @@ import (
 // TestIterationLimitBeforeDerivation.
 const fuzzMaxIterations = 20000
 
+// fuzzBudget is the derivation budget of the fuzz target (cost.go units,
+// nanoseconds): 0.1 s, so that inputs with many bags near
+// fuzzMaxIterations do not take seconds each. The real budget is tested by
+// TestDerivationBudget.
+const fuzzBudget = 100_000_000
+
 const fixturesDir = "../../../../fixtures"
 
 // fixtureSeeds returns the PKCS#12 fixtures (and the hostile ones) with
@@ -76,12 +82,12 @@ func remac(data []byte, password string) []byte {
 		return data
 	}
 	ci := authSafe
-	_, content, err := readContentInfo(&ci)
+	_, content, err := readContentInfo(&ci, "authenticated safe")
 	var safe []byte
 	if err != nil || !content.ReadASN1Bytes(&safe, cbasn1.OCTET_STRING) {
 		return data
 	}
-	alg, err := readAlgorithm(&digestInfo)
+	alg, err := readAlgorithm(&digestInfo, "MAC")
 	if err != nil {
 		return data
 	}
@@ -136,13 +142,22 @@ func FuzzPKCS12Decode(f *testing.F) {
 			f.Add(data[:len(data)-1], pw, false)
 		}
 	}
+	for name, pw := range map[string]string{
+		"rfc9579-a1.b64": "1234", "rfc9579-a3.b64": "1234", "rfc9579-a6.b64": "1234",
+		"secretkeys-keytool.p12": "secret-pass", "dsa-openssl.p12": "key-export", "ed448-openssl.p12": "key-export",
+	} {
+		data := testdata(f, name)
+		f.Add(data, pw, false)
+		f.Add(data, pw, true)
+		f.Add(append(data, 0, 0, 0), pw, false)
+	}
 	f.Fuzz(func(t *testing.T, data []byte, password string, fixMAC bool) {
 		if fixMAC {
 			data = remac(data, password)
 		}
 		orig := bytes.Clone(data)
 		start := time.Now()
-		c, err := Decode(data, password, fuzzMaxIterations)
+		c, _, err := decode(data, password, fuzzMaxIterations, fuzzBudget)
 		if d := time.Since(start); d > 5*time.Second {
 			t.Fatalf("Decode took %v", d)
 		}
@@ -161,8 +176,19 @@ func FuzzPKCS12Decode(f *testing.F) {
 			t.Fatalf("undeclared error %v", err)
 		}
 		for i, k := range c.Keys {
-			if k.Key == nil || len(k.PKCS8) == 0 {
+			if (k.Key == nil) == (k.Err == nil) || len(k.PKCS8) == 0 {
 				t.Fatalf("key %d: %+v", i, k)
+			}
+			if k.Err != nil && !errors.Is(k.Err, ErrUnsupported) {
+				t.Fatalf("key %d: undeclared error %v", i, k.Err)
+			}
+		}
+		for i, s := range c.Secrets {
+			if s.Algorithm == nil || s.AlgorithmName == "" {
+				t.Fatalf("secret %d: %+v", i, s)
+			}
+			if _, err := s.Key(); err != nil {
+				t.Fatalf("secret %d: %v", i, err)
 			}
 		}
 		for i, cb := range c.Certs {

@@ -5,27 +5,30 @@ import (
 	"crypto/sha256"
 	"crypto/sha512"
 	"encoding/asn1"
-	"fmt"
 	"hash"
 	"unicode/utf16"
 )
 
-// digest describes a hash function usable by the PKCS#12 KDF, PBKDF2 and HMAC.
+// digest describes a hash function usable by the PKCS#12 KDF, PBKDF2 and
+// HMAC, with the cost of one iteration of each (see cost.go).
 type digest struct {
 	name  string
 	oid   asn1.ObjectIdentifier // as a MAC digest algorithm
-	hmac  asn1.ObjectIdentifier // as a PBKDF2 PRF
+	hmac  asn1.ObjectIdentifier // as a PBKDF2 PRF or PBMAC1 scheme
 	new   func() hash.Hash
 	size  int // u in RFC 7292 appendix B
 	block int // v in RFC 7292 appendix B
+	// pbkdf2Cost and kdfCost are the measured nanoseconds of one PBKDF2
+	// (HMAC) iteration and of one PKCS#12 KDF iteration.
+	pbkdf2Cost, kdfCost int64
 }
 
 var digests = []digest{
-	{"SHA-1", oidSHA1, oidHMACWithSHA1, sha1.New, 20, 64},
-	{"SHA-224", oidSHA224, oidHMACWithSHA224, sha256.New224, 28, 64},
-	{"SHA-256", oidSHA256, oidHMACWithSHA256, sha256.New, 32, 64},
-	{"SHA-384", oidSHA384, oidHMACWithSHA384, sha512.New384, 48, 128},
-	{"SHA-512", oidSHA512, oidHMACWithSHA512, sha512.New, 64, 128},
+	{"SHA-1", oidSHA1, oidHMACWithSHA1, sha1.New, 20, 64, costPBKDF2SHA1, costKDFSHA1},
+	{"SHA-224", oidSHA224, oidHMACWithSHA224, sha256.New224, 28, 64, costPBKDF2SHA256, costKDFSHA256},
+	{"SHA-256", oidSHA256, oidHMACWithSHA256, sha256.New, 32, 64, costPBKDF2SHA256, costKDFSHA256},
+	{"SHA-384", oidSHA384, oidHMACWithSHA384, sha512.New384, 48, 128, costPBKDF2SHA512, costKDFSHA512},
+	{"SHA-512", oidSHA512, oidHMACWithSHA512, sha512.New, 64, 128, costPBKDF2SHA512, costKDFSHA512},
 }
 
 func digestByOID(oid asn1.ObjectIdentifier) (digest, error) {
@@ -34,7 +37,7 @@ func digestByOID(oid asn1.ObjectIdentifier) (digest, error) {
 			return d, nil
 		}
 	}
-	return digest{}, fmt.Errorf("%w: digest algorithm %s", ErrUnsupported, oid)
+	return digest{}, unsupported("MAC digest algorithm %s", algorithmName(oid))
 }
 
 func digestByPRF(oid asn1.ObjectIdentifier) (digest, error) {
@@ -43,7 +46,7 @@ func digestByPRF(oid asn1.ObjectIdentifier) (digest, error) {
 			return d, nil
 		}
 	}
-	return digest{}, fmt.Errorf("%w: PBKDF2 PRF %s", ErrUnsupported, oid)
+	return digest{}, unsupported("HMAC algorithm %s", algorithmName(oid))
 }
 
 // Diversifiers of the PKCS#12 KDF (RFC 7292 B.3).

@@ -49,3 +49,137 @@ var (
 	oidAES256CBC  = asn1.ObjectIdentifier{2, 16, 840, 1, 101, 3, 4, 1, 42}
 	oidDESEDE3CBC = asn1.ObjectIdentifier{1, 2, 840, 113549, 3, 7}
 )
+
+// More object identifiers, for secret bags, key algorithms and the names
+// that error messages and notes use.
+var (
+	oidAES            = asn1.ObjectIdentifier{2, 16, 840, 1, 101, 3, 4, 1}
+	oidRSA            = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 1, 1}
+	oidECPublicKey    = asn1.ObjectIdentifier{1, 2, 840, 10045, 2, 1}
+	oidDSA            = asn1.ObjectIdentifier{1, 2, 840, 10040, 4, 1}
+	oidGOST2001       = asn1.ObjectIdentifier{1, 2, 643, 2, 2, 19}
+	oidGOST94         = asn1.ObjectIdentifier{1, 2, 643, 2, 2, 20}
+	oidGOST2012_256   = asn1.ObjectIdentifier{1, 2, 643, 7, 1, 1, 1, 1}
+	oidGOST2012_512   = asn1.ObjectIdentifier{1, 2, 643, 7, 1, 1, 1, 2}
+	oidPKCS7Signed    = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 7, 2}
+	oidPKCS7Enveloped = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 7, 3}
+)
+
+// secretKeyNames is the number of entries at the start of oidNames that
+// name secret-key algorithms (see NewSecret).
+const secretKeyNames = 14
+
+// oidNames are the names by which messages, notes and secret bags refer
+// to algorithms. Secret-key names, first, are Java's (javax.crypto
+// algorithm names, as KeyStore.getKey(...).getAlgorithm() returns them).
+var oidNames = []struct {
+	oid  asn1.ObjectIdentifier
+	name string
+}{
+	// Secret keys (Java's SecretKeyEntry) and HMAC.
+	{oidAES, "AES"},
+	{asn1.ObjectIdentifier{1, 3, 14, 3, 2, 7}, "DES"},
+	{asn1.ObjectIdentifier{1, 3, 14, 3, 2, 17}, "DESede"},
+	{oidHMACWithSHA1, "HmacSHA1"},
+	{oidHMACWithSHA224, "HmacSHA224"},
+	{oidHMACWithSHA256, "HmacSHA256"},
+	{oidHMACWithSHA384, "HmacSHA384"},
+	{oidHMACWithSHA512, "HmacSHA512"},
+	{asn1.ObjectIdentifier{1, 2, 840, 113549, 2, 12}, "HmacSHA512/224"},
+	{asn1.ObjectIdentifier{1, 2, 840, 113549, 2, 13}, "HmacSHA512/256"},
+	{asn1.ObjectIdentifier{2, 16, 840, 1, 101, 3, 4, 2, 13}, "HmacSHA3-224"},
+	{asn1.ObjectIdentifier{2, 16, 840, 1, 101, 3, 4, 2, 14}, "HmacSHA3-256"},
+	{asn1.ObjectIdentifier{2, 16, 840, 1, 101, 3, 4, 2, 15}, "HmacSHA3-384"},
+	{asn1.ObjectIdentifier{2, 16, 840, 1, 101, 3, 4, 2, 16}, "HmacSHA3-512"},
+	// Encryption.
+	{oidAES128CBC, "AES-128-CBC"},
+	{oidAES192CBC, "AES-192-CBC"},
+	{oidAES256CBC, "AES-256-CBC"},
+	{oidDESEDE3CBC, "DES-EDE3-CBC"},
+	{asn1.ObjectIdentifier{2, 16, 840, 1, 101, 3, 4, 1, 6}, "AES-128-GCM"},
+	{asn1.ObjectIdentifier{2, 16, 840, 1, 101, 3, 4, 1, 26}, "AES-192-GCM"},
+	{asn1.ObjectIdentifier{2, 16, 840, 1, 101, 3, 4, 1, 46}, "AES-256-GCM"},
+	{asn1.ObjectIdentifier{1, 2, 840, 113549, 3, 2}, "RC2-CBC"},
+	{asn1.ObjectIdentifier{1, 2, 840, 113549, 3, 4}, "RC4"},
+	{oidPBEWithSHAAnd128BitRC4, "pbeWithSHAAnd128BitRC4"},
+	{oidPBEWithSHAAnd40BitRC4, "pbeWithSHAAnd40BitRC4"},
+	{oidPBEWithSHAAnd3KeyTripleDES, "pbeWithSHAAnd3-KeyTripleDES-CBC"},
+	{oidPBEWithSHAAnd2KeyTripleDES, "pbeWithSHAAnd2-KeyTripleDES-CBC"},
+	{oidPBEWithSHAAnd128BitRC2, "pbeWithSHAAnd128BitRC2-CBC"},
+	{oidPBEWithSHAAnd40BitRC2, "pbeWithSHAAnd40BitRC2-CBC"},
+	{asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 5, 1}, "pbeWithMD2AndDES-CBC"},
+	{asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 5, 4}, "pbeWithMD2AndRC2-CBC"},
+	{asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 5, 3}, "pbeWithMD5AndDES-CBC"},
+	{asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 5, 6}, "pbeWithMD5AndRC2-CBC"},
+	{asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 5, 10}, "pbeWithSHA1AndDES-CBC"},
+	{asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 5, 11}, "pbeWithSHA1AndRC2-CBC"},
+	{oidPBES2, "PBES2"},
+	{oidPBKDF2, "PBKDF2"},
+	{oidPBMAC1, "PBMAC1"},
+	{asn1.ObjectIdentifier{1, 3, 6, 1, 4, 1, 11591, 4, 11}, "scrypt"},
+	{asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 16, 3, 9}, "PWRI-KEK"},
+	// Digests.
+	{oidSHA1, "SHA-1"},
+	{oidSHA224, "SHA-224"},
+	{oidSHA256, "SHA-256"},
+	{oidSHA384, "SHA-384"},
+	{oidSHA512, "SHA-512"},
+	{asn1.ObjectIdentifier{2, 16, 840, 1, 101, 3, 4, 2, 5}, "SHA-512/224"},
+	{asn1.ObjectIdentifier{2, 16, 840, 1, 101, 3, 4, 2, 6}, "SHA-512/256"},
+	{asn1.ObjectIdentifier{2, 16, 840, 1, 101, 3, 4, 2, 7}, "SHA3-224"},
+	{asn1.ObjectIdentifier{2, 16, 840, 1, 101, 3, 4, 2, 8}, "SHA3-256"},
+	{asn1.ObjectIdentifier{2, 16, 840, 1, 101, 3, 4, 2, 9}, "SHA3-384"},
+	{asn1.ObjectIdentifier{2, 16, 840, 1, 101, 3, 4, 2, 10}, "SHA3-512"},
+	{asn1.ObjectIdentifier{1, 2, 840, 113549, 2, 5}, "MD5"},
+	{asn1.ObjectIdentifier{1, 2, 840, 113549, 2, 2}, "MD2"},
+	{asn1.ObjectIdentifier{1, 2, 643, 2, 2, 9}, "GOST R 34.11-94"},
+	{asn1.ObjectIdentifier{1, 2, 643, 7, 1, 1, 2, 2}, "GOST R 34.11-2012 (256-bit)"},
+	{asn1.ObjectIdentifier{1, 2, 643, 7, 1, 1, 2, 3}, "GOST R 34.11-2012 (512-bit)"},
+	// Content types.
+	{oidPKCS7Signed, "signed data (public-key integrity mode)"},
+	{oidPKCS7Enveloped, "enveloped data (public-key privacy mode)"},
+	// Key algorithms.
+	{oidRSA, "RSA"},
+	{asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 1, 10}, "RSA-PSS"},
+	{oidECPublicKey, "EC"},
+	{oidDSA, "DSA"},
+	{asn1.ObjectIdentifier{1, 3, 101, 110}, "X25519"},
+	{asn1.ObjectIdentifier{1, 3, 101, 111}, "X448"},
+	{asn1.ObjectIdentifier{1, 3, 101, 112}, "Ed25519"},
+	{asn1.ObjectIdentifier{1, 3, 101, 113}, "Ed448"},
+	{asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 3, 1}, "Diffie-Hellman (PKCS#3)"},
+	{asn1.ObjectIdentifier{1, 2, 840, 10046, 2, 1}, "Diffie-Hellman (X9.42)"},
+	{oidGOST2001, "GOST R 34.10-2001"},
+	{oidGOST94, "GOST R 34.10-94"},
+	{oidGOST2012_256, "GOST R 34.10-2012 (256-bit)"},
+	{oidGOST2012_512, "GOST R 34.10-2012 (512-bit)"},
+	{asn1.ObjectIdentifier{1, 2, 156, 10197, 1, 301}, "SM2"},
+	// Elliptic curves.
+	{asn1.ObjectIdentifier{1, 2, 840, 10045, 3, 1, 1}, "P-192"},
+	{asn1.ObjectIdentifier{1, 3, 132, 0, 33}, "P-224"},
+	{asn1.ObjectIdentifier{1, 2, 840, 10045, 3, 1, 7}, "P-256"},
+	{asn1.ObjectIdentifier{1, 3, 132, 0, 34}, "P-384"},
+	{asn1.ObjectIdentifier{1, 3, 132, 0, 35}, "P-521"},
+	{asn1.ObjectIdentifier{1, 3, 132, 0, 10}, "secp256k1"},
+	{asn1.ObjectIdentifier{1, 3, 36, 3, 3, 2, 8, 1, 1, 7}, "brainpoolP256r1"},
+	{asn1.ObjectIdentifier{1, 3, 36, 3, 3, 2, 8, 1, 1, 11}, "brainpoolP384r1"},
+	{asn1.ObjectIdentifier{1, 3, 36, 3, 3, 2, 8, 1, 1, 13}, "brainpoolP512r1"},
+}
+
+// knownName returns the name of oid, or "" when it has none here.
+func knownName(oid asn1.ObjectIdentifier) string {
+	for _, n := range oidNames {
+		if n.oid.Equal(oid) {
+			return n.name
+		}
+	}
+	return ""
+}
+
+// algorithmName returns the name of oid, or "OID x.y.z".
+func algorithmName(oid asn1.ObjectIdentifier) string {
+	if n := knownName(oid); n != "" {
+		return n
+	}
+	return "OID " + oid.String()
+}

@@ -7,7 +7,7 @@ import (
 	"crypto/pbkdf2"
 	"crypto/subtle"
 	"encoding/asn1"
-	"fmt"
+	"sync/atomic"
 	"unicode/utf8"
 
 	"github.com/uccert/uccert/pkg/internal/rc2"
@@ -16,23 +16,23 @@ import (
 )
 
 // algorithmIdentifier is an AlgorithmIdentifier with its parameters kept
-// as raw DER (nil when absent).
+// as raw DER (nil when absent or NULL).
 type algorithmIdentifier struct {
 	oid    asn1.ObjectIdentifier
 	params []byte
 }
 
-func readAlgorithm(s *cryptobyte.String) (algorithmIdentifier, error) {
+func readAlgorithm(s *cryptobyte.String, what string) (algorithmIdentifier, error) {
 	var seq cryptobyte.String
 	var a algorithmIdentifier
 	if !s.ReadASN1(&seq, cbasn1.SEQUENCE) || !seq.ReadASN1ObjectIdentifier(&a.oid) {
-		return a, fmt.Errorf("%w: bad AlgorithmIdentifier", ErrMalformed)
+		return a, malformed("the %s algorithm is not a valid AlgorithmIdentifier", what)
 	}
 	if !seq.Empty() {
 		var p cryptobyte.String
 		var tag cbasn1.Tag
 		if !seq.ReadAnyASN1Element(&p, &tag) || !seq.Empty() {
-			return a, fmt.Errorf("%w: bad AlgorithmIdentifier parameters", ErrMalformed)
+			return a, malformed("the %s algorithm has bad parameters", what)
 		}
 		if tag != cbasn1.NULL {
 			a.params = p
@@ -57,7 +57,7 @@ func checkIterations(n int64, what string, limit int) (int, error) {
 		limit = MaxIterations
 	}
 	if n < 1 || n > int64(limit) {
-		return 0, fmt.Errorf("%w: %s iteration count %d (allowed 1 to %d)", ErrIterationCount, what, n, limit)
+		return 0, newError(ErrIterationCount, nil, "%s iteration count %d (allowed 1 to %d)", what, n, limit)
 	}
 	return int(n), nil
 }
@@ -66,8 +66,11 @@ func checkIterations(n int64, what string, limit int) (int, error) {
 // a count that does not fit in 63 bits is reported as out of range.
 func readIterations(s *cryptobyte.String, what string, limit int) (int, error) {
 	var n int64
+	if !s.PeekASN1Tag(cbasn1.INTEGER) {
+		return 0, malformed("%s iteration count is missing", what)
+	}
 	if !s.ReadASN1Integer(&n) {
-		return 0, fmt.Errorf("%w: %s iteration count is not a small integer", ErrIterationCount, what)
+		return 0, newError(ErrIterationCount, nil, "%s iteration count is not a number below 2^63", what)
 	}
 	return checkIterations(n, what, limit)
 }
@@ -83,7 +86,8 @@ func newSecret(password string) secret { return secret{bmpPassword(password), pa
 
 // alternatives lists the forms to try for password. An empty password is
 // written by some producers as an empty BMPString (two zero bytes) and by
-// others as no bytes at all; both are tried, the first one first.
+// others as no bytes at all; both are tried, the first one first. Their
+// text, for PBKDF2, is the same.
 func alternatives(password string) []secret {
 	if password == "" {
 		return []secret{newSecret(""), {nil, ""}}
@@ -91,11 +95,22 @@ func alternatives(password string) []secret {
 	return []secret{newSecret(password)}
 }
 
-// pkcs12PBE describes one of RFC 7292's pbeWithSHAAnd... schemes.
-type pkcs12PBE struct {
-	oid     asn1.ObjectIdentifier
-	keyLen  int
-	newBlck func(key []byte) (cipher.Block, error)
+// utf8Password is the password as PBKDF2 takes it (UTF-8 bytes, as Java
+// and OpenSSL pass it).
+func utf8Password(pw secret) (string, error) {
+	if !utf8.ValidString(pw.text) {
+		return "", newError(ErrPasswordEncoding, nil, "the password is not valid UTF-8")
+	}
+	return pw.text, nil
+}
+
+// blockCipher is a CBC cipher usable by one of the schemes below.
+type blockCipher struct {
+	oid       asn1.ObjectIdentifier
+	name      string
+	keyLen    int
+	blockSize int
+	newBlock  func(key []byte) (cipher.Block, error)
 }
 
 func new3DES(key []byte) (cipher.Block, error) {
@@ -105,216 +120,246 @@ func new3DES(key []byte) (cipher.Block, error) {
 	return des.NewTripleDESCipher(key)
 }
 
-var pkcs12PBEs = []pkcs12PBE{
-	{oidPBEWithSHAAnd3KeyTripleDES, 24, new3DES},
-	{oidPBEWithSHAAnd2KeyTripleDES, 16, new3DES},
-	{oidPBEWithSHAAnd128BitRC2, 16, func(k []byte) (cipher.Block, error) { return rc2.New(k, 128) }},
-	{oidPBEWithSHAAnd40BitRC2, 5, func(k []byte) (cipher.Block, error) { return rc2.New(k, 40) }},
+// pkcs12PBEs are RFC 7292's pbeWithSHAAnd... schemes (appendix C).
+var pkcs12PBEs = []blockCipher{
+	{oidPBEWithSHAAnd3KeyTripleDES, "pbeWithSHAAnd3-KeyTripleDES-CBC", 24, 8, new3DES},
+	{oidPBEWithSHAAnd2KeyTripleDES, "pbeWithSHAAnd2-KeyTripleDES-CBC", 16, 8, new3DES},
+	{oidPBEWithSHAAnd128BitRC2, "pbeWithSHAAnd128BitRC2-CBC", 16, 8, func(k []byte) (cipher.Block, error) { return rc2.New(k, 128) }},
+	{oidPBEWithSHAAnd40BitRC2, "pbeWithSHAAnd40BitRC2-CBC", 5, 8, func(k []byte) (cipher.Block, error) { return rc2.New(k, 40) }},
 }
 
-// pbes2Cipher describes an encryption scheme usable inside PBES2.
-type pbes2Cipher struct {
-	oid     asn1.ObjectIdentifier
-	keyLen  int
-	newBlck func(key []byte) (cipher.Block, error)
+// pbes2Ciphers are the encryption schemes usable inside PBES2.
+var pbes2Ciphers = []blockCipher{
+	{oidAES128CBC, "AES-128-CBC", 16, aes.BlockSize, aes.NewCipher},
+	{oidAES192CBC, "AES-192-CBC", 24, aes.BlockSize, aes.NewCipher},
+	{oidAES256CBC, "AES-256-CBC", 32, aes.BlockSize, aes.NewCipher},
+	{oidDESEDE3CBC, "3DES-CBC", 24, des.BlockSize, des.NewTripleDESCipher},
 }
 
-var pbes2Ciphers = []pbes2Cipher{
-	{oidAES128CBC, 16, aes.NewCipher},
-	{oidAES192CBC, 24, aes.NewCipher},
-	{oidAES256CBC, 32, aes.NewCipher},
-	{oidDESEDE3CBC, 24, des.NewTripleDESCipher},
+// pbkdf2Params are PBKDF2-params (RFC 8018 appendix A.2).
+type pbkdf2Params struct {
+	salt   []byte
+	iter   int
+	keyLen int // 0 when absent
+	prf    digest
 }
 
-// cipherSetup is the result of parsing an encryption AlgorithmIdentifier
-// and deriving its key: everything needed to run CBC.
-type cipherSetup struct {
-	block cipher.Block
-	iv    []byte
-}
-
-// setup derives the key and IV for alg from password. The iteration count
-// is checked before any derivation.
-func setup(alg algorithmIdentifier, password secret, limit int) (cipherSetup, error) {
-	if alg.oid.Equal(oidPBES2) {
-		return setupPBES2(alg.params, password.text, limit)
+func parsePBKDF2(raw []byte, what string, limit int) (pbkdf2Params, error) {
+	var p pbkdf2Params
+	params := cryptobyte.String(raw)
+	var seq cryptobyte.String
+	if !params.ReadASN1(&seq, cbasn1.SEQUENCE) || !params.Empty() {
+		return p, malformed("the %s PBKDF2 parameters are not a SEQUENCE", what)
 	}
-	for _, p := range pkcs12PBEs {
-		if !p.oid.Equal(alg.oid) {
+	if !seq.PeekASN1Tag(cbasn1.OCTET_STRING) {
+		return p, unsupported("%s PBKDF2 with a salt from another source (only a specified salt is supported)", what)
+	}
+	if !seq.ReadASN1Bytes(&p.salt, cbasn1.OCTET_STRING) {
+		return p, malformed("the %s PBKDF2 salt is not an OCTET STRING", what)
+	}
+	var err error
+	if p.iter, err = readIterations(&seq, what+" PBKDF2", limit); err != nil {
+		return p, err
+	}
+	if seq.PeekASN1Tag(cbasn1.INTEGER) {
+		var n int64
+		if !seq.ReadASN1Integer(&n) || n < 1 || n > 1024 {
+			return p, malformed("the %s PBKDF2 key length is out of range", what)
+		}
+		p.keyLen = int(n)
+	}
+	p.prf = digests[0] // hmacWithSHA1 is the default
+	if !seq.Empty() {
+		a, err := readAlgorithm(&seq, what+" PBKDF2 PRF")
+		if err != nil {
+			return p, err
+		}
+		if p.prf, err = digestByPRF(a.oid); err != nil {
+			return p, err
+		}
+		if !seq.Empty() {
+			return p, malformed("the %s PBKDF2 parameters have extra fields", what)
+		}
+	}
+	return p, nil
+}
+
+// pbe is a parsed password-based encryption AlgorithmIdentifier: either
+// one of RFC 7292's PKCS#12 schemes or PBES2 with PBKDF2 (RFC 8018).
+// Parsing checks the iteration count; nothing is derived until decrypt.
+type pbe struct {
+	pbes2   bool
+	c       blockCipher
+	prf     digest // PKCS#12 schemes: SHA-1
+	salt    []byte
+	iter    int
+	pbes2IV []byte
+}
+
+func parsePBE(alg algorithmIdentifier, limit int) (*pbe, error) {
+	if alg.oid.Equal(oidPBES2) {
+		return parsePBES2(alg.params, limit)
+	}
+	for _, c := range pkcs12PBEs {
+		if !c.oid.Equal(alg.oid) {
 			continue
 		}
 		params := cryptobyte.String(alg.params)
 		var seq cryptobyte.String
-		var salt []byte
-		if !params.ReadASN1(&seq, cbasn1.SEQUENCE) || !seq.ReadASN1Bytes(&salt, cbasn1.OCTET_STRING) {
-			return cipherSetup{}, fmt.Errorf("%w: bad PKCS#12 PBE parameters", ErrMalformed)
+		p := &pbe{c: c, prf: digests[0]}
+		if !params.ReadASN1(&seq, cbasn1.SEQUENCE) || !seq.ReadASN1Bytes(&p.salt, cbasn1.OCTET_STRING) {
+			return nil, malformed("bad %s parameters", c.name)
 		}
-		iter, err := readIterations(&seq, "encryption", limit)
-		if err != nil {
-			return cipherSetup{}, err
+		var err error
+		if p.iter, err = readIterations(&seq, "encryption", limit); err != nil {
+			return nil, err
 		}
-		sha1 := digests[0]
-		key := pkcs12KDF(sha1, password.bmp, salt, kdfKey, iter, p.keyLen)
-		iv := pkcs12KDF(sha1, password.bmp, salt, kdfIV, iter, 8)
-		blk, err := p.newBlck(key)
-		if err != nil {
-			return cipherSetup{}, fmt.Errorf("%w: %s", ErrMalformed, err.Error())
-		}
-		return cipherSetup{blk, iv}, nil
+		return p, nil
 	}
-	if alg.oid.Equal(oidPBEWithSHAAnd128BitRC4) || alg.oid.Equal(oidPBEWithSHAAnd40BitRC4) {
-		return cipherSetup{}, fmt.Errorf("%w: RC4 encryption (%s); re-export the file with AES or 3DES", ErrUnsupported, alg.oid)
-	}
-	return cipherSetup{}, fmt.Errorf("%w: encryption algorithm %s", ErrUnsupported, alg.oid)
+	return nil, unsupportedEncryption(alg.oid)
 }
 
-func setupPBES2(raw []byte, password string, limit int) (cipherSetup, error) {
+func parsePBES2(raw []byte, limit int) (*pbe, error) {
 	params := cryptobyte.String(raw)
 	var seq cryptobyte.String
 	if !params.ReadASN1(&seq, cbasn1.SEQUENCE) {
-		return cipherSetup{}, fmt.Errorf("%w: bad PBES2 parameters", ErrMalformed)
+		return nil, malformed("the PBES2 parameters are not a SEQUENCE")
 	}
-	kdf, err := readAlgorithm(&seq)
-	if err != nil {
-		return cipherSetup{}, err
-	}
-	enc, err := readAlgorithm(&seq)
-	if err != nil {
-		return cipherSetup{}, err
-	}
-	if !kdf.oid.Equal(oidPBKDF2) {
-		return cipherSetup{}, fmt.Errorf("%w: PBES2 key derivation %s", ErrUnsupported, kdf.oid)
-	}
-	var c *pbes2Cipher
-	for i := range pbes2Ciphers {
-		if pbes2Ciphers[i].oid.Equal(enc.oid) {
-			c = &pbes2Ciphers[i]
-		}
-	}
-	if c == nil {
-		return cipherSetup{}, fmt.Errorf("%w: PBES2 encryption scheme %s", ErrUnsupported, enc.oid)
-	}
-	encParams := cryptobyte.String(enc.params)
-	var iv []byte
-	if !encParams.ReadASN1Bytes(&iv, cbasn1.OCTET_STRING) {
-		return cipherSetup{}, fmt.Errorf("%w: bad PBES2 IV", ErrMalformed)
-	}
-
-	kp := cryptobyte.String(kdf.params)
-	var kseq cryptobyte.String
-	var salt []byte
-	if !kp.ReadASN1(&kseq, cbasn1.SEQUENCE) || !kseq.ReadASN1Bytes(&salt, cbasn1.OCTET_STRING) {
-		return cipherSetup{}, fmt.Errorf("%w: bad PBKDF2 parameters (only a specified salt is supported)", ErrMalformed)
-	}
-	iter, err := readIterations(&kseq, "PBKDF2", limit)
-	if err != nil {
-		return cipherSetup{}, err
-	}
-	if kseq.PeekASN1Tag(cbasn1.INTEGER) {
-		var keyLen int64
-		if !kseq.ReadASN1Integer(&keyLen) || keyLen != int64(c.keyLen) {
-			return cipherSetup{}, fmt.Errorf("%w: PBKDF2 key length does not fit the cipher", ErrMalformed)
-		}
-	}
-	prf := digests[0] // hmacWithSHA1 is the default
-	if !kseq.Empty() {
-		a, err := readAlgorithm(&kseq)
-		if err != nil {
-			return cipherSetup{}, err
-		}
-		if prf, err = digestByPRF(a.oid); err != nil {
-			return cipherSetup{}, err
-		}
-	}
-	if !utf8.ValidString(password) {
-		return cipherSetup{}, fmt.Errorf("%w: password is not valid UTF-8", ErrPasswordEncoding)
-	}
-	// PBES2 takes the password as UTF-8 bytes, as Java and OpenSSL do.
-	key, err := pbkdf2.Key(prf.new, password, salt, iter, c.keyLen)
-	if err != nil {
-		return cipherSetup{}, fmt.Errorf("%w: %s", ErrMalformed, err.Error())
-	}
-	blk, err := c.newBlck(key)
-	if err != nil {
-		return cipherSetup{}, fmt.Errorf("%w: %s", ErrMalformed, err.Error())
-	}
-	if len(iv) != blk.BlockSize() {
-		return cipherSetup{}, fmt.Errorf("%w: PBES2 IV has %d bytes, want %d", ErrMalformed, len(iv), blk.BlockSize())
-	}
-	return cipherSetup{blk, iv}, nil
-}
-
-// decrypt decrypts data encrypted with alg under password and removes the
-// padding. A padding failure means a wrong password.
-func decrypt(alg algorithmIdentifier, data []byte, password secret, limit int) ([]byte, error) {
-	cs, err := setup(alg, password, limit)
+	kdf, err := readAlgorithm(&seq, "PBES2 key derivation")
 	if err != nil {
 		return nil, err
 	}
-	bs := cs.block.BlockSize()
-	if len(data) == 0 || len(data)%bs != 0 {
-		return nil, fmt.Errorf("%w: encrypted data is not a whole number of blocks", ErrMalformed)
+	enc, err := readAlgorithm(&seq, "PBES2 encryption")
+	if err != nil {
+		return nil, err
 	}
-	out := make([]byte, len(data))
-	cipher.NewCBCDecrypter(cs.block, cs.iv).CryptBlocks(out, data)
+	if !kdf.oid.Equal(oidPBKDF2) {
+		return nil, unsupported("PBES2 with %s key derivation", algorithmName(kdf.oid))
+	}
+	p := &pbe{pbes2: true}
+	found := false
+	for _, c := range pbes2Ciphers {
+		if c.oid.Equal(enc.oid) {
+			p.c, found = c, true
+		}
+	}
+	if !found {
+		return nil, unsupported("PBES2 with %s encryption", algorithmName(enc.oid))
+	}
+	encParams := cryptobyte.String(enc.params)
+	if !encParams.ReadASN1Bytes(&p.pbes2IV, cbasn1.OCTET_STRING) || len(p.pbes2IV) != p.c.blockSize {
+		return nil, malformed("the PBES2 %s IV is not %d bytes", p.c.name, p.c.blockSize)
+	}
+	kp, err := parsePBKDF2(kdf.params, "PBES2", limit)
+	if err != nil {
+		return nil, err
+	}
+	if kp.keyLen != 0 && kp.keyLen != p.c.keyLen {
+		return nil, malformed("the PBKDF2 key length %d does not fit %s (%d bytes)", kp.keyLen, p.c.name, p.c.keyLen)
+	}
+	p.salt, p.iter, p.prf = kp.salt, kp.iter, kp.prf
+	return p, nil
+}
+
+// cost is the estimated work of one derivation (see cost.go); forms is
+// the number of password forms a PKCS#12 scheme has to try.
+func (p *pbe) cost(forms int) int64 {
+	if p.pbes2 {
+		return costOf(p.iter, blocksFor(p.c.keyLen, p.prf.size), p.prf.pbkdf2Cost)
+	}
+	// The key, then the 8-byte IV (one block of SHA-1).
+	return costOf(p.iter, blocksFor(p.c.keyLen, p.prf.size)+1, p.prf.kdfCost) * int64(forms)
+}
+
+// setup derives the key and IV from pw.
+func (p *pbe) setup(pw secret) (cipher.Block, []byte, error) {
+	var key, iv []byte
+	if p.pbes2 {
+		text, err := utf8Password(pw)
+		if err != nil {
+			return nil, nil, err
+		}
+		if key, err = pbkdf2.Key(p.prf.new, text, p.salt, p.iter, p.c.keyLen); err != nil {
+			return nil, nil, newError(ErrUnsupported, err, "PBKDF2 refused the parameters")
+		}
+		iv = p.pbes2IV
+	} else {
+		key = pkcs12KDF(p.prf, pw.bmp, p.salt, kdfKey, p.iter, p.c.keyLen)
+		iv = pkcs12KDF(p.prf, pw.bmp, p.salt, kdfIV, p.iter, p.c.blockSize)
+	}
+	blk, err := p.c.newBlock(key)
+	if err != nil {
+		return nil, nil, newError(ErrMalformed, err, "%s refused the derived key", p.c.name)
+	}
+	return blk, iv, nil
+}
+
+// decrypt decrypts data under each password form in turn (PBES2 once: its
+// forms share one text), removes the padding and counts the derivations
+// in derived. A padding failure means a wrong password.
+func (p *pbe) decrypt(data []byte, forms []secret, derived *atomic.Int64) ([]byte, error) {
+	if len(data) == 0 || len(data)%p.c.blockSize != 0 {
+		return nil, malformed("encrypted data is not a whole number of %s blocks", p.c.name)
+	}
+	err := ErrIncorrectPassword
+	for i, f := range forms {
+		if p.pbes2 && i > 0 {
+			break
+		}
+		derived.Add(1)
+		blk, iv, serr := p.setup(f)
+		if serr != nil {
+			return nil, serr
+		}
+		out := make([]byte, len(data))
+		cipher.NewCBCDecrypter(blk, iv).CryptBlocks(out, data)
+		if plain, ok := unpad(out, p.c.blockSize); ok {
+			return plain, nil
+		}
+	}
+	return nil, err
+}
+
+// unpad removes PKCS#7 padding; false when it is not well formed.
+func unpad(out []byte, bs int) ([]byte, bool) {
 	pad := int(out[len(out)-1])
 	if pad == 0 || pad > bs {
-		return nil, ErrIncorrectPassword
+		return nil, false
 	}
 	want := make([]byte, pad)
 	for i := range want {
 		want[i] = byte(pad)
 	}
 	if subtle.ConstantTimeCompare(out[len(out)-pad:], want) != 1 {
-		return nil, ErrIncorrectPassword
+		return nil, false
 	}
-	return out[:len(out)-pad], nil
+	return out[:len(out)-pad], true
 }
 
 // encryptCBC pads plaintext (PKCS#7) and encrypts it.
-func encryptCBC(cs cipherSetup, plaintext []byte) []byte {
-	bs := cs.block.BlockSize()
+func encryptCBC(blk cipher.Block, iv, plaintext []byte) []byte {
+	bs := blk.BlockSize()
 	pad := bs - len(plaintext)%bs
 	buf := make([]byte, len(plaintext)+pad)
 	copy(buf, plaintext)
 	for i := len(plaintext); i < len(buf); i++ {
 		buf[i] = byte(pad)
 	}
-	cipher.NewCBCEncrypter(cs.block, cs.iv).CryptBlocks(buf, buf)
+	cipher.NewCBCEncrypter(blk, iv).CryptBlocks(buf, buf)
 	return buf
 }
 
-// setupLimitsOnly checks alg's iteration count against limit without
-// deriving anything (so that a hostile count fails before any work).
-func setupLimitsOnly(alg algorithmIdentifier, limit int) (int, error) {
-	known := alg.oid.Equal(oidPBES2)
-	for _, p := range pkcs12PBEs {
-		known = known || p.oid.Equal(alg.oid)
-	}
-	if !known {
-		return 0, nil // setup reports the unsupported algorithm
-	}
-	params := cryptobyte.String(alg.params)
-	var seq cryptobyte.String
-	if !params.ReadASN1(&seq, cbasn1.SEQUENCE) {
-		return 0, fmt.Errorf("%w: bad encryption parameters", ErrMalformed)
-	}
-	if alg.oid.Equal(oidPBES2) {
-		kdf, err := readAlgorithm(&seq)
-		if err != nil {
-			return 0, err
+// unsupportedEncryption names an encryption algorithm this package does
+// not implement.
+func unsupportedEncryption(oid asn1.ObjectIdentifier) error {
+	name := algorithmName(oid)
+	for _, o := range []asn1.ObjectIdentifier{oidPBEWithSHAAnd128BitRC4, oidPBEWithSHAAnd40BitRC4} {
+		if o.Equal(oid) {
+			return unsupported("RC4 encryption (%s); re-export the file with AES or 3DES", name)
 		}
-		kp := cryptobyte.String(kdf.params)
-		var kseq cryptobyte.String
-		var salt []byte
-		if !kp.ReadASN1(&kseq, cbasn1.SEQUENCE) || !kseq.ReadASN1Bytes(&salt, cbasn1.OCTET_STRING) {
-			return 0, fmt.Errorf("%w: bad PBKDF2 parameters", ErrMalformed)
-		}
-		return readIterations(&kseq, "PBKDF2", limit)
 	}
-	var salt []byte
-	if !seq.ReadASN1Bytes(&salt, cbasn1.OCTET_STRING) {
-		return 0, fmt.Errorf("%w: bad PKCS#12 PBE parameters", ErrMalformed)
+	if len(oid) == 7 && oid[:6].Equal(asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 5}) {
+		return unsupported("PBES1 encryption (%s: single DES or RC2 with MD2, MD5 or SHA-1); re-export the file with AES or 3DES", name)
 	}
-	return readIterations(&seq, "encryption", limit)
+	return unsupported("encryption algorithm %s", name)
 }

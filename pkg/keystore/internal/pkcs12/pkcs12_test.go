@@ -159,9 +159,10 @@ func TestKDFKnownAnswer(t *testing.T) {
 	}
 }
 
-// The iterations of a whole file are budgeted, so that many bags at the
-// per-count limit cannot add up to hours; and the bags are counted.
-func TestFileIterationBudget(t *testing.T) {
+// The derivations of a whole file are budgeted by their weighted cost, so
+// that many bags at the per-count limit cannot add up to hours; and the
+// budget is checked before the derivations run.
+func TestFileDerivationBudget(t *testing.T) {
 	rk, ek := testKeys(t)
 	var c Contents
 	for i, key := range []crypto.Signer{rk, ek, rk, ek, rk} {
@@ -175,11 +176,17 @@ func TestFileIterationBudget(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// MAC + certificates + 5 keys = 7000 iterations.
-	if _, err := decode(data, "changeit1", 0, 6999); !errors.Is(err, ErrIterationCount) {
-		t.Fatalf("over budget: %v", err)
+	// MAC (PKCS#12 KDF, SHA-256) + certificates + 5 keys (PBKDF2-HMAC-SHA-256,
+	// one block for AES-256).
+	total := int64(1000*costKDFSHA256 + 6*1000*costPBKDF2SHA256)
+	if _, st, err := decode(data, "changeit1", 0, total-1); !errors.Is(err, ErrIterationCount) || st.derivations != 0 {
+		t.Fatalf("over budget: %v after %d derivations", err, st.derivations)
 	}
-	if got, err := decode(data, "changeit1", 0, 7000); err != nil || len(got.Keys) != 5 {
+	got, st, err := decode(data, "changeit1", 0, total)
+	if err != nil || len(got.Keys) != 5 {
 		t.Fatalf("within budget: %v", err)
+	}
+	if st.cost != total || st.derivations != 7 {
+		t.Errorf("cost %d in %d derivations, want %d in 7", st.cost, st.derivations, total)
 	}
 }
