@@ -3,47 +3,19 @@ package certfile
 import (
 	"crypto/ecdsa"
 	"crypto/rsa"
-	"encoding/json"
 	"errors"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/uccert/uccert/pkg/internal/fixtures"
 )
 
 var fixturesDir = filepath.Join("..", "..", "fixtures")
 
-// expectedFile is the part of fixtures/expected.json these tests read.
-type expectedFile struct {
-	File    string `json:"file"`
-	Type    string `json:"type"`
-	Hostile bool   `json:"hostile"`
-	Entries []struct {
-		Kind        string   `json:"kind"`
-		SHA256      *string  `json:"sha256"`
-		ChainSHA256 []string `json:"chain_sha256"`
-		Key         *string  `json:"key"`
-	} `json:"entries"`
-}
-
-func loadExpected(t *testing.T) []expectedFile {
-	t.Helper()
-	data, err := os.ReadFile(filepath.Join(fixturesDir, "expected.json"))
-	if errors.Is(err, os.ErrNotExist) {
-		t.Skip("fixtures not generated yet (fixtures/expected.json is missing)")
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	var doc struct {
-		Files []expectedFile `json:"files"`
-	}
-	if err := json.Unmarshal(data, &doc); err != nil {
-		t.Fatalf("expected.json: %v", err)
-	}
-	return doc.Files
-}
+func loadExpected(t *testing.T) []fixtures.File { return fixtures.Load(t) }
 
 // TestFixtures decodes the committed certificate files listed in
 // fixtures/expected.json and checks them against both expected.json and

@@ -12,11 +12,12 @@ import (
 	"crypto/x509/pkix"
 	"encoding/pem"
 	"math/big"
-	"os"
 	"os/exec"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/uccert/uccert/pkg/internal/judge"
 )
 
 // material is a three-certificate chain and some keys made in-test.
@@ -125,19 +126,11 @@ func degenerate(certs ...[]byte) []byte {
 	return tlv(0x30, derSignedDataOID, tlv(0xa0, tlv(0x30, sd...)))
 }
 
-// needOpenSSL returns the openssl command, skipping the test loudly when
-// it is missing, or failing it in CI.
+// needOpenSSL returns the openssl command (judge.Require: fatal in CI,
+// a loud skip elsewhere).
 func needOpenSSL(t *testing.T) string {
 	t.Helper()
-	path, err := exec.LookPath("openssl")
-	if err == nil {
-		return path
-	}
-	if os.Getenv("CI") != "" {
-		t.Fatalf("openssl is required in CI: %v", err)
-	}
-	t.Skipf("SKIPPING OPENSSL INTEROP TEST: openssl not found (%v)", err)
-	return ""
+	return judge.Require(t, "openssl")
 }
 
 // openssl runs openssl in dir with stdin and returns its standard output.

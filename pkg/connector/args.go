@@ -39,6 +39,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/uccert/uccert/pkg/internal/textdist"
+	"github.com/uccert/uccert/pkg/keystore"
 	"github.com/uccert/uccert/pkg/secret"
 )
 
@@ -348,7 +349,7 @@ type tokenInfo struct {
 	// for roleUnknown: the token up to '=', whether it had one, and the
 	// closest known flag
 	name   string
-	inline bool
+	sep    string // the '=' or ':' between the flag and a value in the same token, or ""
 	sugg   flagID
 }
 
@@ -368,7 +369,8 @@ func scan(argv []string) []tokenInfo {
 			info[i] = tokenInfo{role: roleValue, flag: f}
 			continue
 		}
-		name, inline, ok := storeLike(tok)
+		name, sep, ok := storeLike(tok)
+		inline := sep != ""
 		if !ok {
 			continue // roleOther
 		}
@@ -377,7 +379,7 @@ func scan(argv []string) []tokenInfo {
 			next = argv[i+1]
 		}
 		sugg := suggestFlag(name, next, hasNext && !inline)
-		info[i] = tokenInfo{role: roleUnknown, name: name, inline: inline, sugg: sugg}
+		info[i] = tokenInfo{role: roleUnknown, name: name, sep: sep, sugg: sugg}
 		if !inline && hasNext && acceptsValue(sugg, next) {
 			i++
 			info[i] = tokenInfo{role: roleUnknownValue, sugg: sugg}
@@ -404,26 +406,30 @@ func acceptsValue(f flagID, next string) bool {
 // storeLike reports whether tok looks like a store flag that is none:
 // it starts with '-' and, ignoring case and extra leading dashes, starts
 // with cert_, key_, ket_, krb_ (or -, or no separator), or is within edit
-// distance 3 of a store flag. name is tok up to a '=', inline whether
-// there was one (-cert_store_pass=x).
-func storeLike(tok string) (name string, inline, ok bool) {
+// distance 3 of a store flag. name is tok up to the first '=' or ':', sep
+// that separator when there is one (-cert_store_pass=x,
+// -cert_store_pass:x): what follows it may be a password.
+func storeLike(tok string) (name, sep string, ok bool) {
 	if !strings.HasPrefix(tok, "-") {
-		return "", false, false
+		return "", "", false
 	}
 	if _, known := lookupFlag(tok); known {
-		return "", false, false
+		return "", "", false
 	}
-	name, _, inline = strings.Cut(tok, "=")
+	name = tok
+	if i := strings.IndexAny(tok, "=:"); i >= 0 {
+		name, sep = tok[:i], tok[i:i+1]
+	}
 	bare := strings.ToLower(strings.TrimLeft(name, "-"))
 	for _, p := range []string{"cert_", "cert-", "certstore", "key_", "key-", "keystore", "ket_", "krb_", "krb-", "krb5", "krbconf"} {
 		if strings.HasPrefix(bare, p) {
-			return name, inline, true
+			return name, sep, true
 		}
 	}
 	if _, near := textdist.Closest("-"+bare, flagNames[:], 3); near {
-		return name, inline, true
+		return name, sep, true
 	}
-	return "", false, false
+	return "", "", false
 }
 
 // suggestFlag returns the store flag closest to name. The words in name
@@ -474,14 +480,40 @@ func looksLikePath(v string) bool {
 	return false
 }
 
-// normaliseType returns "jks" or "pkcs12" for a valid store type (any
-// case), else "".
+// normaliseType returns "jks" or "pkcs12" for a valid store type, by the
+// one rule keystore.ParseStoreType states, else "".
 func normaliseType(v string) string {
-	switch l := strings.ToLower(v); l {
-	case "jks", "pkcs12":
-		return l
+	f, err := keystore.ParseStoreType(v)
+	if err != nil {
+		return ""
 	}
-	return ""
+	return f.String()
+}
+
+// knownTypeName reports whether v is the name of a keystore type (one the
+// connector reads or not): such a value is shown in messages; any other
+// value in a type's place may be a password typed there, and is not.
+func knownTypeName(v string) bool {
+	switch strings.ToLower(strings.TrimSpace(v)) {
+	case "jks", "pkcs12", "p12", "pfx", "pkcs#12", "pkcs-12", "pkcs_12", "pkcs 12", "pkcs",
+		"java", "javakeystore", "keystore", "jceks", "bks", "pkcs11", "windows-my", "windows-root", "dks", "caseexactjks":
+		return true
+	}
+	return false
+}
+
+// badTypeMessage says that v, given to flag, is no store type the
+// connector reads, naming v only when it is a type name.
+func badTypeMessage(flag, v string) string {
+	shown := "(the value is not shown: it may be a password typed in the wrong place)"
+	if knownTypeName(v) {
+		shown = quoteName(v)
+	}
+	msg := fmt.Sprintf("%s %s is not a store type the connector reads (jks or pkcs12)", flag, shown)
+	if s := suggestType(v); s != "" {
+		msg += "; did you mean " + s + "?"
+	}
+	return msg
 }
 
 // suggestType returns the type probably meant by a bad one, or "".
@@ -541,8 +573,8 @@ func Parse(argv []string) (*Args, []Problem) {
 		case roleUnknown:
 			sugg := flagNames[in.sugg]
 			msg := fmt.Sprintf("unknown flag %s; did you mean %s?", quoteName(in.name), sugg)
-			if in.inline {
-				msg = fmt.Sprintf("unknown flag %s: the connector takes a value as the next argument, not after '=' (write %s VALUE)", quoteName(in.name+"=..."), sugg)
+			if in.sep != "" {
+				msg = fmt.Sprintf("unknown flag %s: the connector takes a value as the next argument, not after '%s' (write %s VALUE)", quoteName(in.name+in.sep+"..."), in.sep, sugg)
 			}
 			probs = append(probs, Problem{Kind: ProblemUnknownFlag, Flag: in.name, Suggestion: sugg, Index: i, Message: msg})
 		case roleMissing:
@@ -594,12 +626,7 @@ func (a *Args) set(f flagID, v string, i int) (Problem, bool) {
 			return Problem{}, true
 		}
 		st.Type = v
-		p := Problem{Kind: ProblemBadType, Flag: name, Index: i, Suggestion: suggestType(v)}
-		p.Message = fmt.Sprintf("%s %s is not a store type the connector reads (jks or pkcs12)", name, quoteName(v))
-		if p.Suggestion != "" {
-			p.Message += "; did you mean " + p.Suggestion + "?"
-		}
-		return p, false
+		return Problem{Kind: ProblemBadType, Flag: name, Index: i, Suggestion: suggestType(v), Message: badTypeMessage(name, v)}, false
 	default:
 		st.File = v
 	}

@@ -89,6 +89,9 @@ func DecideMode(a *Args, certStore *keystore.Store) Mode {
 		return ModeMTLS
 	}
 	for _, e := range certStore.Entries {
+		if e == nil {
+			continue
+		}
 		if e.Kind == keystore.KindKey {
 			return ModeMTLS
 		}
@@ -106,14 +109,26 @@ func Check(a *Args, opts CheckOptions) (*Material, *finding.Report) {
 			Message: "no connector arguments", Err: ErrNoArgs,
 		}}}
 	}
-	spec := func(s StoreArgs, byOption bool) *preflight.StoreSpec {
+	subject := opts.Subject
+	if subject == "" {
+		subject = "arguments"
+	}
+	// A declared type that is no store type is reported here, once, on
+	// its store; preflight judges valid declarations against the content.
+	var typeFindings []finding.Finding
+	spec := func(flag string, s StoreArgs, byOption bool) *preflight.StoreSpec {
+		typ := s.Type
+		if typ != "" && normaliseType(typ) == "" {
+			typeFindings = append(typeFindings, badTypeFinding(flag, typ, s.File, subject, byOption))
+			typ = ""
+		}
 		if s.File == "" {
 			return nil
 		}
-		return &preflight.StoreSpec{Path: s.File, Password: s.Pass, HasPassword: s.HasPass, Type: s.Type, TypeFromArgs: s.Type != "" && !byOption}
+		return &preflight.StoreSpec{Path: s.File, Password: s.Pass, HasPassword: s.HasPass, Type: typ, TypeFromArgs: typ != "" && !byOption}
 	}
-	cert := preflight.Open(spec(a.CertStore, opts.CertTypeByOption))
-	key := preflight.Open(spec(a.KeyStore, opts.KeyTypeByOption))
+	cert := preflight.Open(spec(FlagCertStoreType, a.CertStore, opts.CertTypeByOption))
+	key := preflight.Open(spec(FlagKeyStoreType, a.KeyStore, opts.KeyTypeByOption))
 	m := &Material{Mode: opts.Mode}
 	if m.Mode == 0 {
 		var cs *keystore.Store
@@ -133,12 +148,9 @@ func Check(a *Args, opts CheckOptions) (*Material, *finding.Report) {
 		WarnDays:  opts.WarnDays,
 	}
 	if opts.Subject != "" || len(opts.Problems) > 0 {
-		subject := opts.Subject
-		if subject == "" {
-			subject = "arguments"
-		}
 		popts.Findings = ProblemFindings(opts.Problems, subject)
 	}
+	popts.Findings = append(popts.Findings, typeFindings...)
 	res := preflight.Run(popts)
 	m.Krb5, m.Report = res.Krb5, res.Report
 	store := func(o *preflight.Opened) *keystore.Store {

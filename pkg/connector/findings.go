@@ -2,13 +2,15 @@ package connector
 
 import (
 	"github.com/uccert/uccert/pkg/finding"
+	"github.com/uccert/uccert/pkg/keystore"
 	"github.com/uccert/uccert/pkg/preflight"
 )
 
 // ProblemFindings turns command-line problems into verify findings on
-// subject (the file or "--args"): unknown flags (with the flag meant),
-// missing values and bad types are errors (args-unknown-flag,
-// args-missing-value, args-type-mismatch); a repeated flag
+// subject (the file or "--args"): unknown flags (with the flag meant) and
+// missing values are errors (args-unknown-flag, args-missing-value); a
+// store type that is neither jks nor pkcs12 is reported by Check on the
+// store it declares (args-type-mismatch); a repeated flag
 // (args-duplicate-flag) and cmd.exe syntax that changes the arguments
 // (args-bat-syntax) are warnings. Then, for each of those checks that
 // found nothing, an ok finding. Messages never hold a password.
@@ -27,10 +29,7 @@ func ProblemFindings(problems []Problem, subject string) []finding.Finding {
 		case ProblemMissingValue:
 			f.Check, f.Hint = preflight.CheckArgsMissingValue, "give the flag its value"
 		case ProblemBadType:
-			f.Check, f.Hint = preflight.CheckArgsTypeMismatch, fix
-			if f.Hint == "" {
-				f.Hint = "use jks or pkcs12"
-			}
+			continue // Check reports it on the store (badTypeFinding)
 		case ProblemDuplicate:
 			f.Check, f.Severity, f.Hint = preflight.CheckArgsDuplicateFlag, finding.Warn, "give each flag once (the connector uses the last)"
 		case ProblemBatSyntax:
@@ -54,4 +53,23 @@ func ProblemFindings(problems []Problem, subject string) []finding.Finding {
 		}
 	}
 	return out
+}
+
+// badTypeFinding is the finding of a declared store type that is neither
+// jks nor pkcs12 (keystore.ParseStoreType), on the store's file (or the
+// command line when no file is named).
+func badTypeFinding(flag, typ, file, subject string, byOption bool) finding.Finding {
+	f := finding.Finding{Check: preflight.CheckArgsTypeMismatch, Severity: finding.Error, Subject: file,
+		Message: badTypeMessage(flag, typ), Hint: "write jks or pkcs12 (the type the file has: uccert args prints it)",
+		Err: &keystore.TypeError{Declared: typ, Err: keystore.ErrBadStoreType}}
+	if s := suggestType(typ); s != "" {
+		f.Hint = "write " + s + " instead"
+	}
+	if byOption {
+		f.Check = preflight.CheckStoreTypeMismatch
+	}
+	if f.Subject == "" {
+		f.Subject = subject
+	}
+	return f
 }

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/uccert/uccert/pkg/finding"
+	"github.com/uccert/uccert/pkg/keystore"
 	"github.com/uccert/uccert/pkg/preflight"
 )
 
@@ -19,7 +20,6 @@ func TestProblemFindings(t *testing.T) {
 	}{
 		{"-cert_store_file a.jks -cert_store_pass x -ket_store_type jks", preflight.CheckArgsUnknownFlag, "error", "-key_store_type", ErrUnknownFlag},
 		{"-cert_store_file a.jks -cert_store_pass", preflight.CheckArgsMissingValue, "error", "value", ErrMissingValue},
-		{"-cert_store_file a.jks -cert_store_type jsk", preflight.CheckArgsTypeMismatch, "error", "jks", ErrBadType},
 		{"-cert_store_file a.jks -cert_store_file b.jks", preflight.CheckArgsDuplicateFlag, "warn", "once", ErrDuplicateFlag},
 	} {
 		_, probs, err := ParseCommandLine(c.line)
@@ -38,11 +38,24 @@ func TestProblemFindings(t *testing.T) {
 			}
 		}
 	}
-	_, probs, err := ParseBatLine(`ucc.exe -cert_store_file a&b.p12`)
+	// A bad type is reported by Check, on its store, once.
+	a, probs, err := ParseCommandLine("-cert_store_file a.jks -cert_store_type jsk")
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := finding.Report{Findings: ProblemFindings(probs, "startup.bat")}
+	if f := ProblemFindings(probs, "--args"); len((&finding.Report{Findings: f}).Problems()) != 0 {
+		t.Errorf("bad type in ProblemFindings: %+v", f)
+	}
+	_, r := Check(a, CheckOptions{Problems: probs, Subject: "--args"})
+	if f := r.ByCheck(preflight.CheckArgsTypeMismatch); len(f) != 1 || f[0].Subject != "a.jks" || !strings.Contains(f[0].Hint, "jks") ||
+		!errors.Is(f[0].Err, keystore.ErrBadStoreType) {
+		t.Errorf("bad type: %+v", f)
+	}
+	_, probs, err = ParseBatLine(`ucc.exe -cert_store_file a&b.p12`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r = &finding.Report{Findings: ProblemFindings(probs, "startup.bat")}
 	if f := r.ByCheck(preflight.CheckArgsBatSyntax); len(f) != 1 || f[0].Severity != finding.Warn {
 		t.Errorf("bat syntax: %+v", r.Findings)
 	}

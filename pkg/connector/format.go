@@ -226,7 +226,8 @@ const Redacted = "********"
 
 // Redact returns a copy of tokens with every password replaced by
 // Redacted: the value of -cert_store_pass and -key_store_pass, and of
-// mistyped flags taken for them (-cert_store_pas x, -key_store_pass=x).
+// mistyped flags taken for them (-cert_store_pas x, -key_store_pass=x,
+// -key_store_pass:x).
 // It reads tokens as Parse does, so a password that looks like a flag is
 // redacted too. tokens is not modified.
 func Redact(tokens []string) []string {
@@ -236,8 +237,8 @@ func Redact(tokens []string) []string {
 		case in.role == roleValue && in.flag.isPass(),
 			in.role == roleUnknownValue && in.sugg.isPass():
 			out[i] = Redacted
-		case in.role == roleUnknown && in.inline && in.sugg.isPass():
-			out[i] = in.name + "=" + Redacted
+		case in.role == roleUnknown && in.sep != "" && in.sugg.isPass():
+			out[i] = in.name + in.sep + Redacted
 		}
 	}
 	return out

@@ -17,6 +17,9 @@ func Compare(want, got *Store) error {
 	}
 	byAlias := make(map[string]*Entry, len(got.Entries))
 	for _, e := range got.Entries {
+		if e == nil {
+			continue
+		}
 		byAlias[norm(e.Alias)] = e
 	}
 	for _, w := range want.Entries {

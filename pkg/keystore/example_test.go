@@ -3,9 +3,10 @@ package keystore_test
 import (
 	"errors"
 	"fmt"
-	"github.com/uccert/uccert/pkg/secret"
 	"os"
 	"path/filepath"
+
+	"github.com/uccert/uccert/pkg/secret"
 
 	"github.com/uccert/uccert/pkg/keystore"
 )

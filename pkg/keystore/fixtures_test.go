@@ -1,9 +1,7 @@
 package keystore
 
 import (
-	"encoding/json"
 	"errors"
-	"github.com/uccert/uccert/pkg/secret"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -12,51 +10,16 @@ import (
 	"testing"
 	"time"
 
+	"github.com/uccert/uccert/pkg/internal/fixtures"
+	"github.com/uccert/uccert/pkg/secret"
+
 	"github.com/uccert/uccert/pkg/certfile"
 )
 
 const fixturesDir = "../../fixtures"
 
-type expectedEntry struct {
-	FriendlyName *string  `json:"friendly_name"`
-	Kind         string   `json:"kind"`
-	SHA256       *string  `json:"sha256"`
-	MatchesCert  string   `json:"matches_cert"`
-	ChainLen     int      `json:"chain_len"`
-	Key          string   `json:"key"`
-	ChainSHA256  []string `json:"chain_sha256"`
-}
-
-type expectedFile struct {
-	File        string          `json:"file"`
-	Type        string          `json:"type"`
-	Password    *string         `json:"password"`
-	KeyPassword *string         `json:"key_password"`
-	Hostile     bool            `json:"hostile"`
-	Reason      string          `json:"reason"`
-	Entries     []expectedEntry `json:"entries"`
-}
-
-// loadExpected reads fixtures/expected.json, which make-fixtures.sh writes
-// from openssl's and keytool's view of each file (fingerprints from
-// `openssl x509 -fingerprint -sha256`).
-func loadExpected(t *testing.T) []expectedFile {
-	t.Helper()
-	data, err := os.ReadFile(filepath.Join(fixturesDir, "expected.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var doc struct {
-		Files []expectedFile `json:"files"`
-	}
-	if err := json.Unmarshal(data, &doc); err != nil {
-		t.Fatal(err)
-	}
-	if len(doc.Files) < 50 {
-		t.Fatalf("expected.json lists only %d files", len(doc.Files))
-	}
-	return doc.Files
-}
+// loadExpected reads fixtures/expected.json (package fixtures).
+func loadExpected(t *testing.T) []fixtures.File { return fixtures.Load(t) }
 
 // Every fixture made by openssl, keytool and pk12util reads with the
 // entries, kinds, chains and fingerprints those tools report.
@@ -113,7 +76,7 @@ func TestFixturesReadAsTheToolsSay(t *testing.T) {
 				if chain == nil && e.SHA256 != nil {
 					chain = []string{*e.SHA256}
 				}
-				key := e.Key
+				key := e.KeyName()
 				if e.Kind != "key" || len(chain) == 0 {
 					key = ""
 				}

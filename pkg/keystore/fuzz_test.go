@@ -3,15 +3,16 @@ package keystore
 import (
 	"bytes"
 	"crypto/sha1"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/uccert/uccert/pkg/secret"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/uccert/uccert/pkg/internal/fixtures"
+	"github.com/uccert/uccert/pkg/secret"
 
 	"github.com/uccert/uccert/pkg/internal/ber"
 	"golang.org/x/crypto/cryptobyte"
@@ -175,22 +176,7 @@ type fuzzSeed struct {
 // fixtures/) with their passwords from expected.json ("" when none).
 func fixtureSeeds(tb testing.TB, patterns ...string) []fuzzSeed {
 	tb.Helper()
-	raw, err := os.ReadFile(filepath.Join(fixturesDir, "expected.json"))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	var doc struct {
-		Files []expectedFile `json:"files"`
-	}
-	if err := json.Unmarshal(raw, &doc); err != nil {
-		tb.Fatal(err)
-	}
-	passwords := map[string]string{}
-	for _, f := range doc.Files {
-		if f.Password != nil {
-			passwords[f.File] = *f.Password
-		}
-	}
+	passwords := fixtures.Passwords(tb)
 	var seeds []fuzzSeed
 	for _, p := range patterns {
 		files, err := filepath.Glob(filepath.Join(fixturesDir, p))

@@ -9,11 +9,12 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"fmt"
-	"github.com/uccert/uccert/pkg/secret"
 	"math/big"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/uccert/uccert/pkg/secret"
 )
 
 // testPKI is a root → issuing CA → leaves hierarchy made in Go, shared by

@@ -1,11 +1,12 @@
 package keystore_test
 
 import (
-	"github.com/uccert/uccert/pkg/secret"
 	"os"
 	"path/filepath"
 	"sync"
 	"testing"
+
+	"github.com/uccert/uccert/pkg/secret"
 
 	"github.com/uccert/uccert/pkg/keystore"
 )

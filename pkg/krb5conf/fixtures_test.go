@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/uccert/uccert/pkg/internal/judge"
+
 	"github.com/uccert/uccert/pkg/finding"
 
 	"github.com/jcmturner/gokrb5/v8/config"
@@ -159,10 +161,7 @@ func TestGokrb5DropsUnclosedRealm(t *testing.T) {
 // TestMITAgrees runs MIT krb5's klist on each fixture, when installed:
 // the files MIT rejects are the ones the table says it rejects.
 func TestMITAgrees(t *testing.T) {
-	klist, err := exec.LookPath("klist")
-	if err != nil {
-		t.Skip("MIT krb5 klist not installed")
-	}
+	klist := judge.Require(t, "klist")
 	for _, tc := range fixtureCases {
 		if tc.mit == mitAny {
 			continue

@@ -105,6 +105,9 @@ func newAssembler(format keystore.Format, base *keystore.Store, baseName string)
 		aliases: map[string]bool{}, next: map[string]int{}, certs: map[string]string{}}
 	if base != nil {
 		for _, e := range base.Entries {
+			if e == nil {
+				continue
+			}
 			a.place(e, baseName, true)
 		}
 	}
@@ -173,6 +176,9 @@ func Merge(inputs []Input, opts Options) (*Result, error) {
 		pool := inputCertificates(in.Store)
 		used := 0
 		for _, e := range in.Store.Entries {
+			if e == nil {
+				continue
+			}
 			switch e.Kind {
 			case keystore.KindKey:
 				if err := e.Usable(); err != nil {
@@ -208,6 +214,9 @@ func Merge(inputs []Input, opts Options) (*Result, error) {
 			}
 		}
 		for _, e := range in.Store.Entries {
+			if e == nil {
+				continue
+			}
 			if e.Kind == keystore.KindCert && e.Leaf() != nil && !inAnyChain(e.Leaf(), in.Store) {
 				a.note("%s: ignored certificate %q: it belongs to no key (trust it with uccert truststore)", in.Name, e.Leaf().Subject.String())
 			}
@@ -269,6 +278,9 @@ func displayAlias(e *keystore.Entry, file string) string {
 func inputCertificates(s *keystore.Store) []*x509.Certificate {
 	var out []*x509.Certificate
 	for _, e := range s.Entries {
+		if e == nil {
+			continue
+		}
 		out = append(out, e.Chain...)
 	}
 	return out
@@ -288,6 +300,9 @@ func completeChain(entryChain, pool []*x509.Certificate) []*x509.Certificate {
 
 func inAnyChain(c *x509.Certificate, s *keystore.Store) bool {
 	for _, e := range s.Entries {
+		if e == nil {
+			continue
+		}
 		if e.Kind != keystore.KindKey {
 			continue
 		}

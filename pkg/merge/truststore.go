@@ -39,6 +39,9 @@ func TrustStore(inputs []Input, opts TrustOptions) (*Result, error) {
 		n := 0
 		if in.Store != nil {
 			for _, e := range in.Store.Entries {
+				if e == nil {
+					continue
+				}
 				for _, c := range e.Chain {
 					if c == nil {
 						continue

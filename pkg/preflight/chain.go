@@ -15,6 +15,9 @@ import (
 func checkChain(c *collector, subject string, entryChain []*x509.Certificate, trust *keystore.Store) {
 	anchors := chain.NewPool()
 	for _, e := range trust.Entries {
+		if e == nil {
+			continue
+		}
 		if e.Kind == keystore.KindTrusted && e.Leaf() != nil {
 			anchors.Add(e.Leaf())
 		}

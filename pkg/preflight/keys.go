@@ -36,6 +36,9 @@ func checkKeyStore(c *collector, path string, s, trust *keystore.Store, opts Opt
 	}
 	var keys, certified []*keystore.Entry
 	for _, e := range s.Entries {
+		if e == nil {
+			continue
+		}
 		if e.Kind == keystore.KindKey {
 			keys = append(keys, e)
 			if e.Leaf() != nil {
@@ -134,6 +137,9 @@ func hasTrusted(s *keystore.Store) bool {
 		return false
 	}
 	for _, e := range s.Entries {
+		if e == nil {
+			continue
+		}
 		if e.Kind == keystore.KindTrusted {
 			return true
 		}

@@ -22,6 +22,9 @@ func checkTrustStore(c *collector, path string, s *keystore.Store, opts Options)
 	}
 	var trusted []*keystore.Entry
 	for _, e := range s.Entries {
+		if e == nil {
+			continue
+		}
 		if e.Kind == keystore.KindTrusted && e.Leaf() != nil {
 			trusted = append(trusted, e)
 		}

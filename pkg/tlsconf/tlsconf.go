@@ -45,6 +45,9 @@ func Certificates(s, trust *keystore.Store) ([]tls.Certificate, error) {
 	intermediates := chain.NewPool()
 	if trust != nil {
 		for _, e := range trust.Entries {
+			if e == nil {
+				continue
+			}
 			if e.Kind == keystore.KindTrusted && e.Leaf() != nil {
 				intermediates.Add(e.Leaf())
 			}
@@ -52,6 +55,9 @@ func Certificates(s, trust *keystore.Store) ([]tls.Certificate, error) {
 	}
 	var out []tls.Certificate
 	for _, e := range s.Entries {
+		if e == nil {
+			continue
+		}
 		if e.Kind != keystore.KindKey {
 			continue
 		}
@@ -93,6 +99,9 @@ func Pool(s *keystore.Store) (*x509.CertPool, error) {
 	pool := x509.NewCertPool()
 	n := 0
 	for _, e := range s.Entries {
+		if e == nil {
+			continue
+		}
 		if e.Kind == keystore.KindTrusted {
 			pool.AddCert(e.Chain[0])
 			n++

@@ -98,6 +98,9 @@ func (cc *clientCertChoice) describe(keys *keystore.Store) string {
 	}
 	if keys != nil {
 		for _, e := range keys.Entries {
+			if e == nil {
+				continue
+			}
 			if l := e.Leaf(); e.Kind == keystore.KindKey && l != nil && bytes.Equal(l.Raw, leaf.Raw) {
 				return fmt.Sprintf("%q (%s)", e.Alias, leaf.Subject)
 			}

@@ -7,22 +7,16 @@ import (
 	"os/exec"
 	"path/filepath"
 	"testing"
+
+	"github.com/uccert/uccert/pkg/internal/judge"
 )
 
-// needTool returns the path of a command-line tool, skipping the test
-// loudly when it is missing, or failing it when required is set and the
-// CI environment variable is (CI must run the interop tests).
+// needTool returns the path of a command-line tool (judge.Require: fatal
+// in CI, a loud skip elsewhere). required is kept for the call sites: every
+// tool the tests name is installed by .ci/install-deps.
 func needTool(t *testing.T, name string, required bool) string {
 	t.Helper()
-	path, err := exec.LookPath(name)
-	if err == nil {
-		return path
-	}
-	if required && os.Getenv("CI") != "" {
-		t.Fatalf("%s is required in CI: %v", name, err)
-	}
-	t.Skipf("SKIPPING: %s not found (%v); install it to run this interop test", name, err)
-	return ""
+	return judge.Require(t, name)
 }
 
 func run(t *testing.T, dir string, name string, args ...string) {

@@ -41,6 +41,7 @@ var debianPackages = map[string]string{
 	"krb5kdc":      "krb5-kdc",
 	"kdb5_util":    "krb5-kdc",
 	"kadmin.local": "krb5-admin-server",
+	"klist":        "krb5-user",
 }
 
 // Require returns the absolute path of tool (javac, java, keytool, openssl,

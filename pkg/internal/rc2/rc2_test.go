@@ -9,6 +9,8 @@ import (
 	"os"
 	"os/exec"
 	"testing"
+
+	"github.com/uccert/uccert/pkg/internal/judge"
 )
 
 func mustHex(t *testing.T, s string) []byte {
@@ -139,13 +141,7 @@ func TestCBCRoundTrip(t *testing.T) {
 // TestOpenSSLInterop encrypts with OpenSSL's legacy provider and decrypts
 // with this package, for the RC2 variants PKCS#12 files use.
 func TestOpenSSLInterop(t *testing.T) {
-	openssl, err := exec.LookPath("openssl")
-	if err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("openssl not found and CI is set: %v", err)
-		}
-		t.Skip("SKIPPING OpenSSL interop test: openssl not found in PATH (set CI to make this fatal)")
-	}
+	openssl := judge.Require(t, "openssl")
 	plaintext := []byte("RC2 interop: a buffer that spans several 8-byte blocks, not a multiple of eight.")
 	iv := mustHex(t, "a72ab19138364bb8")
 	tests := []struct {

@@ -3,13 +3,14 @@ package pkcs12
 import (
 	"bytes"
 	"crypto/hmac"
-	"encoding/json"
 	"errors"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/uccert/uccert/pkg/internal/fixtures"
 
 	"github.com/uccert/uccert/pkg/internal/ber"
 	"golang.org/x/crypto/cryptobyte"
@@ -34,22 +35,8 @@ const fixturesDir = "../../../../fixtures"
 // their passwords from expected.json.
 func fixtureSeeds(tb testing.TB) map[string]string {
 	tb.Helper()
-	raw, err := os.ReadFile(filepath.Join(fixturesDir, "expected.json"))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	var doc struct {
-		Files []struct {
-			File     string  `json:"file"`
-			Type     string  `json:"type"`
-			Password *string `json:"password"`
-		} `json:"files"`
-	}
-	if err := json.Unmarshal(raw, &doc); err != nil {
-		tb.Fatal(err)
-	}
 	seeds := map[string]string{}
-	for _, f := range doc.Files {
+	for _, f := range fixtures.Load(tb) {
 		if f.Type != "pkcs12" && !strings.HasSuffix(f.File, ".pfx") && !strings.HasSuffix(f.File, ".p12") {
 			continue
 		}
