@@ -348,9 +348,9 @@ type tokenInfo struct {
 	flag flagID // for roleFlag, roleValue, roleMissing
 	// for roleUnknown: the token up to '=', whether it had one, and the
 	// closest known flag
-	name   string
-	sep    string // the '=' or ':' between the flag and a value in the same token, or ""
-	sugg   flagID
+	name string
+	sep  string // the '=' or ':' between the flag and a value in the same token, or ""
+	sugg flagID
 }
 
 // scan classifies every token of argv. Parse and Redact share it, so that
