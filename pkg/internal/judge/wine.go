@@ -33,7 +33,8 @@ var bcryptPrimitivesSource []byte
 const wineLayout = "uccert-wine-template-1"
 
 // wineBootTimeout bounds the one-time creation of the template prefix
-// (wineboot writes ~700 MB of Windows DLLs; about 2 s on an idle machine).
+// (wineboot writes ~700 MB of Windows DLLs: 2 s on an idle machine, 4-7 s
+// on a loaded one).
 const wineBootTimeout = 3 * time.Minute
 
 // wineDLLOverrides keeps wineboot from offering to install Mono and Gecko and
@@ -48,15 +49,16 @@ const wineDLLOverrides = "mscoree,mshtml=;winemenubuilder.exe=d"
 // version: it is a symbolic link to a template prefix that is built once per
 // machine (wineboot, plus the bcryptprimitives.dll Go needs) and cached under
 // the user cache directory (uccert-judge/wine-tpl-*, ~700 MB). The per-process
-// part (uccert-judge/wine-run/PID-*, ~10 MB) is removed by a later test
-// process once this one has exited.
+// part (uccert-judge/wine-run/PID-*, ~10 MB plus what the tests put on C:)
+// is removed by a later test process once this one has exited.
 //
 // No display is needed and no console is attached: a program's stdin is a
 // pipe or the NUL device, its stdout and stderr are files (see
-// [WinePrefix.Start] for why). The wineserver that Wine starts for the prefix,
-// and the Windows services it starts (services.exe, winedevice.exe, ...),
-// exit by themselves a few seconds after the last Windows program of the
-// prefix; nothing waits for them, so nothing can keep a test waiting.
+// [WinePrefix.Start] for why). The prefix's wineserver and Wine's Windows
+// services (winedevice.exe, ...) run detached from the test's output and
+// exit by themselves one minute after the last Windows program (see
+// wineLinger); nothing waits for them, so they cannot keep a test or
+// "go test" waiting.
 type WinePrefix struct {
 	dir        string // WINEPREFIX
 	wine       string // absolute path of wine (or wine64)
@@ -86,10 +88,12 @@ type WineResult struct {
 // winePrefixOnce creates the test process's prefix on first use.
 var winePrefixOnce = sync.OnceValues(newWinePrefix)
 
-// Wine returns the test process's Wine prefix, creating it on first use
-// (once per machine and Wine version, the template takes ~2 s: wineboot and
-// a mingw build of the DLL; after that ~50 ms). It requires wine (or wine64),
-// wineserver and x86_64-w64-mingw32-gcc (see [Require]).
+// Wine returns the test process's Wine prefix, creating it on first use:
+// once per machine and Wine version the template (wineboot and a mingw
+// build of the DLL: 3 s idle, 5-10 s loaded), then once per process the
+// copy and a first program that starts Wine's services (0.3 s idle, up to
+// 7 s loaded). After that a Go program runs in 20-60 ms. It requires wine
+// (or wine64), wineserver and x86_64-w64-mingw32-gcc (see [Require]).
 //
 // Tests of one process share the prefix: a test that runs in parallel with
 // others writes only below folders of its own (see [WinePrefix.TempDir]).
@@ -187,7 +191,7 @@ func newWinePrefix() (*WinePrefix, error) {
 	if err := os.MkdirAll(runs, 0o700); err != nil {
 		return nil, err
 	}
-	pruneWineRuns(runs)
+	pruneWineRuns(wineserver, runs)
 	dir, err := os.MkdirTemp(runs, strconv.Itoa(os.Getpid())+"-")
 	if err != nil {
 		return nil, err
@@ -197,7 +201,38 @@ func newWinePrefix() (*WinePrefix, error) {
 		return nil, err
 	}
 	w.dir = dir
+	if err := w.warmUp(); err != nil {
+		return nil, err
+	}
 	return w, nil
+}
+
+// wineLinger is how long the prefix's wineserver stays after the last
+// Windows program has exited (Wine's default is a few seconds). Restarting
+// it and the Windows services costs 0.3 s on an idle machine and several
+// seconds on a loaded one, so it outlives the gaps between tests; after
+// the test process it exits by itself.
+const wineLinger = 60 * time.Second
+
+// warmUp starts the prefix's wineserver with wineLinger, then a first
+// Windows program (cmd.exe /c exit), which starts Wine's services. Neither
+// may inherit this process's output: a daemon holding the test binary's
+// stdout would keep "go test" waiting for it, so they get the null device.
+func (w *WinePrefix) warmUp() error {
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	for _, args := range [][]string{
+		{w.wineserver, "-p" + strconv.Itoa(int(wineLinger/time.Second))},
+		{w.wine, "cmd.exe", "/c", "exit"},
+	} {
+		cmd := exec.CommandContext(ctx, args[0], args[1:]...)
+		cmd.Env = wineEnv(w.dir, nil)
+		cmd.Dir = w.CDrive()
+		if err := cmd.Run(); err != nil {
+			return fmt.Errorf("%s: %w", strings.Join(args, " "), err)
+		}
+	}
+	return nil
 }
 
 // wineTemplate returns the template prefix for this Wine version, this user
@@ -345,8 +380,9 @@ func removeWineSocketDir(prefix string) {
 }
 
 // pruneWineRuns removes the per-process prefixes of test processes that
-// have exited (their folders are named PID-XXXXXX).
-func pruneWineRuns(runs string) {
+// have exited (their folders are named PID-XXXXXX), after stopping their
+// wineserver if it still lingers (see wineLinger).
+func pruneWineRuns(wineserver, runs string) {
 	entries, err := os.ReadDir(runs)
 	if err != nil {
 		return
@@ -360,7 +396,7 @@ func pruneWineRuns(runs string) {
 			continue
 		}
 		dir := filepath.Join(runs, e.Name())
-		removeWineSocketDir(dir)
+		stopWineserver(wineserver, dir)
 		os.RemoveAll(dir)
 	}
 }
