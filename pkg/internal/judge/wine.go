@@ -266,12 +266,18 @@ func wineTemplate(w *WinePrefix, mingw string) (string, error) {
 	if err := os.MkdirAll(base, 0o755); err != nil {
 		return "", err
 	}
-	// Templates of other Wine versions or layouts are dead weight (~700 MB each).
-	if old, _ := filepath.Glob(filepath.Join(base, "wine-tpl-*")); len(old) > 0 {
-		for _, dir := range old {
-			if dir != final {
-				os.RemoveAll(dir)
-			}
+	// Templates of other Wine versions or layouts are dead weight (~700 MB
+	// each), and so are the half-built ones of killed test processes.
+	old, _ := filepath.Glob(filepath.Join(base, "wine-tpl-*"))
+	for _, dir := range old {
+		if dir != final {
+			os.RemoveAll(dir)
+		}
+	}
+	tmps, _ := filepath.Glob(filepath.Join(base, "tmp-wine-*"))
+	for _, dir := range tmps {
+		if fi, err := os.Stat(dir); err == nil && time.Since(fi.ModTime()) > 2*wineBootTimeout {
+			os.RemoveAll(dir)
 		}
 	}
 	tmp, err := os.MkdirTemp(base, "tmp-wine-")
