@@ -99,8 +99,8 @@ var winePrefixOnce = sync.OnceValues(newWinePrefix)
 // others writes only below folders of its own (see [WinePrefix.TempDir]).
 func Wine(t testing.TB) *WinePrefix {
 	t.Helper()
-	requireWine(t)
-	Require(t, "wineserver")
+	requireFound(t, "wine", findWine)
+	requireFound(t, "wineserver", findWineserver)
 	Require(t, "x86_64-w64-mingw32-gcc")
 	w, err := winePrefixOnce()
 	if err != nil {
@@ -109,13 +109,13 @@ func Wine(t testing.TB) *WinePrefix {
 	return w
 }
 
-// requireWine is Require for "wine64 or wine".
-func requireWine(t testing.TB) string {
+// requireFound is [Require] for a tool that find may find outside PATH.
+func requireFound(t testing.TB, tool string, find func() (string, error)) string {
 	t.Helper()
-	if p, err := findWine(); err == nil {
+	if p, err := find(); err == nil {
 		return p
 	}
-	return Require(t, "wine")
+	return Require(t, tool)
 }
 
 // findWine finds Wine's program loader: wine or wine64 in PATH, else
