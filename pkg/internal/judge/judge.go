@@ -1,5 +1,7 @@
 // Package judge runs the real consumers and producers (Java, keytool, OpenSSL, NSS)
 // in tests, so that what uccert writes is judged by them and not by our own reader.
+// It also runs Windows builds of Go programs under Wine ([Wine]), so that the
+// Windows binary administrators use is tested, not only its Linux twin.
 //
 // Every helper takes a testing.TB and is meant for _test.go files. A missing tool
 // skips the test loudly on a developer machine and fails it in CI (when the
@@ -42,10 +44,16 @@ var debianPackages = map[string]string{
 	"kdb5_util":    "krb5-kdc",
 	"kadmin.local": "krb5-admin-server",
 	"klist":        "krb5-user",
+	// Debian's wine64 alone puts nothing in PATH; wine adds the wrappers.
+	"wine":                   "wine64 wine",
+	"wine64":                 "wine64 wine",
+	"wineserver":             "wine64 wine",
+	"x86_64-w64-mingw32-gcc": "gcc-mingw-w64-x86-64",
 }
 
 // Require returns the absolute path of tool (javac, java, keytool, openssl,
-// pk12util, certutil, krb5kdc, kdb5_util, kadmin.local), looked up in PATH and
+// pk12util, certutil, krb5kdc, kdb5_util, kadmin.local, wine, wineserver,
+// x86_64-w64-mingw32-gcc), looked up in PATH and
 // then in /usr/sbin and /sbin. When the tool is missing, the test fails if the
 // environment variable CI is non-empty (CI must install every tool) and is
 // skipped, loudly, otherwise.

@@ -1,0 +1,549 @@
+package e2e
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"reflect"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/uccert/uccert/pkg/connector"
+	"github.com/uccert/uccert/pkg/internal/judge"
+)
+
+// e2eVersion is the version stamped into the test build.
+const e2eVersion = "v0.0.0-e2e-wine"
+
+// certsDir is where the tests put the connector's files: the vendor's
+// install folder, with a space in the last element too.
+const certsDir = `C:\Program Files\GCTI\ucc certs`
+
+// Passwords. The fixture exports' passwords are in fixtures/README.md.
+const (
+	storePass = "changeit1"  // the merged key stores
+	trustPass = "trustpass1" // the trust store
+)
+
+// built holds the programs built for windows/amd64 in this test process.
+var built sync.Map // name -> func() (string, error)
+
+// buildWindows runs "go build" of pkg (an import path, or a folder holding a
+// main package) for windows/amd64 once per test process, into
+// C:\Program Files\uccert-e2e\NAME.exe of w's C: drive (removed with it),
+// and returns the Windows path of the program.
+func buildWindows(t *testing.T, w *judge.WinePrefix, name, dir, pkg string, flags ...string) string {
+	t.Helper()
+	f, _ := built.LoadOrStore(name, sync.OnceValues(func() (string, error) {
+		exe := filepath.Join(w.CDrive(), "Program Files", "uccert-e2e", name+".exe")
+		cmd := exec.Command("go", append(append([]string{"build"}, flags...), "-o", exe, pkg)...)
+		cmd.Dir = dir
+		cmd.Env = append(os.Environ(), "GOOS=windows", "GOARCH=amd64", "CGO_ENABLED=0")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			return "", fmt.Errorf("go build %s (windows/amd64): %w\n%s", pkg, err, out)
+		}
+		return exe, nil
+	}))
+	exe, err := f.(func() (string, error))()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return w.WinPath(exe)
+}
+
+// uccertExe builds the uccert command for windows/amd64. The build flags
+// are those of `make cross` (plus the version), so the build cache it
+// filled serves here.
+func uccertExe(t *testing.T, w *judge.WinePrefix) string {
+	t.Helper()
+	return buildWindows(t, w, "uccert", ".", "github.com/uccert/uccert/cmd/uccert", "-ldflags", "-X main.version="+e2eVersion)
+}
+
+// holderSource is a Windows program that opens the file named by its first
+// argument as Go's os.Open does (sharing read and write, not delete, as most
+// Windows programs do), creates the file named by its second argument to
+// say so, and keeps the file open until its stdin ends.
+const holderSource = `package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+)
+
+func main() {
+	f, err := os.Open(os.Args[1])
+	if err != nil {
+		fmt.Println(err)
+		os.Exit(1)
+	}
+	if err := os.WriteFile(os.Args[2], nil, 0o644); err != nil {
+		fmt.Println(err)
+		os.Exit(1)
+	}
+	io.ReadAll(os.Stdin)
+	f.Close()
+}
+`
+
+func holderExe(t *testing.T, w *judge.WinePrefix) string {
+	t.Helper()
+	dir := t.TempDir()
+	for name, content := range map[string]string{"go.mod": "module holder\n\ngo 1.21\n", "main.go": holderSource} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return buildWindows(t, w, "holder", dir, ".")
+}
+
+// fixture returns the content of fixtures/NAME.
+func fixture(t *testing.T, name string) []byte {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join("..", "..", "..", "fixtures", filepath.FromSlash(name)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
+}
+
+// winSetup is a test's C:\Program Files\GCTI\ucc certs folder with the
+// fixture files copied in (under names with spaces) and password files
+// ending in CRLF, as Notepad saves them.
+type winSetup struct {
+	w   *judge.WinePrefix
+	exe string // Windows path of uccert.exe
+	dir string // Linux path of certsDir
+}
+
+// inputs maps the Windows file names the tests use to fixture files.
+var inputs = map[string]string{
+	`fe1 windows.pfx`: "exports/fe1-windows.pfx", // MMC style, password win-export
+	`fe2 windows.pfx`: "exports/fe2-windows.pfx", // MMC style, password win-export
+	`fe3 3des.pfx`:    "exports/fe3-3des.pfx",    // fe3-export
+	`ucc host.pfx`:    "exports/ucc-openssl.pfx", // ucc-export
+	`ca chain.p7b`:    "pki/chain.p7b",           // issuing + root, DER PKCS#7
+}
+
+// passFiles are the password files, each with Windows line endings.
+var passFiles = map[string]string{
+	`fe.pass`:    "win-export",
+	`ucc.pass`:   "ucc-export",
+	`out.pass`:   storePass,
+	`trust.pass`: trustPass,
+}
+
+func setup(t *testing.T) *winSetup {
+	t.Helper()
+	w := judge.Wine(t)
+	s := &winSetup{w: w, exe: uccertExe(t, w), dir: w.TempDir(t, certsDir)}
+	for name, src := range inputs {
+		w.WriteFile(t, s.path(name), fixture(t, src))
+	}
+	for name, pass := range passFiles {
+		w.WriteFile(t, s.path(name), []byte(pass+"\r\n"))
+	}
+	return s
+}
+
+// path is the Windows path of name in certsDir.
+func (s *winSetup) path(name string) string { return certsDir + `\` + name }
+
+// linux is the Linux path of name in certsDir.
+func (s *winSetup) linux(name string) string { return filepath.Join(s.dir, name) }
+
+// uccert runs uccert.exe with args in certsDir and no stdin.
+func (s *winSetup) uccert(t *testing.T, args ...string) judge.WineResult {
+	t.Helper()
+	return s.w.Run(t, s.exe, args, judge.WineRun{Dir: certsDir})
+}
+
+// ok runs uccert.exe and fails the test unless it exits 0.
+func (s *winSetup) ok(t *testing.T, args ...string) judge.WineResult {
+	t.Helper()
+	start := time.Now()
+	r := s.uccert(t, args...)
+	if r.ExitCode != 0 {
+		t.Fatalf("uccert %s: exit %d\nstdout:\n%s\nstderr:\n%s", strings.Join(args, " "), r.ExitCode, r.Stdout, r.Stderr)
+	}
+	t.Logf("uccert.exe %s: %v", args[0], time.Since(start).Round(time.Millisecond))
+	return r
+}
+
+// mergeFEs writes certsDir\NAME from fe1 and fe2 (MMC exports, one
+// password file for both) with the store password from out.pass.
+func (s *winSetup) mergeFEs(t *testing.T, name string, extra ...string) judge.WineResult {
+	t.Helper()
+	args := append([]string{"merge", "-o", s.path(name), "--in-pass", "file:" + s.path("fe.pass"), "--out-pass", "file:" + s.path("out.pass")}, extra...)
+	return s.ok(t, append(args, s.path("fe1 windows.pfx"), s.path("fe2 windows.pfx"))...)
+}
+
+// keyAliases checks with Java (KeyStore.load, getKey with the store
+// password, a signature verified by the leaf) that every entry of file is a
+// usable key entry with a 3-certificate chain, and returns the aliases.
+func keyAliases(t *testing.T, file, storeType, pass string) []string {
+	t.Helper()
+	var aliases []string
+	for _, e := range judge.Java(t).ListStore(t, file, storeType, pass) {
+		if e.Kind != "PrivateKeyEntry" || e.Status != "ok" || e.ChainLen != 3 || e.KeyAlg != "RSA" {
+			t.Errorf("%s: Java sees %+v", filepath.Base(file), e)
+		}
+		aliases = append(aliases, e.Alias)
+	}
+	sort.Strings(aliases)
+	return aliases
+}
+
+func TestWineVersion(t *testing.T) {
+	w := judge.Wine(t)
+	exe := uccertExe(t, w)
+	start := time.Now()
+	r := w.Run(t, exe, []string{"--version"}, judge.WineRun{})
+	t.Logf("uccert.exe --version: %v", time.Since(start).Round(time.Millisecond))
+	want := "uccert " + e2eVersion + " (" + runtime.Version() + ", windows/amd64)\n"
+	if r.ExitCode != 0 || r.Stdout != want || r.Stderr != "" {
+		t.Fatalf("exit %d, stdout %q (want %q), stderr %q", r.ExitCode, r.Stdout, want, r.Stderr)
+	}
+}
+
+// The deployment guide's procedure on Windows: merge the Front End exports
+// into a JKS under C:\Program Files, add more with --append (two runs at
+// once take turns), and let keytool and Java judge the result.
+func TestWineMergeJKSAndAppend(t *testing.T) {
+	s := setup(t)
+	store := "ucc keys.jks"
+	r := s.mergeFEs(t, store)
+	for _, want := range []string{
+		`Wrote ` + s.path(store) + ` (jks): 2 entries`,
+		`-cert_store_file "` + s.path(store) + `" -cert_store_pass ******** -cert_store_type jks`,
+	} {
+		if !strings.Contains(r.Stdout, want) {
+			t.Errorf("stdout lacks %q:\n%s", want, r.Stdout)
+		}
+	}
+	if strings.Contains(r.Stdout+r.Stderr, "win-export") || strings.Contains(r.Stdout+r.Stderr, storePass) {
+		t.Error("a password was printed")
+	}
+	want := []string{"fe1.uc.example.com", "fe2.uc.example.com"}
+	if got := judge.KeytoolList(t, s.linux(store), "JKS", storePass); !reflect.DeepEqual(got, want) {
+		t.Fatalf("keytool -list: %v, want %v", got, want)
+	}
+	if got := keyAliases(t, s.linux(store), "JKS", storePass); !reflect.DeepEqual(got, want) {
+		t.Fatalf("Java: %v, want %v", got, want)
+	}
+
+	// The update lock on Windows is a STORE.lock file: while another run
+	// holds it (here the test, as that other run), two --append runs wait;
+	// once it is released they take turns, each reading what the other
+	// wrote, so neither entry is lost.
+	lock := s.linux(store + ".lock")
+	if err := os.WriteFile(lock, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	first := s.w.Start(t, s.exe, []string{"merge", "--append", "-o", s.path(store), "--out-pass", "file:" + s.path("out.pass"),
+		"--in-pass", "stdin", s.path("fe3 3des.pfx")}, judge.WineRun{Dir: certsDir, Stdin: []byte("fe3-export\r\n")})
+	second := s.w.Start(t, s.exe, []string{"merge", "--append", "-o", s.path(store), "--out-pass", "file:" + s.path("out.pass"),
+		"--in-pass", "file:" + s.path("ucc.pass"), s.path("ucc host.pfx")}, judge.WineRun{Dir: certsDir})
+	time.Sleep(time.Second) // time enough to reach the lock
+	for i, p := range []*judge.WineProcess{first, second} {
+		if p.Exited() {
+			r := p.Wait(t)
+			t.Fatalf("--append run %d did not wait for the lock: exit %d\n%s%s", i+1, r.ExitCode, r.Stdout, r.Stderr)
+		}
+	}
+	if err := os.Remove(lock); err != nil {
+		t.Fatal(err)
+	}
+	for i, p := range []*judge.WineProcess{first, second} {
+		if r := p.Wait(t); r.ExitCode != 0 {
+			t.Fatalf("--append run %d after the lock was released: exit %d\n%s%s", i+1, r.ExitCode, r.Stdout, r.Stderr)
+		}
+	}
+	if _, err := os.Stat(lock); !os.IsNotExist(err) {
+		t.Errorf("lock file left behind: %v", err)
+	}
+	want = []string{"fe1.uc.example.com", "fe2.uc.example.com", "fe3.uc.example.com", "ucc.uc.example.com"}
+	if got := judge.KeytoolList(t, s.linux(store), "JKS", storePass); !reflect.DeepEqual(got, want) {
+		t.Fatalf("keytool -list after both --append runs: %v, want %v", got, want)
+	}
+	if got := keyAliases(t, s.linux(store), "JKS", storePass); !reflect.DeepEqual(got, want) {
+		t.Fatalf("Java after both --append runs: %v, want %v", got, want)
+	}
+	assertOnly(t, s.dir, append(keys(inputs), keys(passFiles)...), store)
+}
+
+// waitFor polls cond every 20 ms for up to 30 s.
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	for deadline := time.Now().Add(30 * time.Second); !cond(); time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+	}
+}
+
+func keys(m map[string]string) []string {
+	var k []string
+	for name := range m {
+		k = append(k, name)
+	}
+	return k
+}
+
+// assertOnly fails unless dir holds exactly the given files (no temporary
+// or lock file left behind).
+func assertOnly(t *testing.T, dir string, names []string, more ...string) {
+	t.Helper()
+	want := append(append([]string{}, names...), more...)
+	sort.Strings(want)
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, e := range entries {
+		got = append(got, e.Name())
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("%s holds %q, want %q", dir, got, want)
+	}
+}
+
+// A "prompt" password source without a console must fail at once with a
+// clear message; omitting a password without a console is a usage error.
+func TestWinePromptWithoutConsole(t *testing.T) {
+	s := setup(t)
+	out := s.path("new.jks")
+	cases := []struct {
+		name    string
+		args    []string
+		stdin   []byte
+		code    int
+		message string
+	}{
+		{"--out-pass prompt, stdin NUL", []string{"--out-pass", "prompt", "--in-pass", "file:" + s.path("fe.pass")}, nil,
+			1, "uccert: new password for new.jks: prompt: no terminal to prompt for a password\n"},
+		{"--out-pass prompt, stdin a pipe", []string{"--out-pass", "prompt", "--in-pass", "file:" + s.path("fe.pass")}, []byte("changeit1\r\n"),
+			1, "uccert: new password for new.jks: prompt: no terminal to prompt for a password\n"},
+		{"--in-pass prompt", []string{"--out-pass", "file:" + s.path("out.pass"), "--in-pass", "prompt"}, nil,
+			1, "uccert: password for fe1 windows.pfx: prompt: no terminal to prompt for a password\n"},
+		{"--out-pass omitted", []string{"--in-pass", "file:" + s.path("fe.pass")}, nil,
+			2, "uccert: new password for new.jks: none given and no terminal to ask on; use --out-pass SRC (pass:TEXT, env:VAR, file:PATH or stdin)\n"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			args := append(append([]string{"merge", "-o", out}, c.args...), s.path("fe1 windows.pfx"))
+			start := time.Now()
+			r := s.w.Run(t, s.exe, args, judge.WineRun{Dir: certsDir, Stdin: c.stdin})
+			t.Logf("exit %d after %v; stderr: %q", r.ExitCode, time.Since(start).Round(time.Millisecond), r.Stderr)
+			if r.ExitCode != c.code || !strings.HasPrefix(r.Stderr, c.message) || r.Stdout != "" {
+				t.Errorf("exit %d (want %d)\nstdout %q\nstderr %q\nwant stderr starting %q", r.ExitCode, c.code, r.Stdout, r.Stderr, c.message)
+			}
+			if _, err := os.Stat(s.linux("new.jks")); !os.IsNotExist(err) {
+				t.Errorf("new.jks: %v", err)
+			}
+		})
+	}
+}
+
+// The trust store from the CA chain (PKCS#7 from AD CS), then the
+// connector's arguments for both stores and a preflight, all with the
+// stores under C:\Program Files.
+func TestWineTruststoreArgsVerify(t *testing.T) {
+	s := setup(t)
+	keys, trust := "ucc keys.jks", "ucc trust.jks"
+	s.mergeFEs(t, keys)
+	r := s.ok(t, "truststore", "-o", s.path(trust), "--out-pass", "file:"+s.path("trust.pass"), s.path("ca chain.p7b"))
+	if !strings.Contains(r.Stdout, `-key_store_file "`+s.path(trust)+`" -key_store_pass ******** -key_store_type jks`) {
+		t.Errorf("truststore output:\n%s", r.Stdout)
+	}
+	if got, want := judge.KeytoolList(t, s.linux(trust), "JKS", trustPass), []string{"uc-test-issuing-ca", "uc-test-root-ca"}; !reflect.DeepEqual(got, want) {
+		t.Fatalf("keytool -list: %v, want %v", got, want)
+	}
+	for _, e := range judge.Java(t).ListStore(t, s.linux(trust), "JKS", trustPass) {
+		if e.Kind != "trustedCertEntry" {
+			t.Errorf("Java sees %+v", e)
+		}
+	}
+
+	stores := []string{"--cert-store", s.path(keys), "--cert-store-pass", "file:" + s.path("out.pass"),
+		"--key-store", s.path(trust), "--key-store-pass", "file:" + s.path("trust.pass")}
+	wantTokens := []string{"-cert_store_file", s.path(keys), "-cert_store_pass", storePass, "-cert_store_type", "jks",
+		"-key_store_file", s.path(trust), "-key_store_pass", trustPass, "-key_store_type", "jks"}
+	const launcher = `ucc-launcher.exe -host cfgsrv -port 2020 -app UCC_Connector -l "C:\GCTI\license.dat" -http_port 8080`
+	var batLine string
+	t.Run("args genesys", func(t *testing.T) {
+		r := s.ok(t, append([]string{"args", "--format", "genesys"}, stores...)...)
+		want := `-cert_store_file "C:\Program Files\GCTI\ucc certs\ucc keys.jks" -cert_store_pass changeit1 -cert_store_type jks ` +
+			`-key_store_file "C:\Program Files\GCTI\ucc certs\ucc trust.jks" -key_store_pass trustpass1 -key_store_type jks` + "\n"
+		if r.Stdout != want {
+			t.Errorf("got  %q\nwant %q", r.Stdout, want)
+		}
+		a, probs, err := connector.ParseCommandLine(strings.TrimSpace(r.Stdout))
+		if err != nil || len(probs) != 0 || !reflect.DeepEqual(a.Tokens(), wantTokens) {
+			t.Errorf("parses to %q %v %v", a.Tokens(), probs, err)
+		}
+	})
+	t.Run("args bat", func(t *testing.T) {
+		r := s.ok(t, append([]string{"args", "--format", "bat", "--launcher", launcher}, stores...)...)
+		want := launcher + ` -cert_store_file "C:\Program Files\GCTI\ucc certs\ucc keys.jks" -cert_store_pass changeit1 -cert_store_type jks ` +
+			`-key_store_file "C:\Program Files\GCTI\ucc certs\ucc trust.jks" -key_store_pass trustpass1 -key_store_type jks` + "\n"
+		if r.Stdout != want {
+			t.Errorf("got  %q\nwant %q", r.Stdout, want)
+		}
+		a, probs, err := connector.ParseBatLine(strings.TrimSpace(r.Stdout))
+		if err != nil || len(probs) != 0 || !reflect.DeepEqual(a.Tokens(), wantTokens) {
+			t.Errorf("parses to %q %v %v", a.Tokens(), probs, err)
+		}
+		batLine = r.Stdout
+	})
+
+	names := []string{"--host", "ucc.uc.example.com", "--fe", "fe1.uc.example.com", "--fe", "fe2.uc.example.com"}
+	t.Run("verify", func(t *testing.T) {
+		// The connector host's own entry is missing (host-identity-missing
+		// is an error): add it first.
+		s.ok(t, "merge", "--append", "-o", s.path(keys), "--out-pass", "file:"+s.path("out.pass"),
+			"--in-pass", "file:"+s.path("ucc.pass"), s.path("ucc host.pfx"))
+		r := s.ok(t, append(append([]string{"verify"}, names...), stores...)...)
+		last := strings.Split(strings.TrimSpace(r.Stdout), "\n")
+		if summary := last[len(last)-1]; !strings.HasSuffix(summary, " warnings, 0 errors") {
+			t.Errorf("summary %q\n%s", summary, r.Stdout)
+		}
+		if !strings.Contains(r.Stdout, "OK   store-unreadable             "+s.path(keys)+": read: jks, 3 entries") {
+			t.Errorf("verify output:\n%s", r.Stdout)
+		}
+	})
+	t.Run("verify --json", func(t *testing.T) {
+		r := s.ok(t, append(append([]string{"verify", "--json"}, names...), stores...)...)
+		var doc struct {
+			OK      bool `json:"ok"`
+			Summary struct {
+				Passed, Warnings, Errors int
+			} `json:"summary"`
+			Findings []struct {
+				Check, Severity, Subject, Message string
+			} `json:"findings"`
+		}
+		if err := json.Unmarshal([]byte(r.Stdout), &doc); err != nil {
+			t.Fatalf("%v\n%s", err, r.Stdout)
+		}
+		if !doc.OK || doc.Summary.Errors != 0 || doc.Summary.Passed == 0 || len(doc.Findings) != doc.Summary.Passed+doc.Summary.Warnings {
+			t.Errorf("%+v", doc)
+		}
+		subjects := map[string]bool{}
+		for _, f := range doc.Findings {
+			if f.Severity == "error" {
+				t.Errorf("finding %+v", f)
+			}
+			subjects[strings.SplitN(f.Subject, "#", 2)[0]] = true
+		}
+		if !subjects[s.path(keys)] || !subjects[s.path(trust)] {
+			t.Errorf("subjects %v lack the Windows paths of the stores", subjects)
+		}
+		if strings.Contains(r.Stdout, storePass) || strings.Contains(r.Stdout, trustPass) {
+			t.Error("a password in the JSON")
+		}
+	})
+	t.Run("verify --args-file startup.bat", func(t *testing.T) {
+		if batLine == "" {
+			t.Skip("SKIPPING: args bat failed")
+		}
+		s.w.WriteFile(t, s.path("startup.bat"), []byte("@echo off\r\n"+strings.TrimSpace(batLine)+"\r\n"))
+		s.ok(t, append([]string{"verify", "--args-file", s.path("startup.bat")}, names...)...)
+	})
+}
+
+// PKCS#12 output (modern and legacy profiles) under C:\Program Files,
+// judged by OpenSSL and Java.
+func TestWineMergePKCS12(t *testing.T) {
+	s := setup(t)
+	cases := []struct {
+		name   string
+		extra  []string
+		legacy bool
+	}{
+		{"ucc keys.p12", nil, false},
+		{"ucc keys legacy.pfx", []string{"--compat", "legacy"}, false}, // 3DES: OpenSSL 3 needs no -legacy
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			r := s.mergeFEs(t, c.name, c.extra...)
+			if !strings.Contains(r.Stdout, `-cert_store_file "`+s.path(c.name)+`" -cert_store_pass ******** -cert_store_type pkcs12`) {
+				t.Errorf("stdout:\n%s", r.Stdout)
+			}
+			keys, certs, err := judge.OpenSSLPKCS12Info(t, s.linux(c.name), storePass, c.legacy)
+			if err != nil {
+				t.Fatal(err)
+			}
+			// Two keys; their chains share the CAs: two leaves, issuing CA, root.
+			if keys != 2 || certs != 4 {
+				t.Errorf("openssl pkcs12 -info: %d keys, %d certificates; want 2 and 4", keys, certs)
+			}
+			// The MAC and every bag check out (the password travels in the environment).
+			t.Setenv("E2E_STORE_PASS", storePass)
+			if _, err := judge.OpenSSL(t, nil, "pkcs12", "-in", s.linux(c.name), "-info", "-noout", "-passin", "env:E2E_STORE_PASS"); err != nil {
+				t.Errorf("openssl pkcs12 -info -noout: %v", err)
+			}
+			if got, want := keyAliases(t, s.linux(c.name), "PKCS12", storePass), []string{"fe1.uc.example.com", "fe2.uc.example.com"}; !reflect.DeepEqual(got, want) {
+				t.Errorf("Java: %v, want %v", got, want)
+			}
+		})
+	}
+}
+
+// Windows (and Wine, which emulates its sharing rules) refuses to replace a
+// file that another program holds open without sharing delete access; the
+// connector or an editor may hold the store. The write must then fail
+// cleanly: exit 1, the store as it was, no temporary file left; and succeed
+// once the file is closed.
+func TestWineReplaceStoreHeldOpen(t *testing.T) {
+	s := setup(t)
+	store := "ucc keys.jks"
+	s.mergeFEs(t, store)
+	before, err := os.ReadFile(s.linux(store))
+	if err != nil {
+		t.Fatal(err)
+	}
+	marker := filepath.Join(t.TempDir(), "holding")
+	holder := s.w.Start(t, holderExe(t, s.w), []string{s.path(store), s.w.WinPath(marker)}, judge.WineRun{Stdin: []byte{}})
+	waitFor(t, "the holder to open the store", func() bool {
+		if holder.Exited() {
+			r := holder.Wait(t)
+			t.Fatalf("holder: exit %d: %s%s", r.ExitCode, r.Stdout, r.Stderr)
+		}
+		_, err := os.Stat(marker)
+		return err == nil
+	})
+	appendUCC := []string{"merge", "--append", "-o", s.path(store), "--out-pass", "file:" + s.path("out.pass"),
+		"--in-pass", "file:" + s.path("ucc.pass"), s.path("ucc host.pfx")}
+	for _, args := range [][]string{
+		appendUCC,
+		{"merge", "--force", "-o", s.path(store), "--out-pass", "file:" + s.path("out.pass"),
+			"--in-pass", "file:" + s.path("fe.pass"), s.path("fe1 windows.pfx")},
+	} {
+		r := s.uccert(t, args...)
+		t.Logf("%s while the store is open elsewhere: exit %d, stderr %q", args[1], r.ExitCode, r.Stderr)
+		if r.ExitCode != 1 || !strings.Contains(r.Stderr, s.path(store)+": ") {
+			t.Errorf("exit %d, stderr %q", r.ExitCode, r.Stderr)
+		}
+		if after, err := os.ReadFile(s.linux(store)); err != nil || !bytes.Equal(after, before) {
+			t.Errorf("the store changed (%v)", err)
+		}
+		assertOnly(t, s.dir, append(keys(inputs), keys(passFiles)...), store)
+	}
+	if r := holder.Wait(t); r.ExitCode != 0 {
+		t.Fatalf("holder: exit %d: %s%s", r.ExitCode, r.Stdout, r.Stderr)
+	}
+	s.ok(t, appendUCC...)
+	want := []string{"fe1.uc.example.com", "fe2.uc.example.com", "ucc.uc.example.com"}
+	if got := judge.KeytoolList(t, s.linux(store), "JKS", storePass); !reflect.DeepEqual(got, want) {
+		t.Fatalf("keytool -list: %v, want %v", got, want)
+	}
+}
