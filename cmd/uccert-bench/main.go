@@ -31,6 +31,7 @@ type config struct {
 	out         string // the report (docs/PERFORMANCE.md)
 	runs        int    // repetitions of scenarios that run keytool
 	runsFast    int    // repetitions of the others (cheap: more runs, steadier medians)
+	runsStartup int    // repetitions of the start-up scenario
 	only        string
 	goCmd       string
 	keep        bool
@@ -46,6 +47,7 @@ func run(args []string, log io.Writer) int {
 	fs.StringVar(&c.out, "o", "docs/PERFORMANCE.md", "write the report to `FILE` (overwritten)")
 	fs.IntVar(&c.runs, "runs", 5, "timed repetitions per side of the scenarios that run keytool (at least 5 for the report)")
 	fs.IntVar(&c.runsFast, "runs-fast", 11, "timed repetitions per side of the scenarios without keytool")
+	fs.IntVar(&c.runsStartup, "runs-startup", 201, "timed repetitions per side of the start-up scenario")
 	fs.StringVar(&c.only, "only", "", "run only the scenarios in this comma-separated `LIST` (e.g. 3,4), for development")
 	fs.StringVar(&c.goCmd, "go", "go", "the go `command` used to build uccert")
 	fs.BoolVar(&c.keep, "keep", false, "keep the temporary directory (generated inputs and outputs)")
@@ -59,7 +61,7 @@ func run(args []string, log io.Writer) int {
 		fmt.Fprintf(log, "uccert-bench: unexpected arguments %q\n", fs.Args())
 		return 2
 	}
-	if c.runs < 1 || c.runsFast < 1 || (c.feKey != "rsa" && c.feKey != "ec") {
+	if c.runs < 1 || c.runsFast < 1 || c.runsStartup < 1 || (c.feKey != "rsa" && c.feKey != "ec") {
 		fmt.Fprintln(log, "uccert-bench: -runs and -runs-fast must be at least 1, -fe-key rsa or ec")
 		return 2
 	}
@@ -103,7 +105,7 @@ func bench(c config, log io.Writer) (err error) {
 	fmt.Fprintf(log, "machine: %d cores, %s, %s, load average %s\n", m.cores, m.cpu, m.goVersion, m.loadStart)
 
 	uccert := filepath.Join(dir, "uccert")
-	buildCmd := []string{c.goCmd, "build", "-trimpath", "-ldflags=-s -w", "-o", uccert, "./cmd/uccert"}
+	buildCmd := []string{c.goCmd, "build", "-trimpath", "-tags", "urfave_cli_no_docs", "-ldflags=-s -w", "-o", uccert, "./cmd/uccert"}
 	if _, err := r.timed(buildCmd); err != nil {
 		return err
 	}
@@ -112,11 +114,16 @@ func bench(c config, log io.Writer) (err error) {
 	if err != nil {
 		return err
 	}
+	startup, err := scenarioStartup(r, uccert, c.goCmd, c.runsStartup)
+	if err != nil {
+		return err
+	}
 	scenarios := []*scenario{
 		scenarioFrontEndsJKS(r, uccert),
 		scenarioTrustStore(r, uccert, in),
 		scenarioSixtyExports(r, uccert, in),
 		scenarioVerify(r, uccert),
+		startup,
 	}
 	if c.only != "" {
 		want := map[string]bool{}
@@ -128,7 +135,10 @@ func bench(c config, log io.Writer) (err error) {
 	for _, s := range scenarios {
 		fmt.Fprintf(log, "== %d. %s\n", s.id, s.title)
 		runs := c.runs
-		if s.cheap {
+		switch {
+		case s.reps > 0:
+			runs = s.reps
+		case s.cheap:
 			runs = c.runsFast
 		}
 		if err := s.measure(runs, log); err != nil {

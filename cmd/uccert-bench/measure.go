@@ -149,7 +149,10 @@ type scenario struct {
 	a, b   *side
 	// cheap scenarios (no keytool) get more repetitions (-runs-fast).
 	cheap bool
-	runs  int
+	// reps, when set, is the number of repetitions (start-up needs
+	// many: one run takes milliseconds).
+	reps int
+	runs int
 	// before runs once before the warm-up (inputs made by a previous run).
 	before func() error
 	// judge returns the ratio shown in the table and whether the target

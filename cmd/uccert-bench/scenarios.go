@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"time"
@@ -130,4 +131,58 @@ func scenarioVerify(r *runner, uccert string) *scenario {
 			return "—", a.median < 100*time.Millisecond
 		},
 	}
+}
+
+// bareSource is a Go program that links crypto/x509 and does nothing
+// else: the start-up every Go tool of this kind pays.
+const bareSource = `package main
+
+import (
+	"crypto/x509"
+	"fmt"
+	"os"
+)
+
+func main() {
+	if len(os.Args) > 5 {
+		x509.NewCertPool()
+	}
+	fmt.Println("bare")
+}
+`
+
+// 5. Start-up: uccert --version beside a bare Go program that links
+// crypto/x509, built the same way.
+func scenarioStartup(r *runner, uccert, goCmd string, reps int) (*scenario, error) {
+	dir := filepath.Join(r.tmp, "bare")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
+	}
+	if err := os.WriteFile(filepath.Join(dir, "main.go"), []byte(bareSource), 0o644); err != nil {
+		return nil, err
+	}
+	if err := os.WriteFile(filepath.Join(dir, "go.mod"), []byte("module bare\n\ngo 1.26\n"), 0o644); err != nil {
+		return nil, err
+	}
+	bare := filepath.Join(dir, "bare")
+	build := exec.Command(goCmd, "build", "-trimpath", "-ldflags=-s -w", "-o", bare, ".")
+	build.Dir = dir
+	if out, err := build.CombinedOutput(); err != nil {
+		return nil, fmt.Errorf("building the bare program: %w\n%s", err, out)
+	}
+	b := processSide(r, "bare Go", nil, []string{bare})
+	b.commands = append(b.commands, "(package main importing crypto/x509, fmt, os; built like uccert)")
+	return &scenario{
+		id:     5,
+		title:  "start-up: uccert --version beside a bare Go program that links crypto/x509",
+		target: "uccert ≤ 1.25× the bare program",
+		cheap:  true,
+		reps:   reps,
+		a:      processSide(r, "uccert", nil, []string{uccert, "--version"}),
+		b:      b,
+		judge: func(a stats, b *stats) (string, bool) {
+			x := float64(a.median) / float64(b.median)
+			return fmt.Sprintf("%.2f× the bare program", x), x <= 1.25
+		},
+	}, nil
 }

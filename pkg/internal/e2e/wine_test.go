@@ -63,7 +63,7 @@ func buildWindows(t *testing.T, w *judge.WinePrefix, name, dir, pkg string, flag
 // filled serves here.
 func uccertExe(t *testing.T, w *judge.WinePrefix) string {
 	t.Helper()
-	return buildWindows(t, w, "uccert", ".", "github.com/uccert/uccert/cmd/uccert", "-ldflags", "-X main.version="+e2eVersion)
+	return buildWindows(t, w, "uccert", ".", "github.com/uccert/uccert/cmd/uccert", "-tags", "urfave_cli_no_docs", "-ldflags", "-X main.version="+e2eVersion)
 }
 
 // holderSource is a Windows program that opens the file named by its first
