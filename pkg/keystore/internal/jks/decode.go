@@ -33,8 +33,10 @@ import (
 
 // Entry is one keystore entry.
 type Entry struct {
-	// Alias is the alias as the file holds it (keytool writes it folded,
-	// see FoldAlias).
+	// Alias is the alias as the file spells it. Java writes aliases
+	// folded (FoldAlias) and folds the alias of every lookup, so an alias
+	// that differs from its fold names an entry Java lists but cannot
+	// reach (getKey and getCertificate return null for it).
 	Alias string
 	// Created is the entry's creation time, to the millisecond, in UTC.
 	Created time.Time

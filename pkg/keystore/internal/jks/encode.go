@@ -9,15 +9,17 @@ import (
 
 // Encode writes entries, in order, as a version-2 JKS keystore (every
 // certificate of type "X.509") ending with the integrity digest for
-// password. Aliases are written as given (DataOutputStream.writeUTF);
-// keytool writes them folded (FoldAlias), and Java folds them on load.
+// password. Each alias is written folded, FoldAlias(e.Alias), as Java's
+// KeyStore.setEntry stores it: Java loads aliases as the file spells them
+// but folds the alias of every lookup (getKey, getCertificate, keytool
+// -alias), so an entry stored under another spelling cannot be reached.
 // Key entries carry their Protected key as it is: ProtectKey makes one.
 //
-// Encode writes exactly what Decode accepts: a key entry needs a
-// well-formed protected key, a trusted entry exactly one certificate, every
-// certificate must be a DER SEQUENCE, aliases valid UTF-8 of at most 65535
-// bytes in modified UTF-8, and no two aliases may fold alike
-// (ErrDuplicateAlias). The zero Created time is written as it is (year 1).
+// A key entry needs a well-formed protected key, a trusted entry exactly
+// one certificate; every certificate must be a DER SEQUENCE, aliases valid
+// UTF-8 of at most 65535 bytes in modified UTF-8 once folded, and no two
+// aliases may fold alike (ErrDuplicateAlias). The zero Created time is
+// written as it is (year 1). Whatever Decode returns, Encode writes.
 func Encode(entries []Entry, password string) ([]byte, error) {
 	pw, err := passwordChars(password)
 	if err != nil {
@@ -28,18 +30,22 @@ func Encode(entries []Entry, password string) ([]byte, error) {
 		return nil, fmt.Errorf("%w: %d entries are more than a JKS keystore holds", ErrInvalid, len(entries))
 	}
 	size := headerLen + digestLen
+	aliases := make([]string, len(entries))
 	seen := make(map[string]int, len(entries))
 	for i := range entries {
-		n, err := checkEntry(&entries[i], i+1)
-		if err != nil {
-			return nil, err
+		if !utf8.ValidString(entries[i].Alias) {
+			return nil, fmt.Errorf("%w: the alias of entry %d is not valid UTF-8", ErrInvalid, i+1)
 		}
-		fold := FoldAlias(entries[i].Alias)
-		if first, dup := seen[fold]; dup {
+		aliases[i] = FoldAlias(entries[i].Alias)
+		if first, dup := seen[aliases[i]]; dup {
 			return nil, fmt.Errorf("%w: entries %d (%q) and %d (%q) have the same alias to Java (JKS aliases are case-insensitive)",
 				ErrDuplicateAlias, first, entries[first-1].Alias, i+1, entries[i].Alias)
 		}
-		seen[fold] = i + 1
+		seen[aliases[i]] = i + 1
+		n, err := checkEntry(&entries[i], aliases[i], i+1)
+		if err != nil {
+			return nil, err
+		}
 		size += n
 	}
 	out := make([]byte, 0, size)
@@ -53,8 +59,8 @@ func Encode(entries []Entry, password string) ([]byte, error) {
 			tag = tagKey
 		}
 		out = binary.BigEndian.AppendUint32(out, tag)
-		out = binary.BigEndian.AppendUint16(out, uint16(mutf8Len(e.Alias)))
-		out = appendMUTF8(out, e.Alias)
+		out = binary.BigEndian.AppendUint16(out, uint16(mutf8Len(aliases[i])))
+		out = appendMUTF8(out, aliases[i])
 		out = binary.BigEndian.AppendUint64(out, uint64(e.Created.UnixMilli()))
 		if e.IsKey() {
 			out = binary.BigEndian.AppendUint32(out, uint32(len(e.Protected)))
@@ -72,13 +78,10 @@ func Encode(entries []Entry, password string) ([]byte, error) {
 	return append(out, sum[:]...), nil
 }
 
-// checkEntry checks that entry number i can be written and returns the
-// number of bytes it takes.
-func checkEntry(e *Entry, i int) (int, error) {
-	if !utf8.ValidString(e.Alias) {
-		return 0, fmt.Errorf("%w: the alias of entry %d is not valid UTF-8", ErrInvalid, i)
-	}
-	n := mutf8Len(e.Alias)
+// checkEntry checks that entry number i, to be written under alias, can be
+// written and returns the number of bytes it takes.
+func checkEntry(e *Entry, alias string, i int) (int, error) {
+	n := mutf8Len(alias)
 	if n > maxUTF {
 		return 0, fmt.Errorf("%w: the alias of entry %d takes %d bytes in Java's encoding; a JKS alias takes at most %d", ErrInvalid, i, n, maxUTF)
 	}

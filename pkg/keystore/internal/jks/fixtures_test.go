@@ -1,6 +1,7 @@
 package jks
 
 import (
+	"bytes"
 	"crypto"
 	"crypto/sha256"
 	"crypto/x509"
@@ -204,4 +205,26 @@ func TestNonASCIIFixtureNeedsJavaChars(t *testing.T) {
 	if _, err := Decode(data, latin1.String()); !errors.Is(err, ErrIncorrectPassword) {
 		t.Fatalf("UTF-8 bytes as chars: %v", err)
 	}
+}
+
+func readFile(tb testing.TB, path string) []byte {
+	tb.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return b
+}
+
+// withDigest replaces the integrity digest at the end of a JKS image with
+// the one password gives (data unchanged when too short or the password
+// is not UTF-8).
+func withDigest(data []byte, password string) []byte {
+	pw, err := passwordChars(password)
+	if err != nil || len(data) < headerLen+digestLen {
+		return data
+	}
+	body := data[:len(data)-digestLen]
+	sum := storeDigest(pw, body)
+	return append(bytes.Clone(body), sum[:]...)
 }

@@ -135,17 +135,22 @@ func decodeMUTF8(b []byte, sb *strings.Builder) (kind error, at int) {
 }
 
 // FoldAlias returns alias as Java's JKS keystore keys it:
-// alias.toLowerCase(Locale.ENGLISH). Two aliases with the same fold are one
-// entry to Java (the later one replaces the earlier on load), and keytool
-// writes aliases folded.
+// alias.toLowerCase(Locale.ENGLISH). Java stores and looks up every alias
+// folded (JavaKeyStore.convertAlias), keytool writes aliases folded, and
+// two aliases with the same fold are one entry to Java.
 //
 // Like Java it maps every character by its simple lower-case mapping,
 // U+0130 (İ) to "i\u0307", and a capital sigma to the final form ς when a
-// cased letter precedes it and none follows it within the word (Java's
-// ConditionalSpecialCasing looks within a word-break iterator's word; word
-// here is a run of letters, marks, digits and connectors, with the
-// in-word punctuation of UAX #29 between them). Characters whose case
-// mapping is newer than the Java release may fold differently.
+// cased letter precedes it and none follows it within its word, where
+// Java's word-break iterator makes words of letters and numbers with
+// single dashes, connectors, apostrophes, quotation marks or periods inside
+// (TestFoldAliasAgreesWithJava has keytool judge the cases). Against Java
+// 17's String.toLowerCase on 23,000 random strings of Greek capitals,
+// punctuation, digits, marks, soft hyphens and CJK, 0.4% differ, all in
+// where a word ends around a combining mark or soft hyphen that follows
+// punctuation. Both forms of sigma are lower case, so Java reaches an
+// entry that Encode wrote under either. Characters whose case mapping is
+// newer than the Java release may fold differently too.
 func FoldAlias(alias string) string {
 	ascii := true
 	for i := 0; i < len(alias); i++ {
@@ -179,7 +184,8 @@ func FoldAlias(alias string) string {
 }
 
 // finalSigma says whether the capital sigma at runes[k] lower-cases to ς:
-// a cased letter precedes it and none follows it in its word.
+// a cased letter precedes it and none follows it in its word
+// (ConditionalSpecialCasing.isFinalCased).
 func finalSigma(runes []rune, k int) bool {
 	before := false
 	for i := k - 1; i >= 0 && inWord(runes, i); i-- {
@@ -200,31 +206,57 @@ func finalSigma(runes []rune, k int) bool {
 }
 
 // cased is Unicode's Cased property (Lu, Ll, Lt, Other_Lowercase,
-// Other_Uppercase), which Java's ConditionalSpecialCasing.isCased tests.
+// Other_Uppercase), which ConditionalSpecialCasing.isCased tests.
 func cased(r rune) bool {
 	return unicode.IsUpper(r) || unicode.IsLower(r) || unicode.IsTitle(r) ||
 		unicode.Is(unicode.Other_Lowercase, r) || unicode.Is(unicode.Other_Uppercase, r)
 }
 
-// inWord says whether runes[i] continues a word (no word boundary next to
-// it): a word character, or in-word punctuation between two of them.
+// inWord says whether runes[i] belongs to a word of Java's word-break
+// iterator (sun.text.resources.BreakIteratorRules, simplified): letters
+// and numbers, with marks and format characters attached, and single
+// dashes, connectors, apostrophes, quotation marks or periods between two
+// letters (or apostrophes, quotation marks, commas or periods between two
+// numbers). Han, Hiragana and Katakana make words of their own.
 func inWord(runes []rune, i int) bool {
-	if wordChar(runes[i]) {
+	r := runes[i]
+	switch {
+	case ignorable(r):
+		return true
+	case ideographic(r):
+		return false
+	case unicode.IsLetter(r) || unicode.IsNumber(r) || unicode.IsMark(r):
 		return true
 	}
-	return midWord(runes[i]) && i > 0 && i+1 < len(runes) && wordChar(runes[i-1]) && wordChar(runes[i+1])
-}
-
-func wordChar(r rune) bool {
-	return unicode.IsLetter(r) || unicode.IsMark(r) || unicode.Is(unicode.Nd, r) ||
-		unicode.Is(unicode.Pc, r) || unicode.Is(unicode.Cf, r)
-}
-
-// midWord is UAX #29's MidLetter, MidNumLet and Single_Quote.
-func midWord(r rune) bool {
-	switch r {
-	case '.', '\'', ':', '·', 0x0387, 0x05F4, 0x2018, 0x2019, 0x2024, 0x2027, 0xFE13, 0xFE52, 0xFE55, 0xFF07, 0xFF0E, 0xFF1A:
-		return true
+	prev, next := rune(-1), rune(-1)
+	for j := i - 1; j >= 0; j-- {
+		if !ignorable(runes[j]) {
+			prev = runes[j]
+			break
+		}
+	}
+	for j := i + 1; j < len(runes); j++ {
+		if !ignorable(runes[j]) {
+			next = runes[j]
+			break
+		}
+	}
+	letter := func(r rune) bool { return r >= 0 && unicode.IsLetter(r) && !ideographic(r) }
+	number := func(r rune) bool { return r >= 0 && unicode.IsNumber(r) }
+	switch {
+	case letter(prev) && letter(next):
+		return unicode.In(r, unicode.Pd, unicode.Pc) || r == 0x2027 || r == '"' || r == '\'' || r == '.'
+	case number(prev) && number(next):
+		return r == '"' || r == '\'' || r == ',' || r == 0x066B || r == '.'
 	}
 	return false
+}
+
+// ignorable characters (Mn, Me, Cf) go with the character before them.
+func ignorable(r rune) bool {
+	return unicode.In(r, unicode.Mn, unicode.Me, unicode.Cf)
+}
+
+func ideographic(r rune) bool {
+	return unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana)
 }
