@@ -98,10 +98,10 @@ func DecodeUnverified(b []byte) ([]Entry, error) {
 func decode(b, pw []byte, verify bool) ([]Entry, error) {
 	// Pass 1: the whole structure, without allocating.
 	p := parser{b: b}
-	n, err := p.parse()
-	if err != nil {
+	if err := p.parse(); err != nil {
 		return nil, err
 	}
+	entries, certs := p.count, p.certs
 	if verify && !digestOK(b, pw) {
 		return nil, ErrIncorrectPassword
 	}
@@ -110,10 +110,11 @@ func decode(b, pw []byte, verify bool) ([]Entry, error) {
 	p = parser{
 		b:       bytes.Clone(b),
 		build:   true,
-		entries: make([]Entry, 0, n),
-		seen:    make(map[string]int, n),
+		entries: make([]Entry, 0, entries),
+		chains:  make([][]byte, certs),
+		seen:    make(map[string]int, entries),
 	}
-	if _, err := p.parse(); err != nil {
+	if err := p.parse(); err != nil {
 		return nil, err
 	}
 	return p.entries, nil
@@ -150,8 +151,12 @@ type parser struct {
 	alias  []byte // modified UTF-8
 	certNo int    // 1-based, within the entry
 
+	// What pass 1 counts.
+	count, certs int
+
 	build   bool
 	entries []Entry
+	chains  [][]byte       // every entry's Chain is a piece of it
 	seen    map[string]int // FoldAlias → entry number
 }
 
@@ -220,42 +225,43 @@ func (p *parser) bytes(n uint64, what string) ([]byte, error) {
 	return s, nil
 }
 
-// parse walks the image and returns the number of entries.
-func (p *parser) parse() (int, error) {
+// parse walks the image, counting its entries and certificates.
+func (p *parser) parse() error {
 	if len(p.b) < 4 {
-		return 0, fmt.Errorf("%w: %d bytes are too short for a JKS keystore", ErrMalformed, len(p.b))
+		return fmt.Errorf("%w: %d bytes are too short for a JKS keystore", ErrMalformed, len(p.b))
 	}
 	switch magic := binary.BigEndian.Uint32(p.b); magic {
 	case magicJKS:
 	case magicJCEKS:
-		return 0, fmt.Errorf("%w: this is a JCEKS keystore, not JKS; convert it with keytool -importkeystore -srcstoretype JCEKS -deststoretype PKCS12", ErrUnsupported)
+		return fmt.Errorf("%w: this is a JCEKS keystore, not JKS; convert it with keytool -importkeystore -srcstoretype JCEKS -deststoretype PKCS12", ErrUnsupported)
 	default:
-		return 0, fmt.Errorf("%w: not a JKS keystore (it starts with %08X, not FEEDFEED)", ErrMalformed, magic)
+		return fmt.Errorf("%w: not a JKS keystore (it starts with %08X, not FEEDFEED)", ErrMalformed, magic)
 	}
 	if len(p.b) < headerLen+digestLen {
-		return 0, fmt.Errorf("%w: %d bytes are too short for a JKS keystore (header and integrity digest take %d)", ErrMalformed, len(p.b), headerLen+digestLen)
+		return fmt.Errorf("%w: %d bytes are too short for a JKS keystore (header and integrity digest take %d)", ErrMalformed, len(p.b), headerLen+digestLen)
 	}
 	p.end = len(p.b) - digestLen
 	p.off = 4
 	p.version, _ = p.u32("version")
 	if p.version != 1 && p.version != 2 {
-		return 0, fmt.Errorf("%w: JKS version %d (Java reads versions 1 and 2)", ErrUnsupported, p.version)
+		return fmt.Errorf("%w: JKS version %d (Java reads versions 1 and 2)", ErrUnsupported, p.version)
 	}
 	count, _ := p.u32("entry count")
 	if uint64(count)*minEntry > uint64(p.end-p.off) {
-		return 0, p.fail("the entry count %d does not fit in the %d bytes that follow", count, p.end-p.off)
+		return p.fail("the entry count %d does not fit in the %d bytes that follow", count, p.end-p.off)
 	}
 	for i := range int(count) {
 		p.entry, p.alias, p.certNo = i+1, nil, 0
 		if err := p.parseEntry(); err != nil {
-			return 0, err
+			return err
 		}
 	}
 	p.entry, p.alias, p.certNo = 0, nil, 0
 	if p.off != p.end {
-		return 0, p.fail("%d bytes follow the last entry; only the %d-byte integrity digest should", len(p.b)-p.off, digestLen)
+		return p.fail("%d bytes follow the last entry; only the %d-byte integrity digest should", len(p.b)-p.off, digestLen)
 	}
-	return int(count), nil
+	p.count = int(count)
+	return nil
 }
 
 func (p *parser) parseEntry() error {
@@ -295,7 +301,7 @@ func (p *parser) parseEntry() error {
 			return p.fail("the certificate count %d does not fit in the %d bytes that follow", chain, p.end-p.off)
 		}
 		if p.build && chain > 0 {
-			e.Chain = make([][]byte, 0, chain)
+			e.Chain, p.chains = p.chains[:0:chain], p.chains[chain:]
 		}
 		for j := range int(chain) {
 			c, err := p.cert(j + 1)
@@ -306,14 +312,17 @@ func (p *parser) parseEntry() error {
 				e.Chain = append(e.Chain, c)
 			}
 		}
+		p.certs += int(chain)
 	case tagTrusted:
 		c, err := p.cert(1)
 		if err != nil {
 			return err
 		}
 		if p.build {
-			e.Chain = [][]byte{c}
+			e.Chain, p.chains = p.chains[:1:1], p.chains[1:]
+			e.Chain[0] = c
 		}
+		p.certs++
 	case tagSecret:
 		return p.unsupported("a secret-key entry (only JCEKS and PKCS#12 keystores hold secret keys)")
 	default:

@@ -219,3 +219,28 @@ func TestSmallFilesAllocateLittle(t *testing.T) {
 	}
 	t.Logf("at most %d bytes allocated", worst)
 }
+
+// The most entries per byte: 20,000 trusted entries of a 2-byte
+// certificate each. Decoding costs a bounded multiple of the file (its
+// copy, 88 bytes per Entry, the certificate slices, the aliases and the
+// duplicate-alias map).
+func TestManyTinyEntries(t *testing.T) {
+	for _, version := range []uint32{1, 2} {
+		const n = 20000
+		im := newImage(version, n)
+		for i := range n {
+			im.trusted(version, fmt.Sprintf("%x", i), []byte{0x30, 0})
+		}
+		data := im.sealed("pw")
+		var entries []Entry
+		var err error
+		alloc := allocated(func() { entries, err = Decode(data, "pw") })
+		if err != nil || len(entries) != n {
+			t.Fatalf("version %d: %d entries, %v", version, len(entries), err)
+		}
+		if alloc > 8*uint64(len(data)) {
+			t.Errorf("version %d: decoding %d bytes allocated %d", version, len(data), alloc)
+		}
+		t.Logf("version %d: %d bytes, %d entries: allocated %d bytes (%.1f×)", version, len(data), n, alloc, float64(alloc)/float64(len(data)))
+	}
+}
