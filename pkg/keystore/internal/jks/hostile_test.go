@@ -244,3 +244,18 @@ func TestManyTinyEntries(t *testing.T) {
 		t.Logf("version %d: %d bytes, %d entries: allocated %d bytes (%.1f×)", version, len(data), n, alloc, float64(alloc)/float64(len(data)))
 	}
 }
+
+// The structural pass allocates nothing for a well-formed store: nothing is
+// allocated before the whole file has been checked.
+func TestStructurePassAllocatesNothing(t *testing.T) {
+	data := readFixture(t, "stores/many.jks")
+	allocs := testing.AllocsPerRun(10, func() {
+		p := parser{b: data}
+		if err := p.parse(); err != nil {
+			t.Fatal(err)
+		}
+	})
+	if allocs != 0 {
+		t.Fatalf("%v allocations", allocs)
+	}
+}

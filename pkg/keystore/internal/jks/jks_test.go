@@ -198,6 +198,7 @@ func TestDecodeCrafted(t *testing.T) {
 		{"empty key", newImage(2, 1).key(2, "k", nil, testCert).sealed(pw), ErrMalformed, "not a DER EncryptedPrivateKeyInfo", 0},
 		{"key too short", newImage(2, 1).key(2, "k", tooShortKey, testCert).sealed(pw), ErrMalformed, "too short", 0},
 		{"duplicate alias", newImage(2, 2).trusted(2, "FE", testCert).trusted(2, "fe", testCert).sealed(pw), ErrMalformed, `entries 1 ("FE") and 2 ("fe")`, 0},
+		{"duplicate alias, wrong password", newImage(2, 2).trusted(2, "FE", testCert).trusted(2, "fe", testCert).sealed("other"), ErrIncorrectPassword, "", 0},
 		{"duplicate sigma", newImage(2, 2).trusted(2, "ΟΔΟΣ", testCert).trusted(2, "οδος", testCert).sealed(pw), ErrMalformed, "same alias", 0},
 		{"alias not modified UTF-8", newImage(2, 1).trusted(2, "\xf0\x9f\x94\x91", testCert).sealed(pw), ErrMalformed, "not valid modified UTF-8", 0},
 		{"alias with lone surrogate", newImage(2, 1).trusted(2, "\xed\xa0\xbd", testCert).sealed(pw), ErrUnsupported, "unpaired", 0},
