@@ -72,13 +72,13 @@ const (
 
 // keyProtectorOID is the content of the DER OBJECT IDENTIFIER
 // 1.3.6.1.4.1.42.2.17.1.1 (Sun's JKS key protector).
-var keyProtectorOID = []byte{0x2b, 0x06, 0x01, 0x04, 0x01, 0x2a, 0x02, 0x11, 0x01, 0x01}
+const keyProtectorOID = "\x2b\x06\x01\x04\x01\x2a\x02\x11\x01\x01"
 
 // Decode reads a JKS keystore: it validates the whole structure against the
 // bytes that remain (before allocating anything), checks the integrity
 // digest with password (ErrIncorrectPassword), and returns the entries in
 // file order. The entries share one copy of b, not b itself. Two aliases
-// with the same FoldAlias are ErrMalformed (Java would keep only the last).
+// with the same FoldAlias are ErrMalformed (Java would reach only one).
 func Decode(b []byte, password string) ([]Entry, error) {
 	pw, err := passwordChars(password)
 	if err != nil {
@@ -383,7 +383,7 @@ func checkProtected(b []byte) string {
 	if !ok {
 		return "not a DER EncryptedPrivateKeyInfo"
 	}
-	if bytes.Equal(oid, keyProtectorOID) && len(data) < 2*sha1.Size {
+	if string(oid) == keyProtectorOID && len(data) < 2*sha1.Size {
 		return "too short: its salt and digest alone take 40 bytes"
 	}
 	return ""

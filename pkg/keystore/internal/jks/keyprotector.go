@@ -1,7 +1,6 @@
 package jks
 
 import (
-	"bytes"
 	"crypto/rand"
 	"crypto/sha1"
 	"crypto/subtle"
@@ -31,6 +30,12 @@ const saltLen = sha1.Size
 // A password that does not open it is ErrKeyPassword; a key protected by
 // another algorithm is ErrUnsupported. The key's algorithm is not looked
 // at: the caller parses the PKCS#8 (x509.ParsePKCS8PrivateKey).
+//
+// The key password is independent of the store password: keytool uses
+// the store password unless -keypass or -destkeypass says otherwise, and
+// -importkeystore keeps the source's password (fixtures/stores/trap.jks).
+// A wrong password fails the 160-bit check value, so trying several
+// candidates is safe and cheap (one SHA-1 per 20 bytes of key).
 func RecoverKey(protected []byte, password string) ([]byte, error) {
 	pw, err := passwordChars(password)
 	if err != nil {
@@ -41,7 +46,7 @@ func RecoverKey(protected []byte, password string) ([]byte, error) {
 	if !ok {
 		return nil, fmt.Errorf("%w: the protected key is not a DER EncryptedPrivateKeyInfo", ErrMalformed)
 	}
-	if !bytes.Equal(oid, keyProtectorOID) {
+	if string(oid) != keyProtectorOID {
 		return nil, fmt.Errorf("%w: the key is protected with the algorithm %s, not with Sun's JKS key protector (1.3.6.1.4.1.42.2.17.1.1)", ErrUnsupported, oidString(oid))
 	}
 	if len(data) < saltLen+sha1.Size {
@@ -63,9 +68,9 @@ func RecoverKey(protected []byte, password string) ([]byte, error) {
 }
 
 // ProtectKey protects a PKCS#8 PrivateKeyInfo (DER) with password as Java's
-// KeyStore.setKeyEntry does, with a salt read from rand (crypto/rand when
+// KeyStore.setKeyEntry does, with a salt read from random (crypto/rand when
 // nil), and returns the DER EncryptedPrivateKeyInfo for Entry.Protected.
-func ProtectKey(pkcs8 []byte, password string, rand io.Reader) ([]byte, error) {
+func ProtectKey(pkcs8 []byte, password string, random io.Reader) ([]byte, error) {
 	pw, err := passwordChars(password)
 	if err != nil {
 		return nil, err
@@ -74,12 +79,12 @@ func ProtectKey(pkcs8 []byte, password string, rand io.Reader) ([]byte, error) {
 	if !isDERSequence(pkcs8) {
 		return nil, fmt.Errorf("%w: the key to protect is not a DER PKCS#8 structure", ErrInvalid)
 	}
-	if rand == nil {
-		rand = cryptoRand
+	if random == nil {
+		random = rand.Reader
 	}
 	data := make([]byte, saltLen+len(pkcs8)+sha1.Size)
 	salt := data[:saltLen]
-	if _, err := io.ReadFull(rand, salt); err != nil {
+	if _, err := io.ReadFull(random, salt); err != nil {
 		return nil, fmt.Errorf("jks: reading random bytes for the key's salt: %w", err)
 	}
 	xorKeystream(data[saltLen:saltLen+len(pkcs8)], pkcs8, pw, salt)
@@ -88,17 +93,13 @@ func ProtectKey(pkcs8 []byte, password string, rand io.Reader) ([]byte, error) {
 	var b cryptobyte.Builder
 	b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
 		b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
-			b.AddASN1(cbasn1.OBJECT_IDENTIFIER, func(b *cryptobyte.Builder) { b.AddBytes(keyProtectorOID) })
+			b.AddASN1(cbasn1.OBJECT_IDENTIFIER, func(b *cryptobyte.Builder) { b.AddBytes([]byte(keyProtectorOID)) })
 			b.AddASN1NULL()
 		})
 		b.AddASN1OctetString(data)
 	})
 	return b.Bytes()
 }
-
-// cryptoRand is crypto/rand's reader (a variable only to keep the name
-// rand free for ProtectKey's parameter).
-var cryptoRand io.Reader = rand.Reader
 
 // xorKeystream sets dst to src XOR the keystream SHA-1(pw || salt),
 // SHA-1(pw || previous digest), ...
