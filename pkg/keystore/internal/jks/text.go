@@ -144,11 +144,11 @@ func decodeMUTF8(b []byte, sb *strings.Builder) (kind error, at int) {
 // cased letter precedes it and none follows it within its word, where
 // Java's word-break iterator makes words of letters and numbers with
 // single dashes, connectors, apostrophes, quotation marks or periods inside
-// (TestFoldAliasAgreesWithJava has keytool judge the cases). Against Java
-// 17's String.toLowerCase on 23,000 random strings of Greek capitals,
-// punctuation, digits, marks, soft hyphens and CJK, 0.4% differ, all in
-// where a word ends around a combining mark or soft hyphen that follows
-// punctuation. Both forms of sigma are lower case, so Java reaches an
+// (TestFoldAliasAgreesWithJava has keytool judge the cases). Compared once
+// with Java 17's String.toLowerCase on 23,000 random strings of Greek
+// capitals, punctuation, digits, marks, soft hyphens and CJK, 0.4% fold
+// differently, all in where a word ends around a combining mark or soft
+// hyphen next to punctuation. Both forms of sigma are lower case, so Java reaches an
 // entry that Encode wrote under either. Characters whose case mapping is
 // newer than the Java release may fold differently too.
 func FoldAlias(alias string) string {
