@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"time"
+	"unicode/utf8"
 
 	"github.com/uccert/uccert/pkg/secret"
 )
@@ -90,17 +91,18 @@ func checkEntries(s *Store, f Format) error {
 
 // CheckPassword reports whether password can protect a store of format f
 // that Java will open; it is the one password-charset rule per format.
-// JKS takes characters up to U+00FF (keystore-go writes Java chars from
-// Latin-1), and Java 17 refuses to open a PKCS#12 store whose password is
-// not ASCII ("Password is not ASCII"), although OpenSSL would. The error
-// wraps ErrPasswordEncoding. Length rules are secret.CheckStorePassword's.
+// JKS takes any text (Java hashes it as UTF-16 chars, as keytool does);
+// Java 17 refuses to open a PKCS#12 store whose password is not ASCII
+// ("Password is not ASCII"), although OpenSSL would. The error wraps
+// ErrPasswordEncoding. Length rules are secret.CheckStorePassword's.
 func CheckPassword(f Format, password secret.Password) error {
-	for _, r := range password.Reveal() {
-		switch {
-		case f == FormatJKS && r > 0xFF:
-			return fmt.Errorf("%w: a JKS password may only hold characters up to U+00FF", ErrPasswordEncoding)
-		case f == FormatPKCS12 && r > 0x7E:
-			return fmt.Errorf("%w: Java cannot open a PKCS#12 store whose password is not ASCII; choose an ASCII password (or JKS for Latin-1)", ErrPasswordEncoding)
+	p := password.Reveal()
+	if !utf8.ValidString(p) {
+		return fmt.Errorf("%w: the password is not valid UTF-8 text", ErrPasswordEncoding)
+	}
+	for _, r := range p {
+		if f == FormatPKCS12 && r > 0x7E {
+			return fmt.Errorf("%w: Java cannot open a PKCS#12 store whose password is not ASCII; choose an ASCII password, or JKS", ErrPasswordEncoding)
 		}
 	}
 	return nil

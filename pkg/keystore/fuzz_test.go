@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf16"
 
 	"github.com/uccert/uccert/pkg/internal/fixtures"
 	"github.com/uccert/uccert/pkg/secret"
@@ -209,16 +210,16 @@ func truncations(data []byte) [][]byte {
 
 // fixJKSDigest replaces the integrity digest at the end of a JKS image
 // with the one password gives, so that mutations of the body reach the
-// parsers behind the digest check. It returns data unchanged when the
-// password cannot be expressed or data is too short.
+// parsers behind the digest check: SHA-1 of the password as Java chars
+// (UTF-16 big-endian), "Mighty Aphrodite" and the body. It returns data
+// unchanged when data is too short.
 func fixJKSDigest(data []byte, password string) []byte {
-	pw, err := jksPassword(secretPW(password))
-	if err != nil || len(data) < 4+sha1.Size {
+	if len(data) < 4+sha1.Size {
 		return data
 	}
 	h := sha1.New()
-	for _, c := range pw {
-		h.Write([]byte{0, c})
+	for _, u := range utf16.Encode([]rune(password)) {
+		h.Write([]byte{byte(u >> 8), byte(u)})
 	}
 	h.Write([]byte("Mighty Aphrodite"))
 	body := data[:len(data)-sha1.Size]

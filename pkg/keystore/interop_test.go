@@ -84,19 +84,29 @@ func TestJavaRefusesNonASCIIPKCS12Password(t *testing.T) {
 	if err := CheckPassword(FormatPKCS12, secretPW("pässwörd-€")); !errors.Is(err, ErrPasswordEncoding) {
 		t.Fatalf("CheckPassword: %v", err)
 	}
-	if err := CheckPassword(FormatJKS, secretPW("pässwörd")); err != nil {
-		t.Fatalf("CheckPassword JKS Latin-1: %v", err)
-	}
-	// A Latin-1 JKS password is written as Java chars: Java opens the store
-	// and recovers the key with it.
-	path := filepath.Join(t.TempDir(), "latin1.jks")
-	opts := WriteOptions{EncodeOptions: EncodeOptions{Format: FormatJKS, Password: secretPW("pässwörd")}}
-	if err := WriteFile(path, getPKI(t).store(1, true), opts); err != nil {
-		t.Fatal(err)
-	}
-	for _, e := range jvm.ListStore(t, path, "JKS", "pässwörd") {
-		if e.Status != "ok" {
-			t.Errorf("Java: %+v", e)
+	// JKS passwords are written as Java chars, beyond Latin-1 too (€ and
+	// a character outside the BMP): Java opens the store and recovers the
+	// keys with them, and keytool lists it.
+	for _, pw := range []string{"pässwörd", "päss€word1", "🔑-päss€word1"} {
+		if err := CheckPassword(FormatJKS, secretPW(pw)); err != nil {
+			t.Fatalf("CheckPassword JKS %q: %v", pw, err)
+		}
+		path := filepath.Join(t.TempDir(), "nonascii.jks")
+		opts := WriteOptions{EncodeOptions: EncodeOptions{Format: FormatJKS, Password: secretPW(pw)}}
+		if err := WriteFile(path, getPKI(t).store(2, true), opts); err != nil {
+			t.Fatal(err)
+		}
+		entries := jvm.ListStore(t, path, "JKS", pw)
+		if len(entries) != 3 {
+			t.Errorf("Java lists %d entries: %+v", len(entries), entries)
+		}
+		for _, e := range entries {
+			if e.Status != "ok" {
+				t.Errorf("Java, password %q: %+v", pw, e)
+			}
+		}
+		if aliases := judge.KeytoolList(t, path, "JKS", pw); len(aliases) != 3 {
+			t.Errorf("keytool, password %q: %v", pw, aliases)
 		}
 	}
 }

@@ -19,6 +19,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/uccert/uccert/pkg/keystore/internal/jks"
 )
 
 // MaxInputSize is the largest file Decode and Load accept (16 MiB).
@@ -52,22 +54,24 @@ func (f Format) String() string {
 func (f Format) IsStore() bool { return f == FormatJKS || f == FormatPKCS12 }
 
 // AliasKey is the form under which f compares aliases: Java lower-cases
-// the aliases of JKS and of PKCS#12 stores (in English), so two aliases
-// that differ only in case name one entry in both. It is the one alias
-// rule of the package; certificate files compare aliases as they are.
+// the aliases of JKS and of PKCS#12 stores (toLowerCase(Locale.ENGLISH)),
+// so two aliases that differ only in case name one entry in both. It is
+// the one alias rule of the package; certificate files compare aliases as
+// they are.
 func (f Format) AliasKey(alias string) string {
 	if f.IsStore() {
-		return strings.ToLower(alias)
+		return jks.FoldAlias(alias)
 	}
 	return alias
 }
 
 // StoredAlias is alias as a store of format f keeps it: Java writes JKS
-// aliases in lower case; PKCS#12 keeps the friendlyName as given (and
-// compares it without regard to case, AliasKey).
+// aliases in lower case (and finds no entry stored otherwise); PKCS#12
+// keeps the friendlyName as given (and compares it without regard to
+// case, AliasKey).
 func (f Format) StoredAlias(alias string) string {
 	if f == FormatJKS {
-		return strings.ToLower(alias)
+		return jks.FoldAlias(alias)
 	}
 	return alias
 }

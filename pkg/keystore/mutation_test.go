@@ -431,7 +431,7 @@ func jksLengthOffsets(b []byte) []int {
 		}
 		off += n + 8
 		switch tag {
-		case jksTagKey:
+		case 1: // private key entry
 			n, ok := u(4)
 			if !ok {
 				return out
@@ -444,7 +444,7 @@ func jksLengthOffsets(b []byte) []int {
 			if !ok {
 				return out
 			}
-		case jksTagCert:
+		case 2: // trusted certificate entry
 			if !cert() {
 				return out
 			}

@@ -93,8 +93,8 @@ func TestEncodeRefusals(t *testing.T) {
 	if _, err := Encode(dup, EncodeOptions{Format: FormatPKCS12, Password: secretPW("changeit1")}); !errors.Is(err, ErrDuplicateAlias) {
 		t.Errorf("PKCS#12 duplicate: %v", err)
 	}
-	if _, err := Encode(p.store(1, false), EncodeOptions{Format: FormatJKS, Password: secretPW("pass-€uro")}); !errors.Is(err, ErrPasswordEncoding) {
-		t.Errorf("JKS password above U+00FF: %v", err)
+	if _, err := Encode(p.store(1, false), EncodeOptions{Format: FormatJKS, Password: secretPW("pass-\xffuro")}); !errors.Is(err, ErrPasswordEncoding) {
+		t.Errorf("JKS password that is not UTF-8: %v", err)
 	}
 	nokey := p.store(1, false)
 	nokey.Entries[0].Key = nil

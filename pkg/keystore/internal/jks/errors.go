@@ -11,23 +11,23 @@ var (
 	// ErrIncorrectPassword: the store's integrity digest does not match the
 	// password (Java: "Keystore was tampered with, or password was
 	// incorrect").
-	ErrIncorrectPassword = errors.New("jks: wrong keystore password (integrity check failed)")
+	ErrIncorrectPassword = errors.New("wrong password (JKS integrity check failed)")
 	// ErrKeyPassword: a protected key's digest does not match the password
 	// (Java: UnrecoverableKeyException "Cannot recover key").
-	ErrKeyPassword = errors.New("jks: the key cannot be recovered with this password")
+	ErrKeyPassword = errors.New("the key cannot be recovered with this password")
 	// ErrMalformed: truncated, garbage or structurally invalid input.
-	ErrMalformed = errors.New("jks: malformed keystore")
+	ErrMalformed = errors.New("malformed JKS keystore")
 	// ErrUnsupported: a well-formed store uses something this package does
 	// not read (JCEKS, secret-key entries, certificate types other than
 	// X.509, key protection other than Sun's KeyProtector, ...).
-	ErrUnsupported = errors.New("jks: unsupported")
+	ErrUnsupported = errors.New("unsupported JKS content")
 	// ErrPasswordEncoding: the password is not valid UTF-8 and so has no
 	// Java (UTF-16) form.
-	ErrPasswordEncoding = errors.New("jks: password is not valid UTF-8 text")
+	ErrPasswordEncoding = errors.New("password is not valid UTF-8 text")
 	// ErrInvalid: Encode or ProtectKey was given something that cannot be
 	// written as a JKS entry.
-	ErrInvalid = errors.New("jks: cannot write this entry")
+	ErrInvalid = errors.New("cannot write this JKS entry")
 	// ErrDuplicateAlias: Encode was given two aliases that Java treats as
 	// one (JKS aliases are case-insensitive, see FoldAlias).
-	ErrDuplicateAlias = errors.New("jks: duplicate alias")
+	ErrDuplicateAlias = errors.New("duplicate alias")
 )
