@@ -146,7 +146,8 @@ func (m Mode) String() string {
 	return "Mode(" + strconv.Itoa(int(m)) + ")"
 }
 
-// ParseMode parses "mtls" or "tls-kerberos", case-insensitively.
+// ParseMode parses "mtls" or "tls-kerberos", case-insensitively; anything
+// else wraps ErrBadMode.
 func ParseMode(s string) (Mode, error) {
 	switch strings.ToLower(s) {
 	case "mtls":

@@ -31,7 +31,8 @@ func (f Format) String() string {
 	return "Format(" + strconv.Itoa(int(f)) + ")"
 }
 
-// ParseFormat parses "genesys", "bat" or "json", case-insensitively.
+// ParseFormat parses "genesys", "bat" or "json", case-insensitively;
+// anything else wraps ErrBadFormat.
 func ParseFormat(s string) (Format, error) {
 	for _, f := range []Format{Genesys, Bat, JSON} {
 		if strings.EqualFold(s, f.String()) {

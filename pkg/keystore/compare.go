@@ -7,7 +7,8 @@ import (
 )
 
 // Compare reports the first difference between the entries of want and
-// got (nil when they hold the same entries): aliases, kinds, keys and
+// got (nil when they hold the same entries) as a plain error (it is the
+// cause of WriteFile's ErrReadBack): aliases, kinds, keys and
 // chains. Aliases compare by got's format (Format.AliasKey). Order and
 // creation dates are not compared.
 func Compare(want, got *Store) error {

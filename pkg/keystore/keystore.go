@@ -245,7 +245,8 @@ func (p Profile) String() string {
 	return "modern"
 }
 
-// ParseProfile parses "modern" or "legacy".
+// ParseProfile parses "modern" or "legacy" (any case; "" is modern);
+// anything else wraps ErrUnsupported.
 func ParseProfile(s string) (Profile, error) {
 	switch strings.ToLower(s) {
 	case "modern", "":

@@ -26,6 +26,10 @@ type WriteOptions struct {
 // in path's folder (mode 0600), fsync, a read-back that must decode with
 // the password to the same entries, then a rename. On any failure path is
 // unchanged and the temporary file is removed.
+//
+// Errors name path and wrap Encode's errors, ErrExists (path exists and
+// opts.Overwrite is false) or ErrReadBack (what was written does not
+// decode to the same entries), or the file system's.
 func WriteFile(path string, s *Store, opts WriteOptions) (err error) {
 	data, err := Encode(s, opts.EncodeOptions)
 	if err != nil {

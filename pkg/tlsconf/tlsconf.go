@@ -94,16 +94,20 @@ func sendChain(entryChain []*x509.Certificate, trust *chain.Pool) []*x509.Certif
 	return entryChain
 }
 
-// Pool returns the trusted certificates of s (Java's trustedCertEntry).
+// Pool returns the trusted certificates of s (Java's trustedCertEntry);
+// none is ErrNoTrust.
 func Pool(s *keystore.Store) (*x509.CertPool, error) {
+	if s == nil {
+		return nil, ErrNoTrust
+	}
 	pool := x509.NewCertPool()
 	n := 0
 	for _, e := range s.Entries {
 		if e == nil {
 			continue
 		}
-		if e.Kind == keystore.KindTrusted {
-			pool.AddCert(e.Chain[0])
+		if e.Kind == keystore.KindTrusted && e.Leaf() != nil {
+			pool.AddCert(e.Leaf())
 			n++
 		}
 	}
@@ -117,6 +121,7 @@ func Pool(s *keystore.Store) (*x509.CertPool, error) {
 // SNI, client certificates required and verified against trust) and a
 // TLS client (GetClientCertificate, RootCAs). keys may be nil for a
 // client without a certificate; trust may be nil to use the system roots.
+// Errors wrap ErrNoKeys (Certificates) or ErrNoTrust (Pool).
 func New(keys, trust *keystore.Store, opts Options) (*tls.Config, error) {
 	cfg := &tls.Config{MinVersion: tls.VersionTLS12}
 	if keys != nil {

@@ -53,6 +53,14 @@ func TestNilAndHalfFilledInputs(t *testing.T) {
 			_, err := tlsconf.New(hollow, hollow, tlsconf.Options{})
 			return err
 		},
+		"tlsconf.Pool(hollow)": func() error {
+			_, err := tlsconf.Pool(hollow)
+			return err
+		},
+		"tlsconf.New(nil, hollow)": func() error {
+			_, err := tlsconf.New(nil, hollow, tlsconf.Options{})
+			return err
+		},
 		"tlsconf.Certificates(nil)": func() error {
 			_, err := tlsconf.Certificates(nil, nil)
 			return err
