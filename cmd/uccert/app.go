@@ -81,14 +81,14 @@ func run(ctx context.Context, args []string, e *env) int {
 	}
 	var ue *usageError
 	if errors.As(err, &ue) {
-		fmt.Fprintf(e.stderr, "uccert: %s\nRun 'uccert --help' or 'uccert COMMAND --help' for usage.\n", ue.msg)
+		fmt.Fprintf(e.stderr, "uccert: %s\nRun 'uccert --help' or 'uccert COMMAND --help' for usage.\n", esc(ue.msg))
 		return exitUsage
 	}
 	var silent *silentError
 	if errors.As(err, &silent) {
 		return silent.code
 	}
-	fmt.Fprintf(e.stderr, "uccert: %s\n", err)
+	fmt.Fprintf(e.stderr, "uccert: %s\n", esc(err.Error()))
 	return exitFailure
 }
 
@@ -179,7 +179,7 @@ func (p *passwords) get(src, flag, label string) (secret.Password, error) {
 	if err != nil {
 		return secret.Password{}, usagef("%s: %s", flag, err.Error())
 	}
-	return p.r.Resolve(s, label)
+	return p.r.Resolve(s, esc(label)) // the label names a file: it goes to the terminal
 }
 
 // checkSources parses every source up front so that a typo or two uses of

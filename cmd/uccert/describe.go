@@ -30,8 +30,8 @@ type entryInfo struct {
 func describe(e *keystore.Entry) entryInfo {
 	info := entryInfo{Alias: e.Alias, Kind: e.Kind.String(), ChainLen: len(e.Chain), DNSNames: []string{}}
 	if leaf := e.Leaf(); leaf != nil {
-		info.Subject = leaf.Subject.String()
-		info.Issuer = leaf.Issuer.String()
+		info.Subject = certfile.SubjectDN(leaf)
+		info.Issuer = certfile.IssuerDN(leaf)
 		if leaf.DNSNames != nil {
 			info.DNSNames = leaf.DNSNames
 		}

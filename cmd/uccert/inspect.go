@@ -110,7 +110,7 @@ func runInspect(c *cli.Context, e *env) error {
 					if err != nil {
 						return fmt.Errorf("%s: certificate %d of %q: %w", f.File, k+1, info.Alias, err)
 					}
-					fmt.Fprint(e.stdout, indent(text, "      "))
+					fmt.Fprint(e.stdout, indent(escLines(text), "      "))
 				}
 			}
 		}
@@ -123,9 +123,9 @@ func renderStoreHeader(e *env, path string, s *keystore.Store) {
 	if s.Protection != "" {
 		detail += ", MAC " + s.Protection
 	}
-	fmt.Fprintf(e.stdout, "%s (%s): %d %s\n", path, detail, len(s.Entries), plural(len(s.Entries), "entry", "entries"))
+	fmt.Fprintf(e.stdout, "%s (%s): %d %s\n", esc(path), detail, len(s.Entries), plural(len(s.Entries), "entry", "entries"))
 	for _, n := range s.Notes {
-		fmt.Fprintf(e.stdout, "  note: %s\n", n)
+		fmt.Fprintf(e.stdout, "  note: %s\n", esc(n))
 	}
 }
 
@@ -134,8 +134,8 @@ func renderEntry(e *env, info entryInfo) {
 	if alias == "" {
 		alias = "(no alias)"
 	}
-	fmt.Fprintf(e.stdout, "  %s  [%s]\n", alias, info.Kind)
-	row := func(k, v string) { fmt.Fprintf(e.stdout, "    %-9s %s\n", k+":", v) }
+	fmt.Fprintf(e.stdout, "  %s  [%s]\n", esc(alias), info.Kind)
+	row := func(k, v string) { fmt.Fprintf(e.stdout, "    %-9s %s\n", k+":", esc(v)) }
 	row("subject", info.Subject)
 	row("issuer", info.Issuer)
 	if len(info.DNSNames) > 0 {

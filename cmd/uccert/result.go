@@ -82,7 +82,7 @@ func renderResult(e *env, asJSON bool, o *output, res *merge.Result, args []stri
 	for _, f := range res.Findings {
 		w := fmt.Sprintf("%s %s: %s", f.Check, f.Subject, f.Message)
 		warnings = append(warnings, w)
-		fmt.Fprintf(e.stderr, "warning: %s\n", w)
+		fmt.Fprintf(e.stderr, "warning: %s\n", esc(w))
 	}
 	doc := resultDoc{Output: o.path, Type: o.format.String(), Entries: []resultEntry{}, Notes: res.Notes, Warnings: warnings,
 		Findings: res.Findings, Args: args}
@@ -103,13 +103,13 @@ func renderResult(e *env, asJSON bool, o *output, res *merge.Result, args []stri
 		enc.SetIndent("", "  ")
 		return enc.Encode(doc)
 	}
-	fmt.Fprintf(e.stdout, "Wrote %s (%s): %d %s\n", o.path, o.format, len(res.Entries), plural(len(res.Entries), "entry", "entries"))
+	fmt.Fprintf(e.stdout, "Wrote %s (%s): %d %s\n", esc(o.path), o.format, len(res.Entries), plural(len(res.Entries), "entry", "entries"))
 	for _, re := range doc.Entries {
 		renderEntry(e, re.entryInfo)
-		fmt.Fprintf(e.stdout, "    %-9s %s\n", "from:", re.Source)
+		fmt.Fprintf(e.stdout, "    %-9s %s\n", "from:", esc(re.Source))
 	}
 	for _, n := range res.Notes {
-		fmt.Fprintf(e.stdout, "note: %s\n", n)
+		fmt.Fprintf(e.stdout, "note: %s\n", esc(n))
 	}
 	line, err := connector.FormatGenesys(args)
 	if err != nil {

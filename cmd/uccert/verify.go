@@ -288,9 +288,9 @@ func writeReportText(e *env, r *finding.Report) {
 		if color {
 			sym = map[finding.Severity]string{finding.OK: "\x1b[32m", finding.Info: "\x1b[36m", finding.Warn: "\x1b[33m", finding.Error: "\x1b[31m"}[f.Severity] + mark[0] + "\x1b[0m"
 		}
-		fmt.Fprintf(e.stdout, "%s %-28s %s: %s\n", sym, f.Check, f.Subject, f.Message)
+		fmt.Fprintf(e.stdout, "%s %-28s %s: %s\n", sym, f.Check, esc(f.Subject), esc(f.Message))
 		if f.Hint != "" && f.Severity >= finding.Warn {
-			fmt.Fprintf(e.stdout, "     %-28s fix: %s\n", "", f.Hint)
+			fmt.Fprintf(e.stdout, "     %-28s fix: %s\n", "", esc(f.Hint))
 		}
 	}
 	s := r.Summary()

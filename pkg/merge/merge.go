@@ -218,7 +218,7 @@ func Merge(inputs []Input, opts Options) (*Result, error) {
 				continue
 			}
 			if e.Kind == keystore.KindCert && e.Leaf() != nil && !inAnyChain(e.Leaf(), in.Store) {
-				a.note("%s: ignored certificate %q: it belongs to no key (trust it with uccert truststore)", in.Name, e.Leaf().Subject.String())
+				a.note("%s: ignored certificate %q: it belongs to no key (trust it with uccert truststore)", in.Name, certfile.SubjectDN(e.Leaf()))
 			}
 		}
 		if used == 0 {

@@ -4,6 +4,8 @@ import (
 	"crypto/x509"
 	"errors"
 
+	"github.com/uccert/uccert/pkg/certfile"
+
 	"github.com/uccert/uccert/pkg/chain"
 	"github.com/uccert/uccert/pkg/keystore"
 )
@@ -61,7 +63,7 @@ func linkProblem(res chain.Result) string {
 	case errors.Is(le.Err, chain.ErrBadSignature):
 		return "the signature of " + describeCert(le.Cert) + " does not verify with its issuer's key (a different CA of the same name?)"
 	case errors.Is(le.Err, chain.ErrNoIssuer):
-		return "neither the store nor the trust store holds " + le.Cert.Issuer.String() + ", the issuer of " + describeCert(le.Cert)
+		return "neither the store nor the trust store holds " + certfile.IssuerDN(le.Cert) + ", the issuer of " + describeCert(le.Cert)
 	case errors.Is(le.Err, chain.ErrTooLong):
 		return "the chain is longer than 16 certificates"
 	}

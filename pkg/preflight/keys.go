@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/uccert/uccert/pkg/certfile"
+
 	"github.com/uccert/uccert/pkg/finding"
 	"github.com/uccert/uccert/pkg/keystore"
 )
@@ -98,7 +100,7 @@ func checkKey(c *collector, path string, e *keystore.Entry) {
 		return
 	case errors.Is(err, keystore.ErrKeyMismatch):
 		c.fail(CheckKeyCertMismatch, subject, "the certificate chain belongs to another key: re-export the Front End certificate with its private key and merge again",
-			err, "the private key does not match the certificate %s", e.Leaf().Subject)
+			err, "the private key does not match the certificate %s", certfile.SubjectDN(e.Leaf()))
 	case err != nil:
 		c.fail(CheckKeyPasswordDiffers, subject, "rebuild the store with uccert merge", err, "the key cannot be recovered: %s", err.Error())
 		return
@@ -127,7 +129,7 @@ func describeCert(c *x509.Certificate) string {
 	if c.Subject.CommonName != "" {
 		return "CN=" + c.Subject.CommonName
 	}
-	return c.Subject.String()
+	return certfile.SubjectDN(c)
 }
 
 func joinNames(names []string) string { return strings.Join(names, ", ") }

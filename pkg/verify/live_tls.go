@@ -16,6 +16,8 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/uccert/uccert/pkg/certfile"
+
 	"github.com/uccert/uccert/pkg/finding"
 	"github.com/uccert/uccert/pkg/keystore"
 	"github.com/uccert/uccert/pkg/tlsconf"
@@ -102,11 +104,11 @@ func (cc *clientCertChoice) describe(keys *keystore.Store) string {
 				continue
 			}
 			if l := e.Leaf(); e.Kind == keystore.KindKey && l != nil && bytes.Equal(l.Raw, leaf.Raw) {
-				return fmt.Sprintf("%q (%s)", e.Alias, leaf.Subject)
+				return fmt.Sprintf("%q (%s)", e.Alias, certfile.SubjectDN(leaf))
 			}
 		}
 	}
-	return leaf.Subject.String()
+	return certfile.SubjectDN(leaf)
 }
 
 // acceptableCAs lists the CA names the server accepts, for a message.
@@ -237,7 +239,7 @@ func describeServer(chain []*x509.Certificate) string {
 	if len(chain) == 0 {
 		return "(none)"
 	}
-	return fmt.Sprintf("%s (issued by %s)", chain[0].Subject, chain[0].Issuer)
+	return fmt.Sprintf("%s (issued by %s)", certfile.SubjectDN(chain[0]), certfile.IssuerDN(chain[0]))
 }
 
 // classifyDialError puts a failed TCP connection in plain words.
@@ -282,11 +284,11 @@ func classifyHandshakeError(ctx context.Context, err error, t Target, choice *cl
 	case errors.As(err, &unknownCA):
 		m := "unknown CA: the server's certificate is untrusted"
 		if leaf != nil {
-			m = fmt.Sprintf("unknown CA: the server's certificate %s (issued by %s) is untrusted", leaf.Subject, leaf.Issuer)
+			m = fmt.Sprintf("unknown CA: the server's certificate %s (issued by %s) is untrusted", certfile.SubjectDN(leaf), certfile.IssuerDN(leaf))
 		}
 		m += ": its chain does not lead to a certificate in the trust store"
 		if top := unknownCA.Cert; top != nil && (leaf == nil || !bytes.Equal(top.Raw, leaf.Raw)) {
-			m += fmt.Sprintf(" (the chain the server sent ends at %s)", top.Subject)
+			m += fmt.Sprintf(" (the chain the server sent ends at %s)", certfile.SubjectDN(top))
 		}
 		return m, hintTLSUnknownCA
 	case errors.As(err, &hostErr):
@@ -299,9 +301,9 @@ func classifyHandshakeError(ctx context.Context, err error, t Target, choice *cl
 		what := "a certificate of the server's chain"
 		switch {
 		case invalid.Cert != nil && leaf != nil && bytes.Equal(invalid.Cert.Raw, leaf.Raw):
-			what = fmt.Sprintf("the server's certificate %s", leaf.Subject)
+			what = fmt.Sprintf("the server's certificate %s", certfile.SubjectDN(leaf))
 		case invalid.Cert != nil:
-			what = fmt.Sprintf("the CA certificate %s of the server's chain", invalid.Cert.Subject)
+			what = fmt.Sprintf("the CA certificate %s of the server's chain", certfile.SubjectDN(invalid.Cert))
 		}
 		return fmt.Sprintf("expired: %s (%s)", what, invalid.Detail), hintTLSExpired
 	case errors.As(err, &recordErr):
