@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/uccert/uccert/pkg/finding"
 	"github.com/uccert/uccert/pkg/secret"
 	"github.com/urfave/cli/v2"
 	"golang.org/x/term"
@@ -87,6 +88,17 @@ func run(ctx context.Context, args []string, e *env) int {
 	var silent *silentError
 	if errors.As(err, &silent) {
 		return silent.code
+	}
+	var failed *finding.Failed
+	if errors.As(err, &failed) {
+		// Findings that stop the command: each with its fix.
+		for _, f := range failed.Findings {
+			fmt.Fprintf(e.stderr, "uccert: %s: %s\n", esc(f.Subject), esc(f.Message))
+			if f.Hint != "" {
+				fmt.Fprintf(e.stderr, "  fix: %s\n", esc(f.Hint))
+			}
+		}
+		return exitFailure
 	}
 	fmt.Fprintf(e.stderr, "uccert: %s\n", esc(err.Error()))
 	return exitFailure

@@ -22,6 +22,9 @@ func TestVerifyGolden(t *testing.T) {
 		{"verify-genesys-typo", []string{"--args-file", "fixtures/args/genesys-typo.txt"}, 1},
 		{"verify-kerberos", []string{"--host", "fe1.uc.example.com", "--args-file", "fixtures/args/genesys-kerberos.txt"}, 0},
 		{"verify-krb5-des", []string{"--host", "fe1.uc.example.com", "--krb5", "fixtures/krb5/weak-enctype-des.conf"}, 1},
+		{"verify-swapped", []string{"--host", "ucc.uc.example.com", "--cert-store", "fixtures/stores/truststore.jks", "--cert-store-pass", "pass:trustpass1",
+			"--key-store", "fixtures/stores/ucc-with-fes.jks", "--key-store-pass", "pass:changeit1"}, 1},
+		{"verify-no-truststore", []string{"--host", "ucc.uc.example.com", "--cert-store", "fixtures/stores/ucc-with-fes.jks", "--cert-store-pass", "pass:changeit1"}, 1},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -138,5 +141,16 @@ func TestVerifyKrb5KeepsMTLS(t *testing.T) {
 		"--key-store", "fixtures/stores/truststore.jks", "--key-store-pass", "pass:trustpass1", "--krb5", "fixtures/krb5/good.conf")
 	if r.code != 0 || !strings.Contains(r.stdout, "OK   key-password-differs") || !strings.Contains(r.stdout, "OK   krb5-syntax") {
 		t.Fatalf("exit %d\n%s", r.code, r.stdout)
+	}
+}
+
+// uccert args refuses swapped stores, as verify does (0.1.0 printed the
+// arguments and exited 0).
+func TestArgsRefusesSwappedStores(t *testing.T) {
+	t.Chdir("../..")
+	r := runCLI(t, "", nil, "args", "--cert-store", "fixtures/stores/truststore.jks", "--cert-store-pass", "pass:trustpass1",
+		"--key-store", "fixtures/stores/ucc-with-fes.jks", "--key-store-pass", "pass:changeit1")
+	if r.code != 1 || !strings.Contains(r.stderr, "swap") || r.stdout != "" {
+		t.Fatalf("exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
 }

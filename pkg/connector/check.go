@@ -151,6 +151,13 @@ func Check(a *Args, opts CheckOptions) (*Material, *finding.Report) {
 		popts.Findings = ProblemFindings(opts.Problems, subject)
 	}
 	popts.Findings = append(popts.Findings, typeFindings...)
+	if a.CertStore.File == "" && a.KeyStore.File != "" {
+		// Checks run for what is given; but a key store without a cert
+		// store is a command line the connector does not start with.
+		popts.Findings = append(popts.Findings, finding.Finding{Check: preflight.CheckStoreUnreadable, Severity: finding.Error,
+			Subject: subject, Message: "no cert store: the connector needs " + FlagCertStoreFile + " (the key entries in mtls mode, the trust store in tls-kerberos mode)",
+			Hint: "give " + FlagCertStoreFile + " with its password and type", Err: fmt.Errorf("%w: %s", ErrNoStore, FlagCertStoreFile)})
+	}
 	res := preflight.Run(popts)
 	m.Krb5, m.Report = res.Krb5, res.Report
 	store := func(o *preflight.Opened) *keystore.Store {

@@ -52,3 +52,38 @@ func TestStoreTypeRuleIsOne(t *testing.T) {
 		})
 	}
 }
+
+// The mode comes from the content when the arguments allow both readings.
+func TestModeFromContent(t *testing.T) {
+	keys := StoreArgs{File: filepath.Join(fx, "stores", "ucc-with-fes.jks"), Pass: pw("changeit1"), HasPass: true}
+	trust := StoreArgs{File: filepath.Join(fx, "stores", "truststore.jks"), Pass: pw("trustpass1"), HasPass: true}
+	krb := filepath.Join(fx, "krb5", "good.conf")
+	for _, c := range []struct {
+		name   string
+		args   Args
+		force  Mode
+		want   Mode
+		checks []finding.Check // present in the report
+	}{
+		{"keys + trust + krb5 is mtls, krb5 checked", Args{CertStore: keys, KeyStore: trust, KrbConf: krb}, 0, ModeMTLS,
+			[]finding.Check{preflight.CheckKeyPasswordDiffers, preflight.CheckTruststoreEmpty, "krb5-syntax"}},
+		{"trust + krb5 is tls-kerberos", Args{CertStore: trust, KrbConf: krb}, 0, ModeTLSKerberos,
+			[]finding.Check{preflight.CheckTruststoreEmpty, "krb5-syntax"}},
+		{"trust + another store + krb5 is tls-kerberos", Args{CertStore: trust, KeyStore: keys, KrbConf: krb}, 0, ModeTLSKerberos, nil},
+		{"keys + trust is mtls", Args{CertStore: keys, KeyStore: trust}, 0, ModeMTLS, nil},
+		{"--mode forces", Args{CertStore: keys, KeyStore: trust, KrbConf: krb}, ModeTLSKerberos, ModeTLSKerberos,
+			[]finding.Check{preflight.CheckStoresSwapped}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			m, r := Check(&c.args, CheckOptions{Mode: c.force, LoadOptions: LoadOptions{Host: "ucc.uc.example.com"}})
+			if m.Mode != c.want {
+				t.Errorf("mode %v, want %v", m.Mode, c.want)
+			}
+			for _, ch := range c.checks {
+				if len(r.ByCheck(ch)) == 0 {
+					t.Errorf("no %s finding", ch)
+				}
+			}
+		})
+	}
+}

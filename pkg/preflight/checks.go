@@ -49,8 +49,10 @@ const (
 	CheckFQDNUnexpected      finding.Check = "fqdn-unexpected"
 	CheckMixedKeyAlgorithms  finding.Check = "mixed-key-algorithms"
 
-	CheckTruststoreEmpty finding.Check = "truststore-empty"
-	CheckTruststoreNotCA finding.Check = "truststore-not-ca"
+	CheckTruststoreEmpty   finding.Check = "truststore-empty"
+	CheckTruststoreNotCA   finding.Check = "truststore-not-ca"
+	CheckTruststoreMissing finding.Check = "truststore-missing"
+	CheckStoresSwapped     finding.Check = "stores-swapped"
 
 	// The connector's command line (package connector reports these
 	// from its Problems; args-type-mismatch also from a declared type
@@ -71,7 +73,7 @@ func Checks() []finding.Check {
 		CheckCertExpired, CheckCertNotYetValid, CheckCertExpiresSoon, CheckCertWeakSignature, CheckCertEKU,
 		CheckChainUntrusted, CheckChainIncomplete,
 		CheckHostIdentityMissing, CheckFEIdentityMissing, CheckFQDNCNOnly, CheckFQDNUnexpected, CheckMixedKeyAlgorithms,
-		CheckTruststoreEmpty, CheckTruststoreNotCA,
+		CheckTruststoreEmpty, CheckTruststoreNotCA, CheckTruststoreMissing, CheckStoresSwapped,
 		CheckArgsUnknownFlag, CheckArgsMissingValue, CheckArgsTypeMismatch, CheckArgsDuplicateFlag, CheckArgsBatSyntax,
 	}
 }
@@ -85,6 +87,7 @@ var blocking = map[finding.Check]bool{
 	CheckStoreUnreadable: true, CheckStoreWrongPassword: true, CheckStoreTypeMismatch: true,
 	CheckArgsTypeMismatch: true, CheckKeyPasswordDiffers: true, CheckKeyCertMismatch: true,
 	CheckHostIdentityMissing: true, CheckFEIdentityMissing: true, CheckTruststoreEmpty: true,
+	CheckTruststoreMissing: true, CheckStoresSwapped: true,
 }
 
 // Blocking reports whether f is an error with which the connector cannot

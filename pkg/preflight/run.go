@@ -1,6 +1,8 @@
 package preflight
 
 import (
+	"errors"
+	"fmt"
 	"time"
 
 	"github.com/uccert/uccert/pkg/finding"
@@ -63,18 +65,16 @@ func Run(opts Options) *Result {
 			c.Add(o.Findings...)
 		}
 	}
-	if trust != nil && trust.Store != nil {
-		c.Add(CheckTrustStore(trust.Spec.Path, trust.Store, opts)...)
-	}
-	if keys != nil && keys.Store != nil {
-		var ts *keystore.Store
-		if trust != nil {
-			ts = trust.Store
-			if ts == nil {
-				ts = &keystore.Store{} // unreadable: reported on its own, chains not judged
-			}
-		}
-		c.Add(CheckKeyStore(keys.Spec.Path, keys.Store, ts, opts)...)
+	switch {
+	case checkSwapped(c, opts):
+		// the store checks would only repeat it in other words
+	case !opts.Kerberos && keys != nil && trust == nil:
+		c.fail(CheckTruststoreMissing, keys.Spec.Path,
+			"give the trust store as -key_store_file (build it from the CA certificate: uccert truststore -o ucc-trust.jks CA.cer)",
+			ErrNoTrustStore, "mtls mode without a trust store: the connector needs -key_store_file, the CA certificates it trusts, and does not start without it")
+		fallthrough
+	default:
+		checkStores(c, keys, trust, opts)
 	}
 	res := &Result{}
 	if opts.Krb5 != "" {
@@ -89,4 +89,67 @@ func Run(opts Options) *Result {
 	}
 	res.Report = &c.Report
 	return res
+}
+
+// checkStores runs the checks of the trust store and of the key store.
+func checkStores(c *collector, keys, trust *Opened, opts Options) {
+	if trust != nil && trust.Store != nil {
+		c.Add(CheckTrustStore(trust.Spec.Path, trust.Store, opts)...)
+	}
+	if keys != nil && keys.Store != nil {
+		var ts *keystore.Store
+		if trust != nil {
+			ts = trust.Store
+			if ts == nil {
+				ts = &keystore.Store{} // unreadable: reported on its own, chains not judged
+			}
+		}
+		c.Add(CheckKeyStore(keys.Spec.Path, keys.Store, ts, opts)...)
+	}
+}
+
+// ErrNoTrustStore is the error behind truststore-missing.
+var ErrNoTrustStore = errors.New("no trust store")
+
+// ErrSwapped is the error behind stores-swapped.
+var ErrSwapped = errors.New("the cert store and the key store are swapped")
+
+// checkSwapped reports stores-swapped: in mtls mode, a cert store of
+// trusted certificates only beside a key store that holds key entries;
+// in tls-kerberos mode, a cert store (the trust store) that holds key
+// entries and no trusted certificate. It says so once, with the corrected
+// arguments, and reports whether it did.
+func checkSwapped(c *collector, opts Options) bool {
+	kinds := func(o *Opened) (keys, trusted int) {
+		if o == nil || o.Store == nil {
+			return -1, -1
+		}
+		for _, e := range o.Store.Entries {
+			switch {
+			case e == nil:
+			case e.Kind == keystore.KindKey:
+				keys++
+			case e.Kind == keystore.KindTrusted:
+				trusted++
+			}
+		}
+		return keys, trusted
+	}
+	cert, key := opts.CertStore, opts.KeyStore
+	ck, ct := kinds(cert)
+	kk, _ := kinds(key)
+	switch {
+	case !opts.Kerberos && ck == 0 && ct > 0 && kk > 0:
+		c.fail(CheckStoresSwapped, cert.Spec.Path,
+			fmt.Sprintf("swap them: -cert_store_file %s (with its password and type) and -key_store_file %s (with its password and type)", key.Spec.Path, cert.Spec.Path),
+			ErrSwapped, "the cert store holds only trusted certificates (%s) and the key store %s holds the key entries (%s): in mtls mode the cert store holds the keys and the key store is the trust store",
+			count(ct, "certificate", "certificates"), key.Spec.Path, count(kk, "key entry", "key entries"))
+		return true
+	case opts.Kerberos && ck > 0 && ct == 0:
+		c.fail(CheckStoresSwapped, cert.Spec.Path,
+			"give the trust store (the CA certificates, uccert truststore) as -cert_store_file; or, for mtls, keep this store as -cert_store_file and add the trust store as -key_store_file",
+			ErrSwapped, "in tls-kerberos mode the cert store is the trust store, but it holds key entries (%s) and no trusted certificate", count(ck, "key entry", "key entries"))
+		return true
+	}
+	return false
 }

@@ -1,8 +1,6 @@
 package preflight
 
 import (
-	"fmt"
-
 	"github.com/uccert/uccert/pkg/finding"
 	"github.com/uccert/uccert/pkg/keystore"
 )
@@ -30,11 +28,18 @@ func checkTrustStore(c *collector, path string, s *keystore.Store, opts Options)
 		}
 	}
 	if len(trusted) == 0 {
+		others := count(len(s.Entries), "other entry", "other entries")
+		if hasKeys(s) {
+			// Never advise overwriting a file that holds private keys.
+			c.errorf(CheckTruststoreEmpty, path, "build the trust store in a new file from the CA certificate (uccert truststore -o ucc-trust.jks CA.cer) and give that file instead; keep "+path+": it holds private keys",
+				"the trust store has no trusted certificate (%s, key entries among them): the connector trusts nobody", others)
+			return
+		}
 		c.errorf(CheckTruststoreEmpty, path, "build it from the CA certificate: uccert truststore -o "+path+" --force CA.cer",
-			"the trust store has no trusted certificate (%d other entries): the connector trusts nobody", len(s.Entries))
+			"the trust store has no trusted certificate (%s): the connector trusts nobody", others)
 		return
 	}
-	c.add(CheckTruststoreEmpty, finding.OK, path, fmt.Sprintf("%d trusted %s", len(trusted), plural(len(trusted), "certificate", "certificates")), "")
+	c.add(CheckTruststoreEmpty, finding.OK, path, count(len(trusted), "trusted certificate", "trusted certificates"), "")
 	mark := c.since()
 	for _, e := range trusted {
 		cert := e.Chain[0]
@@ -49,4 +54,14 @@ func checkTrustStore(c *collector, path string, s *keystore.Store, opts Options)
 		checkCertificates(c, entrySubject(path, e), e.Chain[:1], opts, false)
 	}
 	c.passed(mark, path, map[finding.Check]string{CheckCertExpired: "no trusted certificate has expired"})
+}
+
+// hasKeys reports whether s holds a key entry.
+func hasKeys(s *keystore.Store) bool {
+	for _, e := range s.Entries {
+		if e != nil && e.Kind == keystore.KindKey {
+			return true
+		}
+	}
+	return false
 }
