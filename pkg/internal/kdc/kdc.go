@@ -8,11 +8,13 @@
 // 5 s network timeouts per KDC and no context, so a caller that gives up
 // leaves it running; and it shuffles the configured KDCs instead of trying
 // them in order. This package sends the AS-REQ over its own bounded transport
-// (UDP and TCP, RFC 4120 7.2) and uses gokrb5 only for the message types, the
-// cryptography and the krb5.conf configuration. It links neither gokrb5's
-// client nor net/http (TestNoHTTPLinked); gokrb5's messages package links
-// golang.org/x/net/http2/hpack (a Huffman decoder for PAC claims), as the
-// client does.
+// (UDP and TCP, RFC 4120 7.2), encodes and decodes the few messages of an AS
+// exchange itself (messages.go), and uses gokrb5 only for its data types
+// (types), its cryptography (crypto), its constants (iana) and the krb5.conf
+// configuration (config). It links neither gokrb5's client nor its messages
+// package, and so neither net/http nor the init work of encoding/gob
+// (through gokrb5's credentials) and golang.org/x/net/http2/hpack (through
+// gokrb5's pac): see TestLinkedPackages.
 //
 // Login sends an AS-REQ for the krbtgt of the realm; when the KDC asks for
 // pre-authentication, it derives the key from the password with the salt
@@ -27,7 +29,6 @@ package kdc
 import (
 	"context"
 	"crypto/rand"
-	"encoding/asn1"
 	"encoding/binary"
 	"encoding/hex"
 	"errors"
@@ -37,6 +38,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jcmturner/gofork/encoding/asn1"
 	"github.com/jcmturner/gokrb5/v8/config"
 	"github.com/jcmturner/gokrb5/v8/crypto"
 	"github.com/jcmturner/gokrb5/v8/iana"
@@ -47,7 +49,6 @@ import (
 	"github.com/jcmturner/gokrb5/v8/iana/msgtype"
 	"github.com/jcmturner/gokrb5/v8/iana/nametype"
 	"github.com/jcmturner/gokrb5/v8/iana/patype"
-	"github.com/jcmturner/gokrb5/v8/messages"
 	"github.com/jcmturner/gokrb5/v8/types"
 )
 
@@ -275,8 +276,8 @@ func (l *login) unreachable() error {
 }
 
 // exchange sends req, starting with servers[first], and returns the reply.
-func (l *login) exchange(req *messages.ASReq, first int) (*reply, error) {
-	b, err := req.Marshal()
+func (l *login) exchange(req *kdcReq, first int) (*reply, error) {
+	b, err := marshalASReq(req)
 	if err != nil {
 		return nil, fmt.Errorf("encoding the AS-REQ: %w", err)
 	}
@@ -341,7 +342,7 @@ func (l *login) kdcError(r *reply) error {
 
 // newASReq builds the AS-REQ for the realm's krbtgt, with the KDC options
 // of the configuration and no addresses.
-func (l *login) newASReq() (*messages.ASReq, error) {
+func (l *login) newASReq() (*kdcReq, error) {
 	var nb [4]byte
 	if _, err := rand.Read(nb[:]); err != nil {
 		return nil, err
@@ -363,25 +364,24 @@ func (l *login) newASReq() (*messages.ASReq, error) {
 	if life <= 0 {
 		life = 24 * time.Hour
 	}
-	body := messages.KDCReqBody{
+	body := kdcReqBody{
 		KDCOptions: kopts,
 		Realm:      l.realm,
 		CName:      l.cname,
 		SName:      types.PrincipalName{NameType: nametype.KRB_NT_SRV_INST, NameString: []string{"krbtgt", l.realm}},
 		Till:       now.Add(life),
-		Nonce:      int(binary.BigEndian.Uint32(nb[:]) & 0x7fffffff),
+		Nonce:      int64(binary.BigEndian.Uint32(nb[:]) & 0x7fffffff),
 		EType:      l.etypes,
 	}
 	if lib.RenewLifetime > 0 {
 		types.SetFlag(&body.KDCOptions, flags.Renewable)
 		body.RTime = now.Add(lib.RenewLifetime)
 	}
-	return &messages.ASReq{KDCReqFields: messages.KDCReqFields{
+	return &kdcReq{
 		PVNO:    iana.PVNO,
 		MsgType: msgtype.KRB_AS_REQ,
-		PAData:  types.PADataSequence{},
 		ReqBody: body,
-	}}, nil
+	}, nil
 }
 
 // preauthParams reads how to derive the key from a
@@ -391,9 +391,10 @@ func (l *login) newASReq() (*messages.ASReq, error) {
 // 5.2.7.5).
 func (l *login) preauthParams(r *reply) (keyParams, error) {
 	addr := l.x.servers[r.srv].addr
-	var pas types.PADataSequence
+	var pas []paData
 	if len(r.krbErr.EData) > 0 {
-		if err := pas.Unmarshal(r.krbErr.EData); err != nil {
+		var err error
+		if pas, err = unmarshalSequence[paData](r.krbErr.EData); err != nil {
 			return keyParams{}, fmt.Errorf("%w %s: pre-authentication required, with malformed e-data", ErrBadReply, addr)
 		}
 	}
@@ -404,8 +405,8 @@ func (l *login) preauthParams(r *reply) (keyParams, error) {
 	if !found {
 		kp = keyParams{etype: l.etypes[0]}
 		for _, pa := range pas {
-			if pa.PADataType == patype.PA_PW_SALT {
-				kp.salt = string(pa.PADataValue)
+			if pa.Type == patype.PA_PW_SALT {
+				kp.salt = string(pa.Value)
 			}
 		}
 	}
@@ -416,19 +417,19 @@ func (l *login) preauthParams(r *reply) (keyParams, error) {
 // entry with a requested enctype (with enctype want only, when non-zero).
 // found is false when pas has neither; an entry list without a usable
 // enctype is ErrNoEtype.
-func (l *login) paramsFrom(addr string, pas types.PADataSequence, want int32) (kp keyParams, found bool, err error) {
+func (l *login) paramsFrom(addr string, pas []paData, want int32) (kp keyParams, found bool, err error) {
 	var offered []int32
 	for _, typ := range []int32{patype.PA_ETYPE_INFO2, patype.PA_ETYPE_INFO} {
 		for _, pa := range pas {
-			if pa.PADataType != typ {
+			if pa.Type != typ {
 				continue
 			}
 			found = true
 			var entries []keyParams
 			var s2k [][]byte
 			if typ == patype.PA_ETYPE_INFO2 {
-				var info types.ETypeInfo2
-				if err := info.Unmarshal(pa.PADataValue); err != nil {
+				info, err := unmarshalSequence[etypeInfo2Entry](pa.Value)
+				if err != nil {
 					return kp, true, fmt.Errorf("%w %s: malformed ETYPE-INFO2", ErrBadReply, addr)
 				}
 				for _, e := range info {
@@ -436,8 +437,8 @@ func (l *login) paramsFrom(addr string, pas types.PADataSequence, want int32) (k
 					s2k = append(s2k, e.S2KParams)
 				}
 			} else {
-				var info types.ETypeInfo
-				if err := info.Unmarshal(pa.PADataValue); err != nil {
+				info, err := unmarshalSequence[etypeInfoEntry](pa.Value)
+				if err != nil {
 					return kp, true, fmt.Errorf("%w %s: malformed ETYPE-INFO", ErrBadReply, addr)
 				}
 				for _, e := range info {
@@ -521,9 +522,9 @@ func (l *login) deriveKey(kp keyParams) error {
 
 // addEncTimestamp adds PA-ENC-TIMESTAMP (RFC 4120 5.2.7.2) to req,
 // encrypted with l.key.
-func (l *login) addEncTimestamp(req *messages.ASReq) error {
+func (l *login) addEncTimestamp(req *kdcReq) error {
 	now := l.opts.Now().UTC()
-	ts, err := asn1.Marshal(types.PAEncTSEnc{PATimestamp: now.Truncate(time.Second), PAUSec: now.Nanosecond() / 1000})
+	ts, err := asn1.Marshal(paEncTSEnc{Timestamp: now.Truncate(time.Second), USec: now.Nanosecond() / 1000})
 	if err != nil {
 		return fmt.Errorf("encoding the pre-authentication timestamp: %w", err)
 	}
@@ -531,17 +532,17 @@ func (l *login) addEncTimestamp(req *messages.ASReq) error {
 	if err != nil {
 		return fmt.Errorf("encrypting the pre-authentication timestamp: %w", err)
 	}
-	b, err := ed.Marshal()
+	b, err := asn1.Marshal(ed)
 	if err != nil {
 		return fmt.Errorf("encoding the pre-authentication timestamp: %w", err)
 	}
-	req.PAData = append(req.PAData, types.PAData{PADataType: patype.PA_ENC_TIMESTAMP, PADataValue: b})
+	req.PAData = append(req.PAData, paData{Type: patype.PA_ENC_TIMESTAMP, Value: b})
 	return nil
 }
 
 // verify decrypts the AS-REP with the key derived from the password and
 // checks that it answers req (nonce) and that the clocks agree.
-func (l *login) verify(req *messages.ASReq, r *reply, preAuth bool) (*Result, error) {
+func (l *login) verify(req *kdcReq, r *reply, preAuth bool) (*Result, error) {
 	rep := r.rep
 	addr := l.x.servers[r.srv].addr
 	et := rep.EncPart.EType
@@ -560,8 +561,8 @@ func (l *login) verify(req *messages.ASReq, r *reply, preAuth bool) (*Result, er
 			kp = l.keyParams
 		}
 		for _, pa := range rep.PAData {
-			if pa.PADataType == patype.PA_PW_SALT {
-				kp.salt, kp.s2kparams = string(pa.PADataValue), ""
+			if pa.Type == patype.PA_PW_SALT {
+				kp.salt, kp.s2kparams = string(pa.Value), ""
 			}
 		}
 	}
@@ -572,8 +573,8 @@ func (l *login) verify(req *messages.ASReq, r *reply, preAuth bool) (*Result, er
 	if err != nil {
 		return nil, fmt.Errorf("%w (KDC %s)", ErrWrongPassword, addr)
 	}
-	var enc messages.EncKDCRepPart
-	if err := enc.Unmarshal(plain); err != nil {
+	enc, err := unmarshalEncASRepPart(plain)
+	if err != nil {
 		return nil, fmt.Errorf("%w %s: a malformed encrypted part", ErrBadReply, addr)
 	}
 	if enc.Nonce != req.ReqBody.Nonce {

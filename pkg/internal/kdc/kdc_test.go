@@ -8,9 +8,12 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"regexp"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -291,7 +294,7 @@ func TestLoginMIT(t *testing.T) {
 	t.Run("next KDC", func(t *testing.T) {
 		// A closed port, a KDC proxy and a KDC that is not available come
 		// first; the login succeeds at the MIT KDC.
-		unavailable := fakeKDC(t, nil, answerTCP(krbError(t, errorcode.KDC_ERR_SVC_UNAVAILABLE, nil)))
+		unavailable := fakeKDC(t, nil, answerTCP(errorReply(t, errorcode.KDC_ERR_SVC_UNAVAILABLE, nil)))
 		cfg := conf(t, "udp_preference_limit = 1", closedPort(t), "https://kdcproxy.uc.example.com/KdcProxy", unavailable, k.Addr())
 		res, err := Login(context.Background(), cfg, "svc-ucc", "", goodPass, Options{})
 		if err != nil || res.KDC != k.Addr() {
@@ -397,7 +400,7 @@ func answerTCP(answer []byte) func(net.Conn) {
 // silentTCP reads until the client closes the connection.
 func silentTCP(conn net.Conn) { _, _ = io.Copy(io.Discard, conn) }
 
-func krbError(t testing.TB, code int32, edata []byte) []byte {
+func errorReply(t testing.TB, code int32, edata []byte) []byte {
 	t.Helper()
 	e := messages.NewKRBError(types.NewPrincipalName(nametype.KRB_NT_SRV_INST, "krbtgt/"+realm), realm, code, "")
 	e.EData = edata
@@ -408,10 +411,10 @@ func krbError(t testing.TB, code int32, edata []byte) []byte {
 	return b
 }
 
-// etypeInfo2Entry is ETYPE-INFO2-ENTRY for encoding/asn1: the salt is a
+// stdETypeInfo2Entry is ETYPE-INFO2-ENTRY for encoding/asn1: the salt is a
 // GeneralString (tag 27), which encoding/asn1 cannot write from a string;
 // it writes a RawValue as it is, so Salt carries its own [1] tag.
-type etypeInfo2Entry struct {
+type stdETypeInfo2Entry struct {
 	EType     int32         `asn1:"explicit,tag:0"`
 	Salt      asn1.RawValue `asn1:"optional"`
 	S2KParams []byte        `asn1:"explicit,optional,tag:2"`
@@ -431,7 +434,7 @@ func saltField(t testing.TB, salt string) asn1.RawValue {
 // entry.
 func preauthRequired(t testing.TB, etype int32, salt string, s2kparams []byte) []byte {
 	t.Helper()
-	info, err := asn1.Marshal([]etypeInfo2Entry{{EType: etype, Salt: saltField(t, salt), S2KParams: s2kparams}})
+	info, err := asn1.Marshal([]stdETypeInfo2Entry{{EType: etype, Salt: saltField(t, salt), S2KParams: s2kparams}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -439,7 +442,7 @@ func preauthRequired(t testing.TB, etype int32, salt string, s2kparams []byte) [
 	if err != nil {
 		t.Fatal(err)
 	}
-	return krbError(t, errorcode.KDC_ERR_PREAUTH_REQUIRED, pas)
+	return errorReply(t, errorcode.KDC_ERR_PREAUTH_REQUIRED, pas)
 }
 
 // asRep is an AS-REP for the AS-REQ req whose encrypted part is encrypted
@@ -584,8 +587,8 @@ func TestLoginFakeKDC(t *testing.T) {
 	})
 	t.Run("UDP response too big, then TCP", func(t *testing.T) {
 		addr := fakeKDC(t,
-			func([]byte) []byte { return krbError(t, errorcode.KRB_ERR_RESPONSE_TOO_BIG, nil) },
-			answerTCP(krbError(t, errorcode.KDC_ERR_CLIENT_REVOKED, nil)))
+			func([]byte) []byte { return errorReply(t, errorcode.KRB_ERR_RESPONSE_TOO_BIG, nil) },
+			answerTCP(errorReply(t, errorcode.KDC_ERR_CLIENT_REVOKED, nil)))
 		var log dialLog
 		_, err := Login(ctx, conf(t, "", addr), "svc-ucc", "", goodPass, Options{Dial: log.dial})
 		checkErr(t, err)
@@ -595,7 +598,7 @@ func TestLoginFakeKDC(t *testing.T) {
 		}
 	})
 	t.Run("request above udp_preference_limit goes TCP first", func(t *testing.T) {
-		addr := fakeKDC(t, func([]byte) []byte { return nil }, answerTCP(krbError(t, errorcode.KDC_ERR_C_PRINCIPAL_UNKNOWN, nil)))
+		addr := fakeKDC(t, func([]byte) []byte { return nil }, answerTCP(errorReply(t, errorcode.KDC_ERR_C_PRINCIPAL_UNKNOWN, nil)))
 		var log dialLog
 		_, err := Login(ctx, conf(t, "udp_preference_limit = 100", addr), "svc-ucc", "", goodPass, Options{Dial: log.dial})
 		wantKDCError(t, err, errorcode.KDC_ERR_C_PRINCIPAL_UNKNOWN)
@@ -605,7 +608,7 @@ func TestLoginFakeKDC(t *testing.T) {
 	})
 	t.Run("UDP silent, TCP answers", func(t *testing.T) {
 		// A firewall that drops UDP: TCP gets its turn in time.
-		addr := fakeKDC(t, func([]byte) []byte { return nil }, answerTCP(krbError(t, errorcode.KDC_ERR_C_PRINCIPAL_UNKNOWN, nil)))
+		addr := fakeKDC(t, func([]byte) []byte { return nil }, answerTCP(errorReply(t, errorcode.KDC_ERR_C_PRINCIPAL_UNKNOWN, nil)))
 		_, err := Login(ctx, conf(t, "", addr), "svc-ucc", "", goodPass, Options{Timeout: 3 * time.Second})
 		wantKDCError(t, err, errorcode.KDC_ERR_C_PRINCIPAL_UNKNOWN)
 	})
@@ -712,14 +715,14 @@ func TestLoginFakeKDC(t *testing.T) {
 				}
 				var ed types.EncryptedData
 				if err := ed.Unmarshal(pa.PADataValue); err != nil {
-					return krbError(t, errorcode.KDC_ERR_PREAUTH_FAILED, nil)
+					return errorReply(t, errorcode.KDC_ERR_PREAUTH_FAILED, nil)
 				}
 				plain, err := crypto.DecryptEncPart(ed, key, keyusage.AS_REQ_PA_ENC_TIMESTAMP)
 				var ts types.PAEncTSEnc
 				if err != nil || ts.Unmarshal(plain) != nil || time.Since(ts.PATimestamp).Abs() > time.Minute {
-					return krbError(t, errorcode.KDC_ERR_PREAUTH_FAILED, nil)
+					return errorReply(t, errorcode.KDC_ERR_PREAUTH_FAILED, nil)
 				}
-				return krbError(t, errorcode.KDC_ERR_KEY_EXPIRED, nil) // pre-authentication passed
+				return errorReply(t, errorcode.KDC_ERR_KEY_EXPIRED, nil) // pre-authentication passed
 			}
 			return preauthRequired(t, etype, "ODD.SALTuser", []byte{0, 0, 0x20, 0})
 		}))
@@ -828,9 +831,13 @@ func TestParseServer(t *testing.T) {
 	}
 }
 
-// TestNoHTTPLinked keeps the reason for this package: it must not link
-// gokrb5's client nor an HTTP stack.
-func TestNoHTTPLinked(t *testing.T) {
+// TestLinkedPackages keeps the reasons for this package: it must not link
+// gokrb5's client (nor net/http), nor gokrb5's messages package and what
+// that drags in, whose init functions cost every start of uccert:
+// encoding/gob (through gokrb5's credentials), golang.org/x/net/http2/hpack
+// (through gokrb5's pac and jcmturner/rpc). Of gokrb5 it links only the
+// data types, the cryptography, the constants and the configuration.
+func TestLinkedPackages(t *testing.T) {
 	goBin, err := exec.LookPath("go")
 	if err != nil {
 		goBin = judge.Require(t, "go")
@@ -839,12 +846,38 @@ func TestNoHTTPLinked(t *testing.T) {
 	if err != nil {
 		t.Fatalf("go list -deps: %v", err)
 	}
-	forbidden := map[string]bool{"net/http": true, "golang.org/x/net/http2": true, "github.com/jcmturner/gokrb5/v8/client": true}
+	forbidden := []string{
+		"net/http",
+		"golang.org/x/net/http2",
+		"golang.org/x/net/http2/hpack",
+		"vendor/golang.org/x/net/http2/hpack",
+		"encoding/gob",
+		"github.com/jcmturner/gokrb5/v8/client",
+		"github.com/jcmturner/gokrb5/v8/messages",
+		"github.com/jcmturner/gokrb5/v8/credentials",
+		"github.com/jcmturner/gokrb5/v8/pac",
+		"github.com/jcmturner/gokrb5/v8/keytab",
+		"github.com/jcmturner/gokrb5/v8/krberror",
+		"github.com/jcmturner/rpc/v2/...",
+	}
+	const gokrb5 = "github.com/jcmturner/gokrb5/v8/"
+	allowed := []string{"types", "crypto", "crypto/...", "iana", "iana/...", "config", "asn1tools"}
+	matches := func(pkg, pattern string) bool {
+		if p, ok := strings.CutSuffix(pattern, "/..."); ok {
+			return pkg == p || strings.HasPrefix(pkg, p+"/")
+		}
+		return pkg == pattern
+	}
 	n := 0
 	for _, pkg := range strings.Fields(string(out)) {
 		n++
-		if forbidden[pkg] {
-			t.Errorf("the package links %s", pkg)
+		for _, f := range forbidden {
+			if matches(pkg, f) {
+				t.Errorf("the package links %s", pkg)
+			}
+		}
+		if rest, ok := strings.CutPrefix(pkg, gokrb5); ok && !slices.ContainsFunc(allowed, func(a string) bool { return matches(rest, a) }) {
+			t.Errorf("the package links %s, not one of gokrb5's %v", pkg, allowed)
 		}
 	}
 	if n < 10 {
@@ -877,12 +910,20 @@ func (c *scriptConn) SetWriteDeadline(time.Time) error { return nil }
 // FuzzReply gives Login any reply, over TCP, to both of its requests:
 // every outcome is a declared error or a success, never a panic.
 func FuzzReply(f *testing.F) {
-	f.Add(krbError(f, errorcode.KDC_ERR_C_PRINCIPAL_UNKNOWN, nil))
+	f.Add(errorReply(f, errorcode.KDC_ERR_C_PRINCIPAL_UNKNOWN, nil))
 	f.Add(preauthRequired(f, etypeID.AES256_CTS_HMAC_SHA1_96, "UC.EXAMPLE.COMsvc", []byte{0, 0, 0x10, 0}))
 	f.Add(preauthRequired(f, etypeID.RC4_HMAC, "", nil))
-	f.Add(krbError(f, errorcode.KDC_ERR_PREAUTH_REQUIRED, []byte{0x30, 0x03, 0x02, 0x01, 0x00}))
+	f.Add(errorReply(f, errorcode.KDC_ERR_PREAUTH_REQUIRED, []byte{0x30, 0x03, 0x02, 0x01, 0x00}))
 	f.Add([]byte("\x6b\x03\x02\x01\x05"))
 	f.Add([]byte("garbage"))
+	// The replies of a real MIT KDC (messages_test.go).
+	for _, c := range mitCaptures {
+		b, err := os.ReadFile(filepath.Join(mitDir, c.file))
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+	}
 	cfg, err := config.NewFromString(confText("udp_preference_limit = 1", "127.0.0.1:88"))
 	if err != nil {
 		f.Fatal(err)

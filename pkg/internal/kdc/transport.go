@@ -13,7 +13,6 @@ import (
 
 	"github.com/jcmturner/gokrb5/v8/config"
 	"github.com/jcmturner/gokrb5/v8/iana/errorcode"
-	"github.com/jcmturner/gokrb5/v8/messages"
 )
 
 // maxDatagram is the largest UDP payload (IPv6, without jumbograms): a UDP
@@ -152,8 +151,8 @@ func plan(servers []server, first, size, limit int) []attempt {
 type reply struct {
 	srv     int
 	network string
-	rep     *messages.ASRep
-	krbErr  *messages.KRBError
+	rep     *kdcRep
+	krbErr  *krbError
 }
 
 // exchanger sends requests to the KDCs of one realm.
@@ -388,17 +387,17 @@ func parseReply(b []byte) (*reply, error) {
 	}
 	switch b[0] {
 	case 0x6b: // [APPLICATION 11] AS-REP
-		var rep messages.ASRep
-		if err := rep.Unmarshal(b); err != nil {
+		rep, err := unmarshalASRep(b)
+		if err != nil {
 			return nil, fmt.Errorf("%w: a malformed AS-REP", ErrBadReply)
 		}
-		return &reply{rep: &rep}, nil
+		return &reply{rep: rep}, nil
 	case 0x7e: // [APPLICATION 30] KRB-ERROR
-		var ke messages.KRBError
-		if err := ke.Unmarshal(b); err != nil {
+		ke, err := unmarshalKRBError(b)
+		if err != nil {
 			return nil, fmt.Errorf("%w: a malformed KRB-ERROR", ErrBadReply)
 		}
-		return &reply{krbErr: &ke}, nil
+		return &reply{krbErr: ke}, nil
 	}
 	return nil, fmt.Errorf("%w: not a Kerberos AS-REP or KRB-ERROR", ErrBadReply)
 }
