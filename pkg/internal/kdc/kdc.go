@@ -234,10 +234,14 @@ type keyParams struct {
 
 // findServers fills l.x.servers from the configuration or DNS.
 func (l *login) findServers() error {
-	servers := configServers(l.cfg, l.realm)
+	servers, defined := configServers(l.cfg, l.realm)
 	if len(servers) == 0 {
 		if !l.cfg.LibDefaults.DNSLookupKDC {
-			return fmt.Errorf("%w: realm %s has no kdc in [realms] of the configuration, and dns_lookup_kdc is off", ErrNoKDC, l.realm)
+			what := "has no kdc in [realms]"
+			if !defined {
+				what = "is not defined in [realms]" // realm names are case-sensitive
+			}
+			return fmt.Errorf("%w: realm %s %s of the configuration, and dns_lookup_kdc is off", ErrNoKDC, l.realm, what)
 		}
 		var errs []error
 		servers, errs = srvServers(l.lctx, l.opts.LookupSRV, l.realm)
@@ -602,12 +606,14 @@ func (l *login) verify(req *kdcReq, r *reply, preAuth bool) (*Result, error) {
 func etypeNames(ids []int32) string {
 	names := make([]string, 0, len(ids))
 	for _, id := range ids {
-		names = append(names, etypeName(id))
+		names = append(names, EtypeName(id))
 	}
 	return strings.Join(names, " ")
 }
 
-func etypeName(id int32) string {
+// EtypeName names an enctype as krb5.conf does ("aes256-cts-hmac-sha1-96",
+// "rc4-hmac"), or "enctype N" when gokrb5 knows no name for it.
+func EtypeName(id int32) string {
 	if id == etypeID.RC4_HMAC {
 		return "rc4-hmac"
 	}

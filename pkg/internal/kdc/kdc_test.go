@@ -778,14 +778,15 @@ func TestLoginConfig(t *testing.T) {
 		user, realm string
 		lookup      func(context.Context, string, string, string) (string, []*net.SRV, error)
 		want        error
+		phrase      string
 	}{
-		{"no kdc", confText(""), "svc", "", nil, ErrNoKDC},
-		{"other realm", confText("", "127.0.0.1"), "svc", "OTHER.EXAMPLE.COM", nil, ErrNoKDC},
-		{"no SRV record", confText("dns_lookup_kdc = true"), "svc", "", notFound, ErrNoKDC},
-		{"DNS down", confText("dns_lookup_kdc = true"), "svc", "", dnsDown, &UnreachableError{}},
-		{"no user", confText("", "127.0.0.1"), "", "", nil, ErrBadPrincipal},
-		{"empty component", confText("", "127.0.0.1"), "svc//x", "", nil, ErrBadPrincipal},
-		{"only a KDC proxy", confText("", "https://kdcproxy.uc.example.com/KdcProxy"), "svc", "", nil, &UnreachableError{}},
+		{"no kdc", confText(""), "svc", "", nil, ErrNoKDC, "realm UC.EXAMPLE.COM has no kdc in [realms]"},
+		{"other realm", confText("", "127.0.0.1"), "svc", "OTHER.EXAMPLE.COM", nil, ErrNoKDC, "realm OTHER.EXAMPLE.COM is not defined in [realms]"},
+		{"no SRV record", confText("dns_lookup_kdc = true"), "svc", "", notFound, ErrNoKDC, "no _kerberos SRV record"},
+		{"DNS down", confText("dns_lookup_kdc = true"), "svc", "", dnsDown, &UnreachableError{}, "server misbehaving"},
+		{"no user", confText("", "127.0.0.1"), "", "", nil, ErrBadPrincipal, "no user name"},
+		{"empty component", confText("", "127.0.0.1"), "svc//x", "", nil, ErrBadPrincipal, "empty component"},
+		{"only a KDC proxy", confText("", "https://kdcproxy.uc.example.com/KdcProxy"), "svc", "", nil, &UnreachableError{}, "not supported"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -801,6 +802,9 @@ func TestLoginConfig(t *testing.T) {
 				}
 			} else if !errors.Is(err, tc.want) {
 				t.Errorf("got %v, want %v", err, tc.want)
+			}
+			if err != nil && !strings.Contains(err.Error(), tc.phrase) {
+				t.Errorf("%q does not say %q", err, tc.phrase)
 			}
 		})
 	}

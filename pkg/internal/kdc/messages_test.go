@@ -208,7 +208,7 @@ func TestASReqEncoding(t *testing.T) {
 func TestEncTimestamp(t *testing.T) {
 	at := time.Date(2026, 11, 24, 12, 0, 0, 123456789, time.UTC)
 	for _, etype := range []int32{etypeID.AES256_CTS_HMAC_SHA1_96, etypeID.AES128_CTS_HMAC_SHA256_128, etypeID.RC4_HMAC} {
-		t.Run(etypeName(etype), func(t *testing.T) {
+		t.Run(EtypeName(etype), func(t *testing.T) {
 			l := &login{cname: types.NewPrincipalName(nametype.KRB_NT_PRINCIPAL, "svc-ucc"), realm: realm, password: goodPass,
 				opts: Options{Now: func() time.Time { return at }}}
 			if err := l.deriveKey(keyParams{etype: etype}); err != nil {

@@ -39,20 +39,20 @@ type server struct {
 }
 
 // configServers returns the KDCs of realm from cfg's [realms] in file
-// order. gokrb5 has appended ":88" to entries without a port; a "tcp/" or
-// "udp/" prefix limits the transport, as in MIT krb5.
-func configServers(cfg *config.Config, realm string) []server {
-	var out []server
+// order, and whether [realms] defines realm at all. gokrb5 has appended
+// ":88" to entries without a port; a "tcp/" or "udp/" prefix limits the
+// transport, as in MIT krb5.
+func configServers(cfg *config.Config, realm string) (servers []server, defined bool) {
 	for _, r := range cfg.Realms {
 		if r.Realm != realm {
 			continue
 		}
 		for _, k := range r.KDC {
-			out = append(out, parseServer(k))
+			servers = append(servers, parseServer(k))
 		}
-		break
+		return servers, true
 	}
-	return out
+	return nil, false
 }
 
 func parseServer(entry string) server {
