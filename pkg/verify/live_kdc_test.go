@@ -19,6 +19,7 @@ import (
 	"github.com/jcmturner/gokrb5/v8/types"
 
 	"github.com/uccert/uccert/pkg/internal/judge"
+	"github.com/uccert/uccert/pkg/internal/kdc"
 )
 
 const (
@@ -351,10 +352,59 @@ func TestClassifyKDCError(t *testing.T) {
 	if got := redact("bad pw Secret1 here", "Secret1"); got != "bad pw *** here" {
 		t.Errorf("redact: %q", got)
 	}
-	if kind, code := classifyKDCError(messages.NewKRBError(types.PrincipalName{}, "R", errorcode.KDC_ERR_PREAUTH_FAILED, "")); kind != kdcWrongPassword || code != errorcode.KDC_ERR_PREAUTH_FAILED {
-		t.Errorf("KRBError 24: %v %d", kind, code)
+	refused := &kdc.AttemptError{KDC: "dc1:88", Network: "tcp", Err: errors.New("connection refused")}
+	garbage := &kdc.AttemptError{KDC: "dc1:88", Network: "udp", Err: fmt.Errorf("%w: not a Kerberos AS-REP or KRB-ERROR", kdc.ErrBadReply)}
+	cases := []struct {
+		name string
+		err  error
+		kind kdcFailure
+		code int32
+	}{
+		{"preauth failed", &kdc.KDCError{Code: errorcode.KDC_ERR_PREAUTH_FAILED}, kdcWrongPassword, errorcode.KDC_ERR_PREAUTH_FAILED},
+		{"bad integrity", fmt.Errorf("login: %w", &kdc.KDCError{Code: errorcode.KRB_AP_ERR_BAD_INTEGRITY}), kdcWrongPassword, errorcode.KRB_AP_ERR_BAD_INTEGRITY},
+		{"reply does not decrypt", fmt.Errorf("%w (KDC dc1:88)", kdc.ErrWrongPassword), kdcWrongPassword, 0},
+		{"unknown principal", &kdc.KDCError{Code: errorcode.KDC_ERR_C_PRINCIPAL_UNKNOWN}, kdcUnknownPrincipal, errorcode.KDC_ERR_C_PRINCIPAL_UNKNOWN},
+		{"etype nosupp", &kdc.KDCError{Code: errorcode.KDC_ERR_ETYPE_NOSUPP}, kdcEnctype, errorcode.KDC_ERR_ETYPE_NOSUPP},
+		{"no usable etype", fmt.Errorf("%w: only DES", kdc.ErrNoEtype), kdcEnctype, 0},
+		{"KDC's skew", &kdc.KDCError{Code: errorcode.KRB_AP_ERR_SKEW}, kdcClockSkew, errorcode.KRB_AP_ERR_SKEW},
+		{"authtime skew", &kdc.ClockSkewError{KDC: "dc1:88"}, kdcClockSkew, 0},
+		{"unreachable", &kdc.UnreachableError{Realm: "R", Attempts: []error{refused, garbage}}, kdcUnreachable, 0},
+		{"timeout", &kdc.UnreachableError{Realm: "R", Timeout: time.Second}, kdcUnreachable, 0},
+		{"no KDC", fmt.Errorf("%w: realm R is not defined in [realms]", kdc.ErrNoKDC), kdcUnreachable, 0},
+		{"revoked", &kdc.KDCError{Code: errorcode.KDC_ERR_CLIENT_REVOKED}, kdcOther, errorcode.KDC_ERR_CLIENT_REVOKED},
+		{"reply too large", &kdc.ReplyTooLargeError{KDC: "dc1:88", Network: "tcp", Size: 1 << 30, Max: 1 << 16}, kdcOther, 0},
+		{"bad reply", fmt.Errorf("%w dc1:88: the reply answers another request (nonce)", kdc.ErrBadReply), kdcOther, 0},
+		{"plain", errors.New("something else"), kdcOther, 0},
 	}
-	if kind, _ := classifyKDCError(errors.New("something else")); kind != kdcOther {
-		t.Errorf("plain error: %v", kind)
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			if kind, code := classifyKDCError(tc.err); kind != tc.kind || code != tc.code {
+				t.Errorf("classifyKDCError(%v) = %v, %d; want %v, %d", tc.err, kind, code, tc.kind, tc.code)
+			}
+		})
+	}
+}
+
+// The clock-skew finding says how far the clocks differ when it is known.
+func TestClockSkewMessage(t *testing.T) {
+	cases := []struct {
+		name  string
+		err   error
+		wants []string
+	}{
+		{"KDC ahead", &kdc.KDCError{Code: errorcode.KRB_AP_ERR_SKEW, ServerTime: time.Now().Add(time.Hour)}, []string{"clock skew too large", "1h0m0s ahead of this host"}},
+		{"KDC behind", &kdc.KDCError{Code: errorcode.KRB_AP_ERR_SKEW, ServerTime: time.Now().Add(-10 * time.Minute)}, []string{"10m0s behind this host"}},
+		{"no server time", &kdc.KDCError{Code: errorcode.KRB_AP_ERR_SKEW}, []string{"clock skew too large between this host and the KDC (the KDC answered"}},
+		{"authtime", &kdc.ClockSkewError{KDC: "dc1:88", KDCTime: time.Now().Add(-time.Hour), LocalTime: time.Now(), Max: 5 * time.Minute}, []string{"clock skew too large", "1h0m0s behind"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			msg := clockSkewMessage(tc.err, " (the KDC answered "+errorcode.Lookup(errorcode.KRB_AP_ERR_SKEW)+")")
+			for _, w := range tc.wants {
+				if !strings.Contains(msg, w) {
+					t.Errorf("%q lacks %q", msg, w)
+				}
+			}
+		})
 	}
 }
