@@ -76,16 +76,26 @@ func usagef(format string, args ...any) error {
 // run is main without the process: it returns the exit code.
 func run(ctx context.Context, args []string, e *env) int {
 	app := newApp(e)
+	args = reorderArgs(app, args)
 	err := app.RunContext(ctx, args)
 	if err == nil {
 		return exitOK
+	}
+	if errors.Is(err, secret.ErrNoTerminal) {
+		// No terminal to ask on is the same situation whether the password
+		// option was omitted or said "prompt": a usage error.
+		err = usagef("%s; give the password with env:VAR, file:PATH or stdin", err.Error())
+	}
+	var silent *silentError
+	if !errors.As(err, &silent) && wantsJSON(args) {
+		// A script asked for JSON: every outcome is JSON on stdout.
+		writeJSONFailure(e.stdout, err)
 	}
 	var ue *usageError
 	if errors.As(err, &ue) {
 		fmt.Fprintf(e.stderr, "uccert: %s\nRun 'uccert --help' or 'uccert COMMAND --help' for usage.\n", esc(ue.msg))
 		return exitUsage
 	}
-	var silent *silentError
 	if errors.As(err, &silent) {
 		return silent.code
 	}
@@ -127,10 +137,7 @@ EXAMPLES:
    uccert merge -o ucc-keys.jks --in-pass env:FE_PASS --out-pass prompt fe1.pfx fe2.pfx
    uccert truststore -o ucc-trust.jks --out-pass prompt CA.cer
 
-EXIT CODES:
-   0  success
-   1  failure: bad or unreadable input, wrong password, failed check, refused overwrite
-   2  usage error`,
+` + exitCodes,
 		HideVersion:          true,
 		EnableBashCompletion: true,
 		Writer:               e.stdout,

@@ -42,10 +42,7 @@ EXAMPLES:
                --key-store ucc-trust.jks --key-store-pass env:TS
    uccert args --mode tls-kerberos --cert-store trust.jks --cert-store-pass env:TS --krb5 krb5.conf --redact
 
-EXIT CODES:
-   0  printed
-   1  a store cannot be read or its password does not open it
-   2  usage error (tls-kerberos without --krb5, no --cert-store, unknown type)`,
+` + exitCodes,
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "mode", Value: "mtls", Usage: "`MODE`: mtls or tls-kerberos"},
 			&cli.StringFlag{Name: "cert-store", Usage: "the -cert_store_file `FILE`"},
@@ -59,6 +56,7 @@ EXIT CODES:
 			&cli.StringFlag{Name: "launcher", Value: defaultLauncher, Usage: "the start of the startup.bat `LINE` (--format bat)"},
 			&cli.StringFlag{Name: "remote-dir", Usage: "print paths as `DIR` joined with the file names"},
 			&cli.BoolFlag{Name: "redact", Usage: "print passwords as ********"},
+			&cli.BoolFlag{Name: "json", Usage: "print JSON on stdout (the same as --format json)"},
 		},
 		Action: func(c *cli.Context) error { return runArgs(c, e) },
 	}
@@ -75,6 +73,12 @@ func runArgs(c *cli.Context, e *env) error {
 	format, err := connector.ParseFormat(c.String("format"))
 	if err != nil {
 		return usagef("--format: %s", err.Error())
+	}
+	if c.Bool("json") {
+		if c.IsSet("format") && format != connector.JSON {
+			return usagef("--json and --format %s exclude each other", format)
+		}
+		format = connector.JSON
 	}
 	if c.String("cert-store") == "" {
 		return usagef("args: --cert-store FILE is required")

@@ -99,7 +99,7 @@ func TestVersionAndUsage(t *testing.T) {
 		t.Fatalf("unknown flag: %+v", r)
 	}
 	r = runCLI(t, "", nil, "inspect", "--help")
-	if r.code != 0 || !strings.Contains(r.stdout, "EXAMPLES:") || !strings.Contains(r.stdout, "EXIT CODES:") {
+	if r.code != 0 || !strings.Contains(r.stdout, "EXAMPLES:") || !strings.Contains(r.stdout, "EXIT CODES") {
 		t.Fatalf("inspect --help: %+v", r)
 	}
 }

@@ -72,9 +72,7 @@ EXAMPLES:
    uccert completion fish > ~/.config/fish/completions/uccert.fish
    uccert completion powershell >> $PROFILE
 
-EXIT CODES:
-   0  printed
-   2  usage error (no or unknown SHELL)`,
+` + exitCodes,
 		Action: func(c *cli.Context) error {
 			if c.NArg() != 1 {
 				return usagef("completion: give one SHELL: bash, zsh, fish or powershell")

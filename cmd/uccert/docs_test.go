@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/urfave/cli/v2"
 )
 
 var updateDocs = flag.Bool("update-docs", false, "rewrite docs/cli.md and docs/uccert.1 from the app (make docs)")
@@ -42,14 +44,22 @@ func TestGeneratedDocs(t *testing.T) {
 	}
 }
 
-// Every command's help has examples and exit codes.
+// Every command's help has examples and the one exit-code table.
 func TestHelpHasExamplesAndExitCodes(t *testing.T) {
 	app := newApp(testEnv(&bytes.Buffer{}, &bytes.Buffer{}, nil))
-	for _, cmd := range app.Commands {
-		r := runCLI(t, "", nil, cmd.Name, "--help")
-		if r.code != 0 || !strings.Contains(r.stdout, "EXAMPLES:") || !strings.Contains(r.stdout, "EXIT CODES:") {
-			t.Errorf("uccert %s --help lacks EXAMPLES or EXIT CODES (exit %d)", cmd.Name, r.code)
+	for _, cmd := range append(app.Commands, &cli.Command{Name: ""}) {
+		args := []string{"--help"}
+		if cmd.Name != "" {
+			args = []string{cmd.Name, "--help"}
 		}
+		r := runCLI(t, "", nil, args...)
+		if r.code != 0 || !strings.Contains(r.stdout, "EXAMPLES:") || !strings.Contains(unindent(r.stdout), unindent(exitCodes)) {
+			t.Errorf("uccert %s --help lacks EXAMPLES or the exit-code table (exit %d)", cmd.Name, r.code)
+		}
+	}
+	doc, err := os.ReadFile("../../docs/cli.md")
+	if err != nil || !strings.Contains(string(doc), "EXIT CODES (the same for every command)") {
+		t.Errorf("docs/cli.md lacks the exit-code table: %v", err)
 	}
 }
 
@@ -107,4 +117,14 @@ func TestProgressOnTerminalOnly(t *testing.T) {
 	if r.code != 0 || strings.Contains(r.stderr, "reading") {
 		t.Errorf("progress without a terminal: %q", r.stderr)
 	}
+}
+
+// unindent drops the leading spaces of every line (help indents the
+// description).
+func unindent(s string) string {
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		lines[i] = strings.TrimLeft(l, " ")
+	}
+	return strings.Join(lines, "\n")
 }

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"strings"
 
@@ -31,10 +30,7 @@ EXAMPLES:
    uccert inspect --pass prompt --text ucc-keys.jks
    uccert inspect --json --pass file:store.pass ucc-keys.p12 | jq '.files[].entries[].alias'
 
-EXIT CODES:
-   0  every file was read
-   1  a file could not be read (missing, corrupt, wrong password, wrong --type)
-   2  usage error`,
+` + exitCodes,
 		Flags: []cli.Flag{
 			&cli.StringSliceFlag{Name: "pass", Usage: "store password `SRC` (pass:, env:, file:, stdin, prompt); once for all files or once per file"},
 			&cli.StringFlag{Name: "type", Usage: "expected store `TYPE` (jks or pkcs12); a file of another type is an error"},
@@ -47,8 +43,12 @@ EXIT CODES:
 
 type inspectFile struct {
 	File    string      `json:"file"`
-	Type    string      `json:"type"`
-	Entries []entryInfo `json:"entries"`
+	Type    string      `json:"type,omitempty"`
+	Entries []entryInfo `json:"entries,omitempty"`
+	// Notes are what the reader saw and did not turn into entries.
+	Notes []string `json:"notes,omitempty"`
+	// Error is set, instead of the rest, for a file that could not be read.
+	Error *errorInfo `json:"error,omitempty"`
 }
 
 func runInspect(c *cli.Context, e *env) error {
@@ -72,48 +72,67 @@ func runInspect(c *cli.Context, e *env) error {
 		return err
 	}
 	pw := newPasswords(e)
-	ins, err := loadInputs(e, pw, files, "--pass", passes, nil, false)
+	all, err := loadEach(e, pw, files, "--pass", passes, nil, false, true)
 	if err != nil {
 		return err
 	}
-	var out []inspectFile
-	var stores []*keystore.Store
-	for _, in := range ins {
-		path, s := in.Name, in.Store
-		if want != keystore.FormatUnknown && s.Format != want {
-			return fmt.Errorf("%s: %w: the file is %s, not %s", path, keystore.ErrMalformed, s.Format, want)
+	// Every file is reported; one that cannot be read does not stop the
+	// others (exit 1 at the end).
+	out := make([]inspectFile, 0, len(all))
+	failed := 0
+	for _, l := range all {
+		if l.err == nil && want != keystore.FormatUnknown && l.store.Format != want {
+			l.err = withFile(l.path, fmt.Errorf("%s: %w: the file is %s, not %s", l.path, keystore.ErrTypeMismatch, l.store.Format, want))
 		}
-		f := inspectFile{File: path, Type: s.Format.String(), Entries: []entryInfo{}}
-		for _, en := range s.Entries {
-			f.Entries = append(f.Entries, describe(en))
+		f := inspectFile{File: l.path}
+		if l.err != nil {
+			failed++
+			info := describeError(l.err)
+			f.Error = &info
+		} else {
+			f.Type = l.store.Format.String()
+			f.Notes = append([]string{}, l.store.Notes...)
+			f.Entries = []entryInfo{}
+			for _, en := range l.store.Entries {
+				f.Entries = append(f.Entries, describe(en))
+			}
 		}
 		out = append(out, f)
-		stores = append(stores, s)
 	}
 	if c.Bool("json") {
-		enc := json.NewEncoder(e.stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(struct {
+		if err := writeJSON(e.stdout, struct {
+			OK    bool          `json:"ok"`
 			Files []inspectFile `json:"files"`
-		}{out})
-	}
-	for i, f := range out {
-		if i > 0 {
-			fmt.Fprintln(e.stdout)
+		}{failed == 0, out}); err != nil {
+			return err
 		}
-		renderStoreHeader(e, f.File, stores[i])
-		for j, info := range f.Entries {
-			renderEntry(e, info)
-			if c.Bool("text") {
-				for k, cert := range stores[i].Entries[j].Chain {
-					text, err := certinfo.CertificateText(cert)
-					if err != nil {
-						return fmt.Errorf("%s: certificate %d of %q: %w", f.File, k+1, info.Alias, err)
+	} else {
+		for i, f := range out {
+			if i > 0 {
+				fmt.Fprintln(e.stdout)
+			}
+			if f.Error != nil {
+				fmt.Fprintf(e.stderr, "uccert: %s\n", esc(all[i].err.Error()))
+				continue
+			}
+			s := all[i].store
+			renderStoreHeader(e, f.File, s)
+			for j, info := range f.Entries {
+				renderEntry(e, info)
+				if c.Bool("text") {
+					for k, cert := range s.Entries[j].Chain {
+						text, err := certinfo.CertificateText(cert)
+						if err != nil {
+							return fmt.Errorf("%s: certificate %d of %q: %w", f.File, k+1, info.Alias, err)
+						}
+						fmt.Fprint(e.stdout, indent(escLines(text), "      "))
 					}
-					fmt.Fprint(e.stdout, indent(escLines(text), "      "))
 				}
 			}
 		}
+	}
+	if failed > 0 {
+		return &silentError{code: exitFailure}
 	}
 	return nil
 }

@@ -35,6 +35,7 @@ func TestInspectJSON(t *testing.T) {
 		t.Fatalf("exit %d: %s", r.code, r.stderr)
 	}
 	var doc struct {
+		OK    bool `json:"ok"`
 		Files []struct {
 			File    string `json:"file"`
 			Type    string `json:"type"`
@@ -57,7 +58,7 @@ func TestInspectJSON(t *testing.T) {
 	if err := dec.Decode(&doc); err != nil {
 		t.Fatalf("JSON: %v\n%s", err, r.stdout)
 	}
-	if len(doc.Files) != 1 || doc.Files[0].Type != "pkcs12" {
+	if !doc.OK || len(doc.Files) != 1 || doc.Files[0].Type != "pkcs12" {
 		t.Fatalf("files: %+v", doc.Files)
 	}
 	kinds := map[string]string{}

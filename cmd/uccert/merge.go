@@ -41,11 +41,7 @@ EXAMPLES:
    # Add a third Front End to an existing store, warning about names:
    uccert merge -o ucc-keys.jks --append --out-pass prompt --in-pass prompt --fe fe3.pool.example.com fe3.pfx
 
-EXIT CODES:
-   0  OUT written
-   1  an input cannot be used (missing, corrupt, wrong password, key password differs),
-      OUT exists without --append/--force, the password is too short; OUT is unchanged
-   2  usage error`,
+` + exitCodes,
 		Flags: append(outputFlags(),
 			&cli.StringSliceFlag{Name: "in-pass", Usage: "password `SRC` of the INPUTs (once for all, or once per INPUT)"},
 			&cli.StringSliceFlag{Name: "in-key-pass", Usage: "key password `SRC` of JKS INPUTs whose keys have their own password"},

@@ -18,32 +18,66 @@ import (
 	"golang.org/x/sync/errgroup"
 )
 
-// loadInputs reads every input with its paired passwords (passFlag names
+// loaded is one input file as loadEach read it: its store, or why not.
+type loaded struct {
+	path  string
+	store *keystore.Store
+	err   error
+}
+
+// loadInputs reads every input (loadEach) and stops at the first that
+// cannot be used.
+func loadInputs(e *env, pw *passwords, paths []string, passFlag string, inPass, inKeyPass []string, askKey bool) ([]merge.Input, error) {
+	all, err := loadEach(e, pw, paths, passFlag, inPass, inKeyPass, askKey, false)
+	if err != nil {
+		return nil, err
+	}
+	ins := make([]merge.Input, 0, len(all))
+	for _, l := range all {
+		if l.err != nil {
+			return nil, l.err
+		}
+		ins = append(ins, merge.Input{Name: l.path, Store: l.store})
+	}
+	return ins, nil
+}
+
+// loadEach reads every input with its paired passwords (passFlag names
 // the option in messages): passwords are resolved one input after the
 // other (they may prompt), then the inputs are decoded in parallel (key
 // derivations dominate), and finally locked JKS keys may prompt for their
-// password. Progress shows for long runs on a terminal.
-func loadInputs(e *env, pw *passwords, paths []string, passFlag string, inPass, inKeyPass []string, askKey bool) ([]merge.Input, error) {
+// password. Progress shows for long runs on a terminal. With listOnly, a
+// JKS whose password is neither given nor can be asked for is read as
+// keytool -list does (keystore.DecodeOptions.Unverified). The error is for
+// what stops every input (a password that cannot be asked for); each
+// input's own failure is in its loaded.err, naming the file.
+func loadEach(e *env, pw *passwords, paths []string, passFlag string, inPass, inKeyPass []string, askKey, listOnly bool) ([]*loaded, error) {
 	type job struct {
-		data  []byte
-		opts  keystore.DecodeOptions
-		store *keystore.Store
+		data []byte
+		opts keystore.DecodeOptions
 	}
+	out := make([]*loaded, len(paths))
 	jobs := make([]*job, len(paths))
 	for i, path := range paths {
+		out[i] = &loaded{path: path}
 		data, err := keystore.ReadFile(path)
 		if err != nil {
-			return nil, err
+			out[i].err = withFile(path, err)
+			continue
 		}
 		j := &job{data: data}
-		if keystore.Detect(data).IsStore() {
+		f := keystore.Detect(data)
+		switch {
+		case listOnly && f == keystore.FormatJKS && pairFor(inPass, i) == "" && pw.e.prompter == nil:
+			j.opts.Unverified = true
+		case f.IsStore():
 			if j.opts.Password, err = pw.get(pairFor(inPass, i), passFlag, "password for "+filepath.Base(path)); err != nil {
-				return nil, err
+				return nil, withFile(path, err)
 			}
 			if src := pairFor(inKeyPass, i); src != "" {
 				kp, err := pw.get(src, "--in-key-pass", "key password for "+filepath.Base(path))
 				if err != nil {
-					return nil, err
+					return nil, withFile(path, err)
 				}
 				j.opts.KeyPasswords = []secret.Password{kp}
 			}
@@ -55,38 +89,40 @@ func loadInputs(e *env, pw *passwords, paths []string, passFlag string, inPass, 
 	var g errgroup.Group
 	g.SetLimit(runtime.GOMAXPROCS(0))
 	for i, j := range jobs {
+		if j == nil {
+			continue
+		}
 		g.Go(func() error {
 			s, err := keystore.Decode(j.data, j.opts)
 			mu.Lock()
 			prog.step(paths[i])
 			mu.Unlock()
 			if err != nil {
-				return fmt.Errorf("%s: %w", paths[i], err)
+				out[i].err = withFile(paths[i], fmt.Errorf("%s: %w", paths[i], err))
+				return nil
 			}
-			j.store = s
+			out[i].store = s
 			return nil
 		})
 	}
-	err := g.Wait()
+	g.Wait()
 	prog.done()
-	if err != nil {
-		return nil, err
-	}
-	ins := make([]merge.Input, 0, len(paths))
 	for i, j := range jobs {
-		if askKey && pairFor(inKeyPass, i) == "" && pw.e.prompter != nil && hasLockedKey(j.store) {
+		if j == nil || out[i].err != nil {
+			continue
+		}
+		if askKey && pairFor(inKeyPass, i) == "" && pw.e.prompter != nil && hasLockedKey(out[i].store) {
 			kp, err := pw.get("prompt", "--in-key-pass", "key password for "+filepath.Base(paths[i]))
 			if err != nil {
-				return nil, err
+				return nil, withFile(paths[i], err)
 			}
 			j.opts.KeyPasswords = []secret.Password{kp}
-			if j.store, err = keystore.Decode(j.data, j.opts); err != nil {
-				return nil, fmt.Errorf("%s: %w", paths[i], err)
+			if out[i].store, err = keystore.Decode(j.data, j.opts); err != nil {
+				out[i].err = withFile(paths[i], fmt.Errorf("%s: %w", paths[i], err))
 			}
 		}
-		ins = append(ins, merge.Input{Name: paths[i], Store: j.store})
 	}
-	return ins, nil
+	return out, nil
 }
 
 func hasLockedKey(s *keystore.Store) bool {
@@ -158,9 +194,9 @@ func (o *output) check() error {
 	exists := statErr == nil
 	switch {
 	case exists && !o.append && !o.force:
-		return fmt.Errorf("%s: %w: give --append to add to it or --force to replace it", o.path, keystore.ErrExists)
+		return withFile(o.path, fmt.Errorf("%s: %w: give --append to add to it or --force to replace it", o.path, keystore.ErrExists))
 	case !exists && o.append && errors.Is(statErr, fs.ErrNotExist):
-		return fmt.Errorf("%s: --append: %w", o.path, os.ErrNotExist)
+		return withFile(o.path, fmt.Errorf("%s: --append: %w", o.path, os.ErrNotExist))
 	}
 	return nil
 }

@@ -28,11 +28,7 @@ EXAMPLES:
    # Add another CA to an existing trust store:
    uccert truststore -o trust.jks --append --out-pass prompt other-ca.cer
 
-EXIT CODES:
-   0  OUT written
-   1  a file cannot be used (missing, corrupt, no certificate, wrong password), OUT exists
-      without --append/--force, the password is too short; OUT is unchanged
-   2  usage error`,
+` + exitCodes,
 		Flags: append(outputFlags(),
 			&cli.StringSliceFlag{Name: "in-pass", Usage: "password `SRC` of JKS/PKCS#12 CERTFILEs (once for all, or once per CERTFILE)"},
 			&cli.StringSliceFlag{Name: "alias", Usage: "alias `NAME` of the new entries, in order"},

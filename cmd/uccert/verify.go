@@ -49,10 +49,7 @@ EXAMPLES:
    # Kerberos mode, for automation:
    uccert verify --mode tls-kerberos --cert-store trust.jks --cert-store-pass env:TS --krb5 krb5.conf --json
 
-EXIT CODES:
-   0  no error (and with --strict no warning)
-   1  at least one error (or warning with --strict), or an unreadable --args-file
-   2  usage error (nothing to check, bad option)`,
+` + exitCodes,
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "host", Usage: "the connector host's `FQDN` (default: this machine's FQDN)"},
 			&cli.StringSliceFlag{Name: "fe", Usage: "a Front End `FQDN` that needs a key entry (repeatable)"},

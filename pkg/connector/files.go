@@ -118,9 +118,10 @@ func (a *Args) WithOverrides(cert, key *StoreArgs, krbConf string) (*Args, error
 // from the file's content when the file exists (a declared Type must
 // agree), else from the declaration or the file's extension (ErrNoType
 // when neither says). The files that exist are then checked as Check
-// does, and what would stop the connector (preflight.Blocking) fails
-// Resolve with a *finding.Failed; the report holds every finding. A store
-// without a password (HasPass false) is only read for its type.
+// does, and what would stop the connector in what is given
+// (preflight.Blocking, but for a trust store still to come) fails Resolve
+// with a *finding.Failed; the report holds every finding. A store without
+// a password (HasPass false) is only read for its type.
 func Resolve(a *Args, opts CheckOptions) (*Args, *finding.Report, error) {
 	if a == nil {
 		return nil, nil, ErrNoArgs
@@ -163,8 +164,13 @@ func Resolve(a *Args, opts CheckOptions) (*Args, *finding.Report, error) {
 	}
 	checked.KrbConf = "" // printed as given; 0.1.0 did not read it
 	_, report := Check(&checked, opts)
-	if failed := report.Filter(preflight.Blocking); len(failed) > 0 {
-		return nil, report, &finding.Failed{Findings: failed}
+	refused := report.Filter(func(f finding.Finding) bool {
+		// The arguments of the stores given are printed even when the other
+		// store is still to come (the report says it is missing).
+		return preflight.Blocking(f) && f.Check != preflight.CheckTruststoreMissing
+	})
+	if len(refused) > 0 {
+		return nil, report, &finding.Failed{Findings: refused}
 	}
 	return &out, report, nil
 }

@@ -20,6 +20,12 @@ type DecodeOptions struct {
 	// KeyPasswords are tried, in order, for JKS keys that the store
 	// password does not unlock (keytool's -srckeypass).
 	KeyPasswords []secret.Password
+	// Unverified reads a JKS store without its password, as keytool -list
+	// does: the certificates of a JKS are not encrypted, so the entries
+	// are listed, but the integrity digest is not checked and no key is
+	// recovered (Entry.KeyErr wraps ErrKeyPassword); Store.Notes says so.
+	// It does not apply to PKCS#12, whose content is encrypted.
+	Unverified bool
 	// MaxIterations lowers the largest PKCS#12 iteration count accepted
 	// (0: 10,000,000, the most that is ever accepted). A daemon that knows
 	// its stores can bound the work an unexpected file causes.

@@ -34,11 +34,20 @@ func jksError(err error) error {
 // recovers the keys; a key it does not recover is tried with each of
 // opts.KeyPasswords (keytool's -srckeypass), else reported in KeyErr.
 func decodeJKS(b []byte, opts DecodeOptions) (*Store, error) {
-	ents, err := jks.Decode(b, opts.Password.Reveal())
+	var ents []jks.Entry
+	var err error
+	if opts.Unverified {
+		ents, err = jks.DecodeUnverified(b)
+	} else {
+		ents, err = jks.Decode(b, opts.Password.Reveal())
+	}
 	if err != nil {
 		return nil, jksError(err)
 	}
 	s := &Store{Format: FormatJKS}
+	if opts.Unverified {
+		s.Notes = append(s.Notes, "read without the store password: its integrity was not checked and no key was recovered")
+	}
 	for _, je := range ents {
 		e := &Entry{Alias: je.Alias, Created: je.Created, Kind: KindTrusted}
 		for i, der := range je.Chain {
@@ -48,7 +57,10 @@ func decodeJKS(b []byte, opts DecodeOptions) (*Store, error) {
 			}
 			e.Chain = append(e.Chain, c)
 		}
-		if je.IsKey() {
+		if je.IsKey() && opts.Unverified {
+			e.Kind = KindKey
+			e.KeyErr = fmt.Errorf("%w: not recovered (no store password given)", ErrKeyPassword)
+		} else if je.IsKey() {
 			e.Kind = KindKey
 			pkcs8, err := jks.RecoverKey(je.Protected, opts.Password.Reveal())
 			for _, kp := range opts.KeyPasswords {

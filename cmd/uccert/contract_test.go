@@ -1,0 +1,144 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// Options may come before or after the file names in every command, and
+// "--" ends them (0.1.0 read `inspect CA.cer --json` as a file "--json").
+func TestFlagsAfterPositionals(t *testing.T) {
+	dir := t.TempDir()
+	cases := []struct {
+		name string
+		args []string
+	}{
+		{"inspect", []string{"inspect", abs(t, "pki", "root.cer"), "--json"}},
+		{"inspect mixed", []string{"inspect", "--pass", "pass:fe1-export", abs(t, "exports", "fe1-openssl.pfx"), "--type", "pkcs12", abs(t, "exports", "fe1-nochain.pfx")}},
+		{"merge", []string{"merge", "-o", filepath.Join(dir, "m.jks"), abs(t, "exports", "fe1-openssl.pfx"), "--in-pass", "pass:fe1-export", "--out-pass", "pass:changeit1"}},
+		{"truststore", []string{"truststore", abs(t, "pki", "root.cer"), "-o", filepath.Join(dir, "t.jks"), "--out-pass=pass:changeit1", "--alias", "ucc-cert"}},
+		{"completion", []string{"completion", "bash", "--help"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			r := runCLI(t, "", nil, c.args...)
+			if r.code != 0 {
+				t.Fatalf("exit %d: %s", r.code, r.stderr)
+			}
+		})
+	}
+	// After "--" a name that starts with a dash is a file.
+	odd := filepath.Join(dir, "-odd.cer")
+	data, err := os.ReadFile(abs(t, "pki", "root.cer"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(odd, data, 0o600)
+	t.Chdir(dir)
+	r := runCLI(t, "", nil, "inspect", "--json", "--", "-odd.cer")
+	if r.code != 0 || !strings.Contains(r.stdout, `"file": "-odd.cer"`) {
+		t.Fatalf("exit %d %s %s", r.code, r.stdout, r.stderr)
+	}
+}
+
+// failureDoc is the JSON of a failed command.
+type failureDoc struct {
+	OK    *bool `json:"ok"`
+	Error struct {
+		Code    string `json:"code"`
+		Message string `json:"message"`
+		File    string `json:"file"`
+	} `json:"error"`
+}
+
+// With --json every outcome is JSON on stdout: failures too, with a code
+// scripts can test, the message and the file concerned.
+func TestJSONFailures(t *testing.T) {
+	dir := t.TempDir()
+	existing := filepath.Join(dir, "exists.jks")
+	os.WriteFile(existing, []byte("x"), 0o600)
+	cases := []struct {
+		name, code, file string
+		exit             int
+		args             []string
+	}{
+		{"wrong password", "wrong-password", abs(t, "exports", "fe1-openssl.pfx"), 1,
+			[]string{"merge", "--json", "-o", filepath.Join(dir, "a.jks"), "--out-pass", "pass:changeit1", "--in-pass", "pass:wrong-pw-1", abs(t, "exports", "fe1-openssl.pfx")}},
+		{"missing input", "not-found", filepath.Join(dir, "nope.pfx"), 1,
+			[]string{"truststore", "--json", "-o", filepath.Join(dir, "b.jks"), "--out-pass", "pass:changeit1", filepath.Join(dir, "nope.pfx")}},
+		{"exists", "exists", existing, 1,
+			[]string{"merge", "--json", "-o", existing, "--out-pass", "pass:changeit1", "--in-pass", "pass:fe1-export", abs(t, "exports", "fe1-openssl.pfx")}},
+		{"usage", "usage", "", 2, []string{"merge", "--json", "--append", "--force", "-o", existing, "x.pfx"}},
+		{"no password, no terminal", "usage", "", 2,
+			[]string{"merge", "--json", "-o", filepath.Join(dir, "c.jks"), "--in-pass", "pass:fe1-export", abs(t, "exports", "fe1-openssl.pfx")}},
+		{"prompt, no terminal", "usage", "", 2,
+			[]string{"merge", "--json", "-o", filepath.Join(dir, "d.jks"), "--out-pass", "prompt", "--in-pass", "pass:fe1-export", abs(t, "exports", "fe1-openssl.pfx")}},
+		{"args: wrong password", "wrong-password", abs(t, "stores", "ucc.jks"), 1,
+			[]string{"args", "--format", "json", "--json", "--cert-store", abs(t, "stores", "ucc.jks"), "--cert-store-pass", "pass:wrong-pw-1"}},
+		{"verify usage", "usage", "", 2, []string{"verify", "--json"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			r := runCLI(t, "", nil, c.args...)
+			if r.code != c.exit {
+				t.Fatalf("exit %d, want %d: %s", r.code, c.exit, r.stderr)
+			}
+			var doc failureDoc
+			dec := json.NewDecoder(strings.NewReader(r.stdout))
+			if err := dec.Decode(&doc); err != nil {
+				t.Fatalf("stdout is not JSON: %v\n%q", err, r.stdout)
+			}
+			if doc.OK == nil || *doc.OK || doc.Error.Code != c.code || doc.Error.Message == "" || doc.Error.File != c.file {
+				t.Fatalf("%+v, want code %s file %q", doc, c.code, c.file)
+			}
+			if strings.Contains(r.stdout, "wrong-pw-1") {
+				t.Error("a password in the JSON")
+			}
+		})
+	}
+}
+
+// inspect reports every file and goes on after one that fails; exit 1.
+func TestInspectGoesOn(t *testing.T) {
+	r := runCLI(t, "", nil, "inspect", "--json", "--pass", "pass:wrong-pw-1", abs(t, "exports", "fe1-openssl.pfx"), abs(t, "pki", "root.cer"))
+	if r.code != 1 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	var doc struct {
+		OK    bool `json:"ok"`
+		Files []struct {
+			File    string          `json:"file"`
+			Entries json.RawMessage `json:"entries"`
+			Error   *struct {
+				Code string `json:"code"`
+			} `json:"error"`
+		} `json:"files"`
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &doc); err != nil {
+		t.Fatal(err)
+	}
+	if doc.OK || len(doc.Files) != 2 || doc.Files[0].Error == nil || doc.Files[0].Error.Code != "wrong-password" ||
+		doc.Files[1].Error != nil || len(doc.Files[1].Entries) == 0 {
+		t.Fatalf("%s", r.stdout)
+	}
+	r = runCLI(t, "", nil, "inspect", "--pass", "pass:wrong-pw-1", abs(t, "exports", "fe1-openssl.pfx"), abs(t, "pki", "root.cer"))
+	if r.code != 1 || !strings.Contains(r.stdout, "UC Test Root CA") || !strings.Contains(r.stderr, "wrong password") {
+		t.Fatalf("text: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+}
+
+// A JKS without its password is listed as keytool -list does, saying
+// that its integrity was not checked.
+func TestInspectJKSWithoutPassword(t *testing.T) {
+	r := runCLI(t, "", nil, "inspect", abs(t, "stores", "ucc-with-fes.jks"))
+	if r.code != 0 || !strings.Contains(r.stdout, "integrity was not checked") || strings.Count(r.stdout, "[key]") != 3 {
+		t.Fatalf("exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	// A PKCS#12 still needs its password.
+	if r := runCLI(t, "", nil, "inspect", abs(t, "stores", "ucc-with-fes.p12")); r.code != exitUsage {
+		t.Fatalf("PKCS#12 without password: exit %d", r.code)
+	}
+}
