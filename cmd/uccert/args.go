@@ -139,6 +139,13 @@ func runArgs(c *cli.Context, e *env) error {
 			resolved.KeyStore.HasPass = true
 		}
 	}
+	if c.String("remote-dir") == "" {
+		for _, p := range []string{resolved.CertStore.File, resolved.KeyStore.File, resolved.KrbConf} {
+			if p != "" && !filepath.IsAbs(p) {
+				fmt.Fprintf(e.stderr, "warning: %s is a relative path: the connector resolves it against its own working folder; give --remote-dir DIR (the folder on the connector host) or an absolute path\n", esc(p))
+			}
+		}
+	}
 	if dir := c.String("remote-dir"); dir != "" {
 		resolved.CertStore.File = connector.RemotePath(dir, resolved.CertStore.File)
 		if resolved.KeyStore.File != "" {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -31,8 +32,9 @@ func TestArgsFormats(t *testing.T) {
 			`-cert_store_file "D:\UCC Stores\ucc.p12" -cert_store_pass "s3 cr%t&^\"x" -cert_store_type pkcs12 -key_store_file "D:\UCC Stores\trust.jks" -key_store_pass trustpass1 -key_store_type jks`},
 		{"remote-dir posix", append([]string{"--remote-dir", "/opt/ucc"}, base...),
 			`-cert_store_file /opt/ucc/ucc.p12 -cert_store_pass "s3 cr%t&^\"x" -cert_store_type pkcs12 -key_store_file /opt/ucc/trust.jks -key_store_pass trustpass1 -key_store_type jks`},
-		{"kerberos", []string{"--mode", "tls-kerberos", "--cert-store", `C:\certs\trust.jks`, "--cert-store-pass", "pass:trustpass1", "--krb5", `C:\Program Files\GCTI\krb5.conf`},
-			`-cert_store_file C:\certs\trust.jks -cert_store_pass trustpass1 -cert_store_type jks -krb_conf_file "C:\Program Files\GCTI\krb5.conf"`},
+		{"kerberos", []string{"--mode", "tls-kerberos", "--cert-store", `C:\certs\trust.jks`, "--cert-store-pass", "pass:trustpass1", "--krb5", abs(t, "krb5", "good.conf"),
+			"--remote-dir", `C:\Program Files\GCTI`},
+			`-cert_store_file "C:\Program Files\GCTI\trust.jks" -cert_store_pass trustpass1 -cert_store_type jks -krb_conf_file "C:\Program Files\GCTI\good.conf"`},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -100,5 +102,44 @@ func TestArgsFailures(t *testing.T) {
 		if strings.Contains(r.stderr, "wrong-pw-1") {
 			t.Error("password in the error")
 		}
+	}
+}
+
+// args refuses, with the reason and the fix, what the connector cannot
+// use, and warns about relative paths without --remote-dir.
+func TestArgsRefusesWhatTheConnectorCannotUse(t *testing.T) {
+	for _, c := range []struct {
+		name     string
+		args     []string
+		contains []string
+	}{
+		{"key under another password", []string{"--cert-store", abs(t, "stores", "trap.jks"), "--cert-store-pass", "pass:changeit1"},
+			[]string{"not protected by the store password", "fix: re-protect it"}},
+		{"no key entry in an mtls cert store", []string{"--cert-store", abs(t, "stores", "truststore.jks"), "--cert-store-pass", "pass:trustpass1"},
+			[]string{"no key entry", "fix:"}},
+		{"missing krb5.conf in tls-kerberos", []string{"--mode", "tls-kerberos", "--cert-store", abs(t, "stores", "truststore.jks"),
+			"--cert-store-pass", "pass:trustpass1", "--krb5", filepath.Join(t.TempDir(), "krb5.conf")},
+			[]string{"krb5.conf", "does not exist"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			r := runCLI(t, "", nil, append([]string{"args"}, c.args...)...)
+			if r.code != 1 || r.stdout != "" {
+				t.Fatalf("exit %d\n%s%s", r.code, r.stdout, r.stderr)
+			}
+			for _, want := range c.contains {
+				if !strings.Contains(r.stderr, want) {
+					t.Errorf("stderr lacks %q:\n%s", want, r.stderr)
+				}
+			}
+		})
+	}
+	t.Chdir(abs(t, "stores"))
+	r := runCLI(t, "", nil, "args", "--cert-store", "ucc.jks", "--cert-store-pass", "pass:changeit1", "--key-store", "truststore.jks", "--key-store-pass", "pass:trustpass1")
+	if r.code != 0 || strings.Count(r.stderr, "is a relative path") != 2 || !strings.Contains(r.stderr, "--remote-dir") {
+		t.Fatalf("exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	r = runCLI(t, "", nil, "args", "--remote-dir", `D:\ucc`, "--cert-store", "ucc.jks", "--cert-store-pass", "pass:changeit1", "--key-store", "truststore.jks", "--key-store-pass", "pass:trustpass1")
+	if r.code != 0 || r.stderr != "" {
+		t.Fatalf("with --remote-dir: exit %d\n%s", r.code, r.stderr)
 	}
 }

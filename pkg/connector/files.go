@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"path/filepath"
 	"strings"
 
 	"github.com/uccert/uccert/pkg/finding"
@@ -29,9 +30,12 @@ var (
 // file (.bat, .cmd) as cmd.exe runs it (ParseBatLine), any other file as
 // the text of Genesys Administrator's Command Line Arguments field
 // (ParseCommandLine). Of several lines, the one that carries the store
-// flags counts, else the first that is not empty. The file is read line
-// by line, at most MaxArgsFile bytes (ErrArgsFileTooLarge). Errors name
-// the path.
+// flags counts, else the first that is not empty. Relative store and
+// krb5.conf paths are taken relative to the file's folder (the
+// connector's working folder is the batch file's; a path with a drive
+// letter or a leading slash or backslash is absolute on either system).
+// The file is read line by line, at most MaxArgsFile bytes
+// (ErrArgsFileTooLarge). Errors name the path.
 func ReadArgsFile(path string) (*Args, []Problem, error) {
 	var chosen, first string
 	err := limitio.Lines(path, MaxArgsFile, MaxBatLine+MaxCommandLine, ErrArgsFileTooLarge, func(_ int, line string) bool {
@@ -65,7 +69,19 @@ func ReadArgsFile(path string) (*Args, []Problem, error) {
 	if err != nil {
 		return nil, nil, fmt.Errorf("%s: %w", path, err)
 	}
+	dir := filepath.Dir(path)
+	for _, p := range []*string{&a.CertStore.File, &a.KeyStore.File, &a.KrbConf} {
+		if *p != "" && !absoluteAnywhere(*p) {
+			*p = filepath.Join(dir, *p)
+		}
+	}
 	return a, probs, nil
+}
+
+// absoluteAnywhere reports whether p is absolute on Windows or POSIX: it
+// starts with / or \ or with a drive letter and a colon.
+func absoluteAnywhere(p string) bool {
+	return filepath.IsAbs(p) || strings.HasPrefix(p, "/") || strings.HasPrefix(p, `\`) || isDrive(p)
 }
 
 // carriesStoreFlags reports whether a line holds the connector's store
@@ -162,7 +178,12 @@ func Resolve(a *Args, opts CheckOptions) (*Args, *finding.Report, error) {
 			*st.chk = StoreArgs{}
 		}
 	}
-	checked.KrbConf = "" // printed as given; 0.1.0 did not read it
+	if opts.Mode == 0 {
+		opts.Mode = a.Mode()
+	}
+	if opts.Mode != ModeTLSKerberos {
+		checked.KrbConf = "" // printed as given; only tls-kerberos needs it
+	}
 	_, report := Check(&checked, opts)
 	refused := report.Filter(func(f finding.Finding) bool {
 		// The arguments of the stores given are printed even when the other

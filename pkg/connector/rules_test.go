@@ -2,6 +2,7 @@ package connector
 
 import (
 	"errors"
+	"os"
 	"path/filepath"
 	"testing"
 
@@ -85,5 +86,34 @@ func TestModeFromContent(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// Relative paths of an arguments file are taken relative to its folder;
+// absolute ones, Windows or POSIX, stay as they are.
+func TestReadArgsFileRelativePaths(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "conf", "startup.bat")
+	os.MkdirAll(filepath.Dir(p), 0o755)
+	os.WriteFile(p, []byte("@echo off\r\nucc-launcher.exe -cert_store_file ..\\stores\\ucc.p12 -cert_store_pass x -key_store_file C:\\certs\\t.jks -krb_conf_file krb5.conf\r\n"), 0o600)
+	a, _, err := ReadArgsFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.CertStore.File != filepath.Join(dir, "conf", `..\stores\ucc.p12`) || a.KeyStore.File != `C:\certs\t.jks` || a.KrbConf != filepath.Join(dir, "conf", "krb5.conf") {
+		t.Errorf("%q %q %q", a.CertStore.File, a.KeyStore.File, a.KrbConf)
+	}
+	// The fixtures' own lines, read from another working folder.
+	fixtures, err := filepath.Abs(fx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(dir)
+	a, probs, err := ReadArgsFile(filepath.Join(fixtures, "args", "genesys-mtls.txt"))
+	if err != nil || len(probs) != 0 {
+		t.Fatal(err, probs)
+	}
+	if _, err := Load(a, LoadOptions{Host: "ucc.uc.example.com"}); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"path/filepath"
 	"slices"
 	"sort"
 	"strings"
@@ -149,6 +150,9 @@ func Lint(path string, data []byte, readErr error, opts CheckOptions) (*File, []
 		msg, hint := "cannot read krb5.conf: "+causeText(readErr), "check the path and the file's permissions"
 		if errors.Is(readErr, fs.ErrNotExist) {
 			msg, hint = "the file does not exist", "check the -krb_conf_file path (relative paths are relative to the connector's working folder)"
+			if abs, err := filepath.Abs(path); err == nil && abs != path {
+				msg += " (looked for " + abs + ")"
+			}
 		}
 		return nil, []finding.Finding{{Check: CheckSyntax, Severity: finding.Error, Subject: path, Message: msg, Hint: hint, Err: fmt.Errorf("%w: %w", ErrUnreadable, readErr)}}
 	}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"path/filepath"
 
 	"github.com/uccert/uccert/pkg/finding"
 	"github.com/uccert/uccert/pkg/keystore"
@@ -70,10 +71,14 @@ func Open(spec *StoreSpec) *Opened {
 		data, err := keystore.ReadFile(spec.Path)
 		if err != nil {
 			hint := "check the path (relative paths are relative to the connector's working folder) and the file's permissions"
+			tried := ""
+			if abs, aerr := filepath.Abs(spec.Path); aerr == nil && abs != spec.Path {
+				tried = " (looked for " + abs + ")"
+			}
 			if errors.Is(err, fs.ErrNotExist) {
-				c.fail(CheckStoreUnreadable, subject, hint, err, "the file does not exist")
+				c.fail(CheckStoreUnreadable, subject, hint, err, "the file does not exist%s", tried)
 			} else {
-				c.fail(CheckStoreUnreadable, subject, hint, err, "cannot read the file: %s", causeOf(err))
+				c.fail(CheckStoreUnreadable, subject, hint, err, "cannot read the file%s: %s", tried, causeOf(err))
 			}
 			return o
 		}

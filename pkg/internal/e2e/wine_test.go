@@ -317,7 +317,8 @@ func assertOnly(t *testing.T, dir string, names []string, more ...string) {
 }
 
 // A "prompt" password source without a console must fail at once with a
-// clear message; omitting a password without a console is a usage error.
+// clear message; like omitting a password without a console, it is a usage
+// error (exit 2): the command line asks for what cannot be done.
 func TestWinePromptWithoutConsole(t *testing.T) {
 	s := setup(t)
 	out := s.path("new.jks")
@@ -329,11 +330,11 @@ func TestWinePromptWithoutConsole(t *testing.T) {
 		message string
 	}{
 		{"--out-pass prompt, stdin NUL", []string{"--out-pass", "prompt", "--in-pass", "file:" + s.path("fe.pass")}, nil,
-			1, "uccert: new password for new.jks: prompt: no terminal to prompt for a password\n"},
+			2, "uccert: new password for new.jks: prompt: no terminal to prompt for a password; give the password with env:VAR, file:PATH or stdin\n"},
 		{"--out-pass prompt, stdin a pipe", []string{"--out-pass", "prompt", "--in-pass", "file:" + s.path("fe.pass")}, []byte("changeit1\r\n"),
-			1, "uccert: new password for new.jks: prompt: no terminal to prompt for a password\n"},
+			2, "uccert: new password for new.jks: prompt: no terminal to prompt for a password; give the password with env:VAR, file:PATH or stdin\n"},
 		{"--in-pass prompt", []string{"--out-pass", "file:" + s.path("out.pass"), "--in-pass", "prompt"}, nil,
-			1, "uccert: password for fe1 windows.pfx: prompt: no terminal to prompt for a password\n"},
+			2, "uccert: password for fe1 windows.pfx: prompt: no terminal to prompt for a password; give the password with env:VAR, file:PATH or stdin\n"},
 		{"--out-pass omitted", []string{"--in-pass", "file:" + s.path("fe.pass")}, nil,
 			2, "uccert: new password for new.jks: none given and no terminal to ask on; use --out-pass SRC (pass:TEXT, env:VAR, file:PATH or stdin)\n"},
 	}
