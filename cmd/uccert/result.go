@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"strings"
 
 	"github.com/uccert/uccert/pkg/connector"
 	"github.com/uccert/uccert/pkg/finding"
@@ -19,6 +20,11 @@ func hostNames(c *cli.Context) (host string, fes []string, err error) {
 		n, err := hostname.Normalize(v)
 		if err != nil {
 			return "", usagef("--%s %q: %s", flag, v, err.Error())
+		}
+		if strings.HasSuffix(v, ".") {
+			// Kept for matching: a certificate name written with a final
+			// dot serves only the name asked for with the dot.
+			n += "."
 		}
 		return n, nil
 	}

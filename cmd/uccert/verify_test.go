@@ -154,3 +154,22 @@ func TestArgsRefusesSwappedStores(t *testing.T) {
 		t.Fatalf("exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
 }
+
+// --host keeps a final dot, as Go's TLS does: the certificate of
+// ucc-dot.pfx names ucc.uc.example.com. and serves that name only; a host
+// typo is answered with "did you mean".
+func TestVerifyHostNearMiss(t *testing.T) {
+	t.Chdir("../..")
+	trust := []string{"--key-store", "fixtures/stores/truststore.jks", "--key-store-pass", "pass:trustpass1"}
+	dot := append([]string{"verify", "--cert-store", "fixtures/exports/ucc-dot.pfx", "--cert-store-pass", "pass:dot-export"}, trust...)
+	if r := runCLI(t, "", nil, append(dot, "--host", "ucc.uc.example.com.")...); !strings.Contains(r.stdout, "OK   host-identity-missing") {
+		t.Errorf("with the dot: exit %d\n%s", r.code, r.stdout)
+	}
+	if r := runCLI(t, "", nil, append(dot, "--host", "ucc.uc.example.com")...); r.code != 1 || !strings.Contains(r.stdout, "with a final dot") {
+		t.Errorf("without the dot: exit %d\n%s", r.code, r.stdout)
+	}
+	typo := append([]string{"verify", "--host", "ucc01.uc.example.com", "--cert-store", "fixtures/stores/ucc-with-fes.jks", "--cert-store-pass", "pass:changeit1"}, trust...)
+	if r := runCLI(t, "", nil, typo...); r.code != 1 || !strings.Contains(r.stdout, "did you mean ucc.uc.example.com") {
+		t.Errorf("typo: exit %d\n%s", r.code, r.stdout)
+	}
+}

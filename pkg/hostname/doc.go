@@ -9,7 +9,10 @@
 // than either, as RFC 6125 6.4.3 and the CA/Browser Forum ask:
 //
 //   - names compare case-insensitively, in their ASCII (punycode) form, and
-//     a trailing dot on the name asked about is ignored;
+//     a trailing dot on the name asked about is ignored — except against a
+//     certificate name written with a final dot ("ucc.uc.example.com."),
+//     which, as in crypto/x509, serves only that name asked for with the
+//     dot (Go's TLS client sends and checks the name as configured);
 //   - a DNS subjectAltName serves a name when it equals it ([MatchSAN]) or
 //     is a wildcard whose complete left-most label is "*" covering exactly
 //     one label ([MatchWildcard]): "*.uc.example.com" serves

@@ -56,15 +56,25 @@ func Match(cert *x509.Certificate, name string) MatchKind {
 	}
 	// As Normalize: convert first, then drop the trailing dot (IDNA mapping
 	// can remove characters, such as a soft hyphen, after the last dot).
-	host, err := toASCII(name)
-	host = strings.TrimSuffix(host, ".")
+	asked, err := toASCII(name)
+	host := strings.TrimSuffix(asked, ".")
 	if err != nil || host == "" {
 		return NoMatch
 	}
 	if len(cert.DNSNames) > 0 {
 		best := NoMatch
 		for _, san := range cert.DNSNames {
-			switch matchPattern(lowerASCII(san), host) {
+			san = lowerASCII(san)
+			if dotted(san) {
+				// As crypto/x509: a DNS name written with a final dot is
+				// no valid pattern and serves only the same name asked
+				// for with the dot.
+				if san == asked {
+					return MatchSAN
+				}
+				continue
+			}
+			switch matchPattern(san, host) {
 			case MatchSAN:
 				return MatchSAN
 			case MatchWildcard:
@@ -109,6 +119,13 @@ func matchPattern(pattern, host string) MatchKind {
 		return NoMatch
 	}
 	return MatchWildcard
+}
+
+// dotted reports whether san (lower-case) is a valid DNS name written
+// with a final dot, such as "ucc.uc.example.com.", and no wildcard.
+func dotted(san string) bool {
+	t, ok := strings.CutSuffix(san, ".")
+	return ok && !strings.HasPrefix(t, "*.") && validPattern(t)
 }
 
 // validPattern reports whether p (lower-case) is a DNS name a certificate

@@ -42,8 +42,10 @@ var matchCases = []struct {
 	{name: "name two trailing dots", cert: sanFE1, host: "fe1.uc.example.com..", want: hostname.NoMatch},
 	{name: "name leading dot", cert: sanFE1, host: ".fe1.uc.example.com", want: hostname.NoMatch},
 	{name: "san trailing dot", cert: certSpec{dns: []string{"fe1.uc.example.com."}}, host: "fe1.uc.example.com", want: hostname.NoMatch},
-	{name: "san and name trailing dot", cert: certSpec{dns: []string{"fe1.uc.example.com."}}, host: "fe1.uc.example.com.", want: hostname.NoMatch,
-		goDiffers: "Go compares a malformed SAN literally; Java's SNIHostName check rejects a SAN with a trailing dot"},
+	{name: "san and name trailing dot", cert: certSpec{dns: []string{"fe1.uc.example.com."}}, host: "fe1.uc.example.com.", want: hostname.MatchSAN},
+	{name: "san and uppercase name trailing dot", cert: certSpec{dns: []string{"fe1.uc.example.com."}}, host: "FE1.UC.example.com.", want: hostname.MatchSAN},
+	{name: "wildcard san trailing dot", cert: certSpec{dns: []string{"*.uc.example.com."}}, host: "fe9.uc.example.com.", want: hostname.NoMatch},
+	{name: "san trailing dot other name", cert: certSpec{dns: []string{"fe1.uc.example.com."}}, host: "fe2.uc.example.com.", want: hostname.NoMatch},
 	{name: "san with underscore", cert: certSpec{dns: []string{"ucc_01.uc.example.com"}}, host: "ucc_01.uc.example.com", want: hostname.MatchSAN},
 
 	// SAN present: the CN is ignored.
@@ -245,6 +247,9 @@ func TestMatchFixtures(t *testing.T) {
 		{"cnonly.pem", "fe1.uc.example.com", hostname.NoMatch},
 		{"wronghost.pem", "fe1.uc.example.com", hostname.NoMatch},
 		{"wronghost.pem", "other.example.net", hostname.MatchSAN},
+		{"ucc-dot.pem", "ucc.uc.example.com.", hostname.MatchSAN},
+		{"ucc-dot.pem", "UCC.uc.example.com.", hostname.MatchSAN},
+		{"ucc-dot.pem", "ucc.uc.example.com", hostname.NoMatch}, // as Go's VerifyHostname
 	}
 	for _, tc := range tests {
 		t.Run(strings.TrimSuffix(tc.file, ".pem")+"/"+tc.host, func(t *testing.T) {
@@ -253,5 +258,37 @@ func TestMatchFixtures(t *testing.T) {
 				t.Errorf("Match(%s, %q) = %v, want %v (names %q)", tc.file, tc.host, got, tc.want, hostname.Names(cert))
 			}
 		})
+	}
+}
+
+func TestNearest(t *testing.T) {
+	names := []string{"*.uc.example.com", "fe1.uc.example.com", "ucc01.uc.example.com", "UCC.lab.example.com", "sip.uc.example.net"}
+	cases := []struct {
+		name, want string
+	}{
+		{"ucc.uc.example.com", "ucc01.uc.example.com"},     // distance 2
+		{"fe1.uc.example.com.", "fe1.uc.example.com"},      // the dot alone: distance 1
+		{"fe2.uc.example.com", "fe1.uc.example.com"},       // distance 1
+		{"ucc.uc.example.com.", "UCC.lab.example.com"},     // distance 3; the same host in another domain
+		{"ucc.corp.example.com", "UCC.lab.example.com"},    // one label different, as written in the certificate
+		{"sip.uc.example.org", "sip.uc.example.net"},       // one label different (the last)
+		{"fe1.lab.example.com.", "fe1.uc.example.com"},     // the same host, one other label different
+		{"mail.uc.example.com", ""},                        // another host of the domain is no near miss
+		{"FE1.UC.EXAMPLE.COM", ""},                         // equal: nothing to suggest
+		{"mail.other.org", ""},                             // nothing near
+		{"ucc", ""},                                        // one label: no label rule
+		{"fe1.uc.example.com\x00", "fe1.uc.example.com"},   // distance 1 even with junk
+		{"x.y.uc.example.com", ""},                         // wildcards are never suggested
+		{"b\u00fccher.uc.example.com", ""},                 // punycode form is far from every name
+		{strings.Repeat("a", 300) + ".uc.example.com", ""}, // long input: cheap, nothing near
+	}
+	for _, c := range cases {
+		got, ok := hostname.Nearest(c.name, names)
+		if got != c.want || ok != (c.want != "") {
+			t.Errorf("Nearest(%q) = %q, %v; want %q", c.name, got, ok, c.want)
+		}
+	}
+	if got, ok := hostname.Nearest("ucc.uc.example.com", []string{"ucc.uc.example.com."}); !ok || got != "ucc.uc.example.com." {
+		t.Errorf("trailing-dot certificate name: %q %v", got, ok)
 	}
 }

@@ -4,11 +4,35 @@ import (
 	"crypto/ecdsa"
 	"crypto/rsa"
 	"fmt"
+	"strings"
 
 	"github.com/uccert/uccert/pkg/finding"
 	"github.com/uccert/uccert/pkg/hostname"
 	"github.com/uccert/uccert/pkg/keystore"
 )
+
+// nearestName returns the name, among those of the key entries'
+// certificates, that name was most likely meant to be, and the alias of
+// an entry that has it.
+func nearestName(keys []*keystore.Entry, name string) (near, alias string) {
+	var names, aliases []string
+	for _, e := range keys {
+		for _, n := range hostname.Names(e.Leaf()) {
+			names = append(names, n)
+			aliases = append(aliases, e.Alias)
+		}
+	}
+	near, ok := hostname.Nearest(name, names)
+	if !ok {
+		return "", ""
+	}
+	for i, n := range names {
+		if n == near {
+			return near, aliases[i]
+		}
+	}
+	return near, ""
+}
 
 // checkIdentity checks that the connector host and every Front End have
 // a key entry whose certificate names them, and warns about CN-only
@@ -28,8 +52,18 @@ func checkIdentity(c *collector, path string, keys []*keystore.Entry, opts Optio
 	report := func(check finding.Check, name, role string) {
 		e, kind := find(name)
 		if e == nil {
-			c.errorf(check, path, fmt.Sprintf("merge a certificate issued for %s (Request-CsCertificate ... -ComputerFQDN %s) into the store", name, name),
-				"no key entry's certificate names %s %s", role, name)
+			fix := fmt.Sprintf("merge a certificate issued for %s (Request-CsCertificate ... -ComputerFQDN %s) into the store", name, name)
+			near, alias := nearestName(keys, name)
+			switch {
+			case near == "":
+				c.errorf(check, path, fix, "no key entry's certificate names %s %s", role, name)
+			case strings.TrimSuffix(near, ".") == strings.TrimSuffix(name, "."):
+				c.errorf(check, path, fmt.Sprintf("give the name with its final dot (%s), as clients must, or request the certificate with the name %s", near, strings.TrimSuffix(near, ".")),
+					"no key entry's certificate names %s %s: entry %q names %s with a final dot, which Go's TLS accepts only for that name asked for with the dot", role, name, alias, near)
+			default:
+				c.errorf(check, path, fix+"; or, if the name was mistyped, give "+near,
+					"no key entry's certificate names %s %s; did you mean %s (entry %q)?", role, name, near, alias)
+			}
 			return
 		}
 		msg := fmt.Sprintf("%s %s is served by entry %q (%s)", role, name, e.Alias, kind)

@@ -162,3 +162,40 @@ func TestKrb5Findings(t *testing.T) {
 		})
 	}
 }
+
+// A name no entry serves but one nearly does is answered with "did you
+// mean"; a certificate name with a final dot serves the name with the dot
+// (as crypto/x509), and the name without it is told why it fails.
+func TestIdentityNearMiss(t *testing.T) {
+	trust := store("stores/truststore.jks", "trustpass1")
+	cases := []struct {
+		name, store, pass, host string
+		fes                     []string
+		want                    string // in the identity finding's message; "" = served
+	}{
+		{"host typo", "stores/ucc-with-fes.jks", "changeit1", "ucc01.uc.example.com", nil, `did you mean ucc.uc.example.com (entry "ucc.uc.example.com")?`},
+		{"fe in another domain", "stores/ucc-with-fes.jks", "changeit1", "ucc.uc.example.com", []string{"fe1.lab.example.com"}, "did you mean fe1.uc.example.com"},
+		{"nothing near", "stores/ucc-with-fes.jks", "changeit1", "mail.other.org", nil, "no key entry's certificate names the connector host mail.other.org"},
+		{"final dot given", "exports/ucc-dot.pfx", "dot-export", "ucc.uc.example.com.", nil, ""},
+		{"final dot missing", "exports/ucc-dot.pfx", "dot-export", "ucc.uc.example.com", nil, "names ucc.uc.example.com. with a final dot"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			r := run(input{CertStore: store(c.store, c.pass), KeyStore: trust, Host: c.host, FEs: c.fes, Now: now})
+			var got *finding.Finding
+			for i, f := range r.Findings {
+				if (f.Check == CheckHostIdentityMissing || f.Check == CheckFEIdentityMissing) && f.Severity == finding.Error {
+					got = &r.Findings[i]
+				}
+			}
+			switch {
+			case c.want == "" && got != nil:
+				t.Errorf("unexpected %s: %s", got.Check, got.Message)
+			case c.want != "" && got == nil:
+				t.Errorf("no identity error; problems %v", problems(r))
+			case c.want != "" && !strings.Contains(got.Message, c.want):
+				t.Errorf("message %q lacks %q (hint %q)", got.Message, c.want, got.Hint)
+			}
+		})
+	}
+}
