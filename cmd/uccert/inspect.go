@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/smallstep/certinfo"
 	"github.com/uccert/uccert/pkg/keystore"
 	"github.com/urfave/cli/v2"
 )
@@ -105,12 +104,8 @@ func runInspect(c *cli.Context, e *env) error {
 		for j, info := range f.Entries {
 			renderEntry(e, info)
 			if c.Bool("text") {
-				for k, cert := range stores[i].Entries[j].Chain {
-					text, err := certinfo.CertificateText(cert)
-					if err != nil {
-						return fmt.Errorf("%s: certificate %d of %q: %w", f.File, k+1, info.Alias, err)
-					}
-					fmt.Fprint(e.stdout, indent(text, "      "))
+				for _, cert := range stores[i].Entries[j].Chain {
+					fmt.Fprint(e.stdout, indent(certText(cert), "      "))
 				}
 			}
 		}
