@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/smallstep/certinfo"
 	"github.com/uccert/uccert/pkg/keystore"
 	"github.com/urfave/cli/v2"
 )
@@ -120,12 +119,8 @@ func runInspect(c *cli.Context, e *env) error {
 			for j, info := range f.Entries {
 				renderEntry(e, info)
 				if c.Bool("text") {
-					for k, cert := range s.Entries[j].Chain {
-						text, err := certinfo.CertificateText(cert)
-						if err != nil {
-							return fmt.Errorf("%s: certificate %d of %q: %w", f.File, k+1, info.Alias, err)
-						}
-						fmt.Fprint(e.stdout, indent(escLines(text), "      "))
+					for _, cert := range s.Entries[j].Chain {
+						fmt.Fprint(e.stdout, indent(escLines(certText(cert)), "      "))
 					}
 				}
 			}

@@ -17,6 +17,8 @@ func TestInspectGolden(t *testing.T) {
 		{"inspect-windows-pfx", []string{"--pass", "env:WIN", fixture("exports", "fe1-windows.pfx")}},
 		{"inspect-trap-jks", []string{"--pass", "pass:changeit1", fixture("stores", "trap.jks")}},
 		{"inspect-certfiles", []string{fixture("pki", "root.cer"), fixture("pki", "chain.p7b"), fixture("pki", "chain-pem.p7b")}},
+		// --text: a CA, an RSA and an EC leaf (certtext.go documents the form).
+		{"inspect-text", []string{"--text", fixture("pki", "root.cer"), fixture("pki", "fe1.pem"), fixture("pki", "fe4.pem")}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

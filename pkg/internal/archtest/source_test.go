@@ -40,7 +40,7 @@ func goFiles(t *testing.T, dir string) map[string]*ast.File {
 
 // The daemon imports connector to parse its arguments, load its stores
 // and rotate them: that must not link the live checks (package verify),
-// gokrb5's KDC client, net/http, the CLI or the certificate text renderer.
+// gokrb5's KDC client, net/http or the CLI.
 func TestDaemonImportIsLean(t *testing.T) {
 	out, err := exec.Command("go", "list", "-deps", "github.com/uccert/uccert/pkg/connector").CombinedOutput()
 	if err != nil {
@@ -52,7 +52,6 @@ func TestDaemonImportIsLean(t *testing.T) {
 		"github.com/jcmturner/gokrb5/v8/client",
 		"net/http",
 		"github.com/urfave/cli/v2",
-		"github.com/smallstep/certinfo",
 	} {
 		for _, d := range deps {
 			if d == bad {

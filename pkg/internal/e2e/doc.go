@@ -7,6 +7,12 @@
 // password files with Windows line endings (see judge.Wine in
 // pkg/internal/judge/wine.go for the Wine prefix).
 //
+// host_test.go builds the same command for the host (the machine's own
+// GOOS/GOARCH), once per test process; inspect_text_test.go runs it as
+// `uccert inspect --text` on the fixture certificates and on certificates
+// OpenSSL makes for the test, and compares the text field by field with
+// `openssl x509 -noout -text`.
+//
 // The package has no code outside its tests; it exists because tests under
 // cmd/uccert cannot import pkg/internal/judge.
 package e2e
