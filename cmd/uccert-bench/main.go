@@ -105,7 +105,7 @@ func bench(c config, log io.Writer) (err error) {
 	fmt.Fprintf(log, "machine: %d cores, %s, %s, load average %s\n", m.cores, m.cpu, m.goVersion, m.loadStart)
 
 	uccert := filepath.Join(dir, "uccert")
-	buildCmd := []string{c.goCmd, "build", "-trimpath", "-tags", "urfave_cli_no_docs", "-ldflags=-s -w", "-o", uccert, "./cmd/uccert"}
+	buildCmd := []string{"env", "CGO_ENABLED=0", c.goCmd, "build", "-trimpath", "-tags", "urfave_cli_no_docs", "-ldflags=-s -w", "-o", uccert, "./cmd/uccert"}
 	if _, err := r.timed(buildCmd); err != nil {
 		return err
 	}

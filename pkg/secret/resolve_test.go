@@ -3,6 +3,7 @@ package secret
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 	"io/fs"
 	"os"
@@ -325,5 +326,12 @@ func TestTerminalPrompterWithoutTerminal(t *testing.T) {
 		if out.Len() != 0 {
 			t.Errorf("%s: wrote %q before failing", name, out.String())
 		}
+	}
+}
+
+// errFileTooLarge states MaxFileSize (a literal, so that no init code runs).
+func TestFileTooLargeText(t *testing.T) {
+	if want := fmt.Sprintf("larger than %d KiB", MaxFileSize>>10); errFileTooLarge.Error() != want {
+		t.Errorf("%q, want %q", errFileTooLarge, want)
 	}
 }
