@@ -123,9 +123,12 @@ func (s *silentError) Error() string { return fmt.Sprintf("exit status %d", s.co
 func newApp(e *env) *cli.App {
 	onUsage := func(_ *cli.Context, err error, _ bool) error { return usagef("%s", err.Error()) }
 	app := &cli.App{
-		Name:      "uccert",
-		Usage:     "prepare and check the TLS/MTLS and Kerberos material of a UC Connector",
-		UsageText: "uccert [--version] COMMAND [options] [arguments]",
+		// Repeatable options take each value whole: a password source
+		// or an alias may hold a comma or end in a space.
+		DisableSliceFlagSeparator: true,
+		Name:                      "uccert",
+		Usage:                     "prepare and check the TLS/MTLS and Kerberos material of a UC Connector",
+		UsageText:                 "uccert [--version] COMMAND [options] [arguments]",
 		Description: `uccert replaces the manual keytool/openssl procedure of the UC Connector deployment
 guide: it reads Front End .pfx exports, merges them into one JKS or PKCS#12 store
 whose keys all use the store password, builds the trust store from the CA
@@ -137,7 +140,7 @@ EXAMPLES:
    uccert merge -o ucc-keys.jks --in-pass env:FE_PASS --out-pass prompt fe1.pfx fe2.pfx
    uccert truststore -o ucc-trust.jks --out-pass prompt CA.cer
 
-` + exitCodes,
+` + passwordSources + exitCodes,
 		HideVersion:          true,
 		EnableBashCompletion: true,
 		Writer:               e.stdout,

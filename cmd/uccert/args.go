@@ -42,7 +42,7 @@ EXAMPLES:
                --key-store ucc-trust.jks --key-store-pass env:TS
    uccert args --mode tls-kerberos --cert-store trust.jks --cert-store-pass env:TS --krb5 krb5.conf --redact
 
-` + exitCodes,
+` + passwordSources + exitCodes,
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "mode", Value: "mtls", Usage: "`MODE`: mtls or tls-kerberos"},
 			&cli.StringFlag{Name: "cert-store", Usage: "the -cert_store_file `FILE`"},

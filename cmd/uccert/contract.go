@@ -24,6 +24,18 @@ const exitCodes = `EXIT CODES (the same for every command):
    2  usage error: an unknown or misused option, a missing argument, or a password
       that is needed while no source is given and no terminal can ask for it`
 
+// passwordSources is the help on password sources of every command that
+// takes one.
+const passwordSources = `PASSWORD SOURCES (SRC):
+   env:VAR     the environment variable VAR
+   file:PATH   the first line of the file PATH
+   stdin       one line of standard input (once per run)
+   prompt      asked on the terminal, without echo (the default on a terminal)
+   pass:TEXT   TEXT itself: visible to other users of the machine in process listings
+               (ps, Task Manager) and kept in shell history; for tests only
+
+`
+
 // reorderArgs lets flags stand before or after the positional arguments
 // of a command (urfave/cli stops reading flags at the first positional
 // one): it moves the command's flags, with their values, in front of the

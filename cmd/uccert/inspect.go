@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/uccert/uccert/pkg/finding"
 	"github.com/uccert/uccert/pkg/keystore"
 	"github.com/urfave/cli/v2"
 )
@@ -19,8 +20,7 @@ exports) and certificate files (DER .cer/.crt, PEM, PKCS#7 .p7b) and lists each 
 alias, kind (key, trusted, cert), subject, issuer, DNS names, validity, key algorithm
 and size, chain length and SHA-256 fingerprint.
 
-Store passwords come from --pass: pass:TEXT, env:VAR, file:PATH, stdin or prompt.
-One --pass applies to every file; several pair with the files in order. Without
+Store passwords come from --pass (SRC below). One --pass applies to every file; several pair with the files in order. Without
 --pass uccert prompts on a terminal. Files without a password ignore it.
 
 EXAMPLES:
@@ -29,9 +29,9 @@ EXAMPLES:
    uccert inspect --pass prompt --text ucc-keys.jks
    uccert inspect --json --pass file:store.pass ucc-keys.p12 | jq '.files[].entries[].alias'
 
-` + exitCodes,
+` + passwordSources + exitCodes,
 		Flags: []cli.Flag{
-			&cli.StringSliceFlag{Name: "pass", Usage: "store password `SRC` (pass:, env:, file:, stdin, prompt); once for all files or once per file"},
+			&cli.StringSliceFlag{Name: "pass", KeepSpace: true, Usage: "store password `SRC` (pass:, env:, file:, stdin, prompt); once for all files or once per file"},
 			&cli.StringFlag{Name: "type", Usage: "expected store `TYPE` (jks or pkcs12); a file of another type is an error"},
 			&cli.BoolFlag{Name: "text", Usage: "add the full certificate text"},
 			&cli.BoolFlag{Name: "json", Usage: "print JSON on stdout"},
@@ -166,9 +166,5 @@ func renderEntry(e *env, info entryInfo) {
 	}
 }
 
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
-}
+// plural is finding.Plural.
+func plural(n int, one, many string) string { return finding.Plural(n, one, many) }

@@ -3,6 +3,8 @@ package main
 import (
 	"errors"
 	"fmt"
+	"strings"
+	"unicode/utf8"
 
 	"github.com/uccert/uccert/pkg/keystore"
 	"github.com/uccert/uccert/pkg/merge"
@@ -28,8 +30,7 @@ reported. No entry is dropped silently. OUT is written atomically and read back.
 
 --in-pass and --in-key-pass pair with the INPUTs in order; given once, they apply to
 all. --in-key-pass is the key password of a JKS whose keys are not protected by its
-store password (keytool's -srckeypass). Password sources: pass:TEXT, env:VAR,
-file:PATH, stdin (once per run), prompt.
+store password (keytool's -srckeypass).
 
 EXAMPLES:
    # Two Front End exports into a JKS (the deployment guide's procedure):
@@ -41,14 +42,14 @@ EXAMPLES:
    # Add a third Front End to an existing store, warning about names:
    uccert merge -o ucc-keys.jks --append --out-pass prompt --in-pass prompt --fe fe3.pool.example.com fe3.pfx
 
-` + exitCodes,
+` + passwordSources + exitCodes,
 		Flags: append(outputFlags(),
-			&cli.StringSliceFlag{Name: "in-pass", Usage: "password `SRC` of the INPUTs (once for all, or once per INPUT)"},
-			&cli.StringSliceFlag{Name: "in-key-pass", Usage: "key password `SRC` of JKS INPUTs whose keys have their own password"},
-			&cli.StringSliceFlag{Name: "alias", Usage: "alias `NAME` of the new key entries, in order"},
+			&cli.StringSliceFlag{Name: "in-pass", KeepSpace: true, Usage: "password `SRC` of the INPUTs (once for all, or once per INPUT)"},
+			&cli.StringSliceFlag{Name: "in-key-pass", KeepSpace: true, Usage: "key password `SRC` of JKS INPUTs whose keys have their own password"},
+			&cli.StringSliceFlag{Name: "alias", KeepSpace: true, Usage: "alias `NAME` of the new key entries, in order"},
 			&cli.StringFlag{Name: "compat", Value: "modern", Usage: "PKCS#12 `PROFILE`: modern (keytool 17: AES-256, SHA-256 MAC) or legacy (3DES, SHA-1 MAC: JREs before 8u301)"},
 			&cli.StringFlag{Name: "host", Usage: "the connector host's `FQDN`: warn about entries that match neither it nor an --fe"},
-			&cli.StringSliceFlag{Name: "fe", Usage: "a Front End `FQDN` (repeatable): warn about entries that match none"},
+			&cli.StringSliceFlag{Name: "fe", KeepSpace: true, Usage: "a Front End `FQDN` (repeatable): warn about entries that match none"},
 		),
 		Action: func(c *cli.Context) error { return runMerge(c, e) },
 	}
@@ -117,6 +118,8 @@ func mergeAdvice(err error) error {
 		return fmt.Errorf("%w (give the key password with --in-key-pass)", err)
 	case errors.Is(err, keystore.ErrNoCertificate):
 		return fmt.Errorf("%w (put the key and its certificate chain in one PEM or PKCS#12 file)", err)
+	case errors.Is(err, merge.ErrNoKeys):
+		return fmt.Errorf("%w; merge takes the exports that hold private keys — for CA certificates build the trust store: uccert truststore -o TRUST.jks --out-pass env:VAR CA.cer", err)
 	}
 	return err
 }
@@ -126,6 +129,15 @@ func checkAliases(aliases []string) ([]string, error) {
 	for _, a := range aliases {
 		if a == "" {
 			return nil, usagef("--alias: empty alias")
+		}
+		if !utf8.ValidString(a) {
+			return nil, usagef("--alias %s: not valid UTF-8", esc(a))
+		}
+		if esc(a) != a {
+			return nil, usagef("--alias %s: control or bidirectional formatting characters are not allowed in an alias", esc(a))
+		}
+		if strings.TrimSpace(a) != a {
+			return nil, usagef("--alias %q: leading or trailing white space would be part of the alias; give the alias without it", a)
 		}
 		if seen[a] {
 			return nil, usagef("--alias %q given twice", a)

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -10,6 +11,7 @@ import (
 	"time"
 
 	"github.com/uccert/uccert/pkg/secret"
+	"github.com/urfave/cli/v2"
 
 	"github.com/uccert/uccert/pkg/certfile"
 	"github.com/uccert/uccert/pkg/keystore"
@@ -115,6 +117,9 @@ func TestMergeFailuresLeaveNothing(t *testing.T) {
 		t.Fatal(err)
 	}
 	fe1 := abs(t, "exports", "fe1-openssl.pfx")
+	if err := os.Symlink(filepath.Join(dir, "nowhere.jks"), filepath.Join(dir, "dangling.jks")); err != nil {
+		t.Fatal(err)
+	}
 	cases := []struct {
 		name     string
 		args     []string
@@ -134,6 +139,14 @@ func TestMergeFailuresLeaveNothing(t *testing.T) {
 		{"no password, no terminal", []string{"-o", out, "--in-pass", "pass:fe1-export", fe1}, 2, []string{"--out-pass"}},
 		{"stdin twice", []string{"-o", out, "--out-pass", "stdin", "--in-pass", "stdin", fe1}, 2, []string{"stdin"}},
 		{"compat on jks", []string{"-o", out, "--compat", "legacy", fe1}, 2, []string{"--compat"}},
+		{"a CA certificate only", []string{"-o", out, "--out-pass", "pass:changeit1", abs(t, "pki", "root.cer")}, 1, []string{"root.cer", "no private key", "uccert truststore -o"}},
+		{"a CA certificate among exports", []string{"-o", out, "--out-pass", "pass:changeit1", "--in-pass", "pass:fe1-export", fe1, abs(t, "pki", "root.cer")}, 1, []string{"root.cer", "uccert truststore -o"}},
+		{"--alias with ESC", []string{"-o", out, "--out-pass", "pass:changeit1", "--alias", "fe1\x1b[2K", fe1}, 2, []string{"--alias fe1\\x1b[2K", "control"}},
+		{"--alias with bidi", []string{"-o", out, "--out-pass", "pass:changeit1", "--alias", "fe\u202e1", fe1}, 2, []string{"\\u202e", "bidirectional"}},
+		{"--alias not UTF-8", []string{"-o", out, "--out-pass", "pass:changeit1", "--alias", "fe\xff1", fe1}, 2, []string{"fe\\xff1", "UTF-8"}},
+		{"--alias with a trailing space", []string{"-o", out, "--out-pass", "pass:changeit1", "--alias", "fe1 ", fe1}, 2, []string{`"fe1 "`, "white space"}},
+		{"-o a folder", []string{"-o", dir, "--out-pass", "pass:changeit1", fe1}, 2, []string{"is a folder", filepath.Join(dir, "ucc-keys.jks")}},
+		{"-o a dangling symlink", []string{"-o", filepath.Join(dir, "dangling.jks"), "--out-pass", "pass:changeit1", "--in-pass", "pass:fe1-export", fe1}, 1, []string{"symbolic link to", "nowhere.jks", "does not exist"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -149,7 +162,7 @@ func TestMergeFailuresLeaveNothing(t *testing.T) {
 			if strings.Contains(r.stderr+r.stdout, pw) {
 				t.Error("password echoed")
 			}
-			assertDir(t, dir, "existing.jks")
+			assertDir(t, dir, "dangling.jks", "existing.jks")
 			if b, _ := os.ReadFile(existing); string(b) != "keep me" {
 				t.Error("existing OUT changed")
 			}
@@ -236,12 +249,70 @@ func TestMergePromptFileAliasKeyPass(t *testing.T) {
 	if !strings.Contains(stdout.String(), "now has the store password") {
 		t.Errorf("repair not reported:\n%s", stdout.String())
 	}
-	// Typed twice differently: refused, nothing written.
-	p = &fakePrompter{answers: []string{"n3w-store-pw", "typo-store-pw"}}
+	// A mistyped confirmation or a refused password is asked again, as
+	// keytool does: three tries.
+	p = &fakePrompter{answers: []string{"n3w-store-pw", "typo-store-pw", "short", "n3w-store-pw", "n3w-store-pw"}}
+	e.prompter = p
+	stderr.Reset()
+	code = run(context.Background(), []string{"uccert", "merge", "-o", filepath.Join(dir, "third.jks"), "--in-pass", "pass:fe1-export", abs(t, "exports", "fe1-openssl.pfx")}, e)
+	if code != 0 || !strings.Contains(stderr.String(), "the two passwords typed differ; try again") || !strings.Contains(stderr.String(), "6 characters (keytool refuses shorter ones); try again") {
+		t.Fatalf("exit %d: %s", code, stderr.String())
+	}
+	if strings.Contains(stderr.String(), "short") && strings.Contains(stderr.String(), `"short"`) {
+		t.Error("the refused password is echoed")
+	}
+	// Three failures: refused, nothing written.
+	p = &fakePrompter{answers: []string{"n3w-store-pw", "typo-store-pw", "n3w-store-pw", "typo-store-pw", "n3w-store-pw", "typo-store-pw"}}
 	e.prompter = p
 	code = run(context.Background(), []string{"uccert", "merge", "-o", filepath.Join(dir, "other.jks"), "--in-pass", "pass:fe1-export", abs(t, "exports", "fe1-openssl.pfx")}, e)
-	if code != 1 {
-		t.Fatalf("exit %d", code)
+	if code != 1 || len(p.answers) != 0 || !strings.Contains(stderr.String(), "differ (3 tries)") {
+		t.Fatalf("exit %d, %d answers left: %s", code, len(p.answers), stderr.String())
 	}
-	assertDir(t, dir, "fixed.jks", "in.pass")
+	assertDir(t, dir, "fixed.jks", "in.pass", "third.jks")
+}
+
+// Repeatable options take their values whole: a password with a comma
+// and a trailing space reaches the store intact, an alias keeps its
+// comma (urfave/cli splits at commas and trims spaces unless told not to).
+func TestRepeatableOptionsKeepValuesWhole(t *testing.T) {
+	for _, cmd := range newApp(testEnv(io.Discard, io.Discard, nil)).Commands {
+		for _, f := range cmd.Flags {
+			if sf, ok := f.(*cli.StringSliceFlag); ok && !sf.KeepSpace {
+				t.Errorf("%s --%s trims its values", cmd.Name, sf.Name)
+			}
+		}
+	}
+	dir := t.TempDir()
+	const pw = "se,cret 1 "
+	first := filepath.Join(dir, "first.p12")
+	if r := runCLI(t, "", nil, "merge", "-o", first, "--out-pass", "pass:"+pw, "--in-pass", "pass:fe1-export", abs(t, "exports", "fe1-openssl.pfx")); r.code != 0 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	out := filepath.Join(dir, "second.jks")
+	r := runCLI(t, "", nil, "merge", "-o", out, "--out-pass", "pass:changeit1", "--in-pass", "pass:"+pw, "--alias", "fe1,primary", "--json", first)
+	if r.code != 0 || !strings.Contains(r.stdout, `"alias": "fe1,primary"`) {
+		t.Fatalf("exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+}
+
+// merge --append onto a Windows export (no friendlyName) names its entry
+// and says so; 0.1.0 failed with "duplicate alias".
+func TestMergeAppendOntoWindowsExport(t *testing.T) {
+	dir := t.TempDir()
+	base := filepath.Join(dir, "fe1.pfx")
+	data, err := os.ReadFile(abs(t, "exports", "fe1-windows.pfx"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(base, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r := runCLI(t, "", nil, "merge", "--append", "-o", base, "--out-pass", "pass:win-export", "--in-pass", "pass:fe2-export", abs(t, "exports", "fe2-legacy.pfx"))
+	if r.code != 0 || !strings.Contains(r.stdout+r.stderr, `without an alias`) || !strings.Contains(r.stdout+r.stderr, `"fe1.uc.example.com"`) {
+		t.Fatalf("exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	r = runCLI(t, "", nil, "inspect", "--pass", "pass:win-export", "--json", base)
+	if r.code != 0 || !strings.Contains(r.stdout, `"alias": "fe1.uc.example.com"`) || !strings.Contains(r.stdout, `"alias": "fe2.uc.example.com"`) {
+		t.Fatalf("inspect: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
 }

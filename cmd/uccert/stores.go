@@ -165,6 +165,13 @@ func parseOutput(c *cli.Context) (*output, error) {
 	if o.append && o.force {
 		return nil, usagef("--append and --force exclude each other: --append keeps OUT's entries, --force replaces OUT")
 	}
+	if fi, err := os.Stat(o.path); err == nil && fi.IsDir() {
+		example := "ucc-keys.jks"
+		if c.Command.Name == "truststore" {
+			example = "ucc-trust.jks"
+		}
+		return nil, usagef("-o %s is a folder: give the path of the store file to write in it, such as %s", esc(o.path), esc(filepath.Join(o.path, example)))
+	}
 	if t := c.String("type"); t != "" {
 		f, err := keystore.ParseFormat(t)
 		if err != nil {
@@ -190,8 +197,15 @@ func parseOutput(c *cli.Context) (*output, error) {
 // check refuses, before any input is read, an existing OUT without
 // --append or --force and a missing one with --append.
 func (o *output) check() error {
-	_, statErr := os.Stat(o.path)
+	fi, statErr := os.Stat(o.path)
 	exists := statErr == nil
+	if exists && !fi.Mode().IsRegular() {
+		return withFile(o.path, fmt.Errorf("%s: not a regular file (%s): give the path of a store file", o.path, fi.Mode().Type()))
+	}
+	if li, err := os.Lstat(o.path); err == nil && li.Mode()&fs.ModeSymlink != 0 && errors.Is(statErr, fs.ErrNotExist) {
+		target, _ := os.Readlink(o.path)
+		return withFile(o.path, fmt.Errorf("%s: a symbolic link to %s, which does not exist: give that path as -o, or remove the link", o.path, target))
+	}
 	switch {
 	case exists && !o.append && !o.force:
 		return withFile(o.path, fmt.Errorf("%s: %w: give --append to add to it or --force to replace it", o.path, keystore.ErrExists))
@@ -205,23 +219,23 @@ func (o *output) check() error {
 // store) and refuses what Java could not use.
 func (o *output) password(pw *passwords) (secret.Password, error) {
 	label := "password for " + filepath.Base(o.path)
-	var p secret.Password
-	var err error
+	check := func(p secret.Password) error {
+		if err := secret.CheckStorePassword(p); err != nil {
+			return fmt.Errorf("%s: %w", o.path, err)
+		}
+		if err := keystore.CheckPassword(o.format, p); err != nil {
+			return fmt.Errorf("%s: %w", o.path, err)
+		}
+		return nil
+	}
 	if o.append {
-		p, err = pw.get(o.passSrc, "--out-pass", label)
-	} else {
-		p, err = pw.getNew(o.passSrc, "--out-pass", "new "+label)
+		p, err := pw.get(o.passSrc, "--out-pass", label)
+		if err != nil {
+			return p, err
+		}
+		return p, check(p)
 	}
-	if err != nil {
-		return p, err
-	}
-	if err := secret.CheckStorePassword(p); err != nil {
-		return p, fmt.Errorf("%s: %w", o.path, err)
-	}
-	if err := keystore.CheckPassword(o.format, p); err != nil {
-		return p, fmt.Errorf("%s: %w", o.path, err)
-	}
-	return p, nil
+	return pw.getNew(o.passSrc, "--out-pass", "new "+label, check)
 }
 
 // lockWait bounds how long --append waits for another run to finish.
@@ -245,22 +259,42 @@ func (o *output) write(ctx context.Context, e *env, password secret.Password, bu
 	return keystore.WriteFile(o.path, s, wopts)
 }
 
-// getNew resolves the password of a new store; typed at a prompt, it is
-// asked twice.
-func (p *passwords) getNew(src, flag, label string) (secret.Password, error) {
+// newPasswordTries is how often a new password may be typed, as keytool
+// allows.
+const newPasswordTries = 3
+
+// getNew resolves the password of a new store and checks it. Typed at a
+// prompt, it is asked twice; a password check refuses, or a confirmation
+// that differs, is said on stderr and asked again, up to three times.
+func (p *passwords) getNew(src, flag, label string, check func(secret.Password) error) (secret.Password, error) {
 	if src != "" && src != "prompt" {
-		return p.get(src, flag, label)
+		pw, err := p.get(src, flag, label)
+		if err != nil {
+			return pw, err
+		}
+		return pw, check(pw)
 	}
-	first, err := p.get(src, flag, label)
-	if err != nil {
-		return first, err
+	var last error
+	for try := 0; try < newPasswordTries; try++ {
+		if last != nil {
+			fmt.Fprintf(p.e.stderr, "uccert: %s; try again\n", esc(last.Error()))
+		}
+		first, err := p.get(src, flag, label)
+		if err != nil {
+			return first, err
+		}
+		if last = check(first); last != nil {
+			continue
+		}
+		again, err := p.get("prompt", flag, label+" (again)")
+		if err != nil {
+			return first, err
+		}
+		if !first.Equal(again) {
+			last = errors.New("the two passwords typed differ")
+			continue
+		}
+		return first, nil
 	}
-	again, err := p.get("prompt", flag, label+" (again)")
-	if err != nil {
-		return first, err
-	}
-	if !first.Equal(again) {
-		return secret.Password{}, errors.New("the two passwords typed differ")
-	}
-	return first, nil
+	return secret.Password{}, fmt.Errorf("%w (%d tries)", last, newPasswordTries)
 }

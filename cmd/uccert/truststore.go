@@ -28,10 +28,10 @@ EXAMPLES:
    # Add another CA to an existing trust store:
    uccert truststore -o trust.jks --append --out-pass prompt other-ca.cer
 
-` + exitCodes,
+` + passwordSources + exitCodes,
 		Flags: append(outputFlags(),
-			&cli.StringSliceFlag{Name: "in-pass", Usage: "password `SRC` of JKS/PKCS#12 CERTFILEs (once for all, or once per CERTFILE)"},
-			&cli.StringSliceFlag{Name: "alias", Usage: "alias `NAME` of the new entries, in order"},
+			&cli.StringSliceFlag{Name: "in-pass", KeepSpace: true, Usage: "password `SRC` of JKS/PKCS#12 CERTFILEs (once for all, or once per CERTFILE)"},
+			&cli.StringSliceFlag{Name: "alias", KeepSpace: true, Usage: "alias `NAME` of the new entries, in order"},
 		),
 		Action: func(c *cli.Context) error { return runTruststore(c, e) },
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/uccert/uccert/pkg/finding"
 	"github.com/uccert/uccert/pkg/hostname"
 	"github.com/uccert/uccert/pkg/keystore"
+	"github.com/uccert/uccert/pkg/preflight"
 	"github.com/uccert/uccert/pkg/verify"
 	"github.com/urfave/cli/v2"
 )
@@ -25,7 +26,7 @@ func verifyCommand(e *env) *cli.Command {
 		UsageText: "uccert verify [--host FQDN] [--fe FQDN]... [--mode mtls|tls-kerberos]\n" +
 			"              [--cert-store FILE --cert-store-pass SRC [--cert-store-type T]]\n" +
 			"              [--key-store FILE --key-store-pass SRC [--key-store-type T]] [--krb5 FILE]\n" +
-			"              [--args 'COMMAND LINE' | --args-file FILE] [--warn-days N] [--at RFC3339] [--json] [--strict]",
+			"              [--args 'COMMAND LINE' | --args-file FILE] [--warn-days N] [--at DATE|RFC3339] [--json] [--strict]",
 		Description: `Runs every check that applies to what is given: the stores (readable, password, type),
 their keys (key password = store password, key matches certificate, strength), certificates
 (validity at --at, expiry within --warn-days, SHA-1/MD5 signatures, extended key usage),
@@ -49,10 +50,10 @@ EXAMPLES:
    # Kerberos mode, for automation:
    uccert verify --mode tls-kerberos --cert-store trust.jks --cert-store-pass env:TS --krb5 krb5.conf --json
 
-` + exitCodes,
+` + passwordSources + exitCodes,
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "host", Usage: "the connector host's `FQDN` (default: this machine's FQDN)"},
-			&cli.StringSliceFlag{Name: "fe", Usage: "a Front End `FQDN` that needs a key entry (repeatable)"},
+			&cli.StringSliceFlag{Name: "fe", KeepSpace: true, Usage: "a Front End `FQDN` that needs a key entry (repeatable)"},
 			&cli.StringFlag{Name: "mode", Usage: "`MODE`: mtls or tls-kerberos (default: from --args, else mtls)"},
 			&cli.StringFlag{Name: "cert-store", Usage: "the connector's -cert_store_file `FILE`"},
 			&cli.StringFlag{Name: "cert-store-pass", Usage: "its password `SRC`"},
@@ -63,10 +64,10 @@ EXAMPLES:
 			&cli.StringFlag{Name: "krb5", Usage: "the krb5.conf `FILE`"},
 			&cli.StringFlag{Name: "args", Usage: "the connector's command `LINE` (stores, passwords, types and krb5.conf are taken from it)"},
 			&cli.StringFlag{Name: "args-file", Usage: "a `FILE` holding the command line (a startup.bat, or the Genesys field's text)"},
-			&cli.IntFlag{Name: "warn-days", Value: 30, Usage: "warn about certificates expiring within `N` days"},
-			&cli.StringFlag{Name: "at", Usage: "judge validity at `TIME` (RFC 3339) instead of now"},
-			&cli.StringSliceFlag{Name: "connect", Usage: "live mutual-TLS handshake with `HOST:PORT` using the stores (repeatable)"},
-			&cli.StringSliceFlag{Name: "resolve", Usage: "dial ADDR for HOST:PORT and verify HOST, as curl's --resolve `HOST:PORT:ADDR` (repeatable)"},
+			&cli.IntFlag{Name: "warn-days", Value: 30, Usage: "warn about certificates expiring within `N` days (0 to 36500)"},
+			&cli.StringFlag{Name: "at", Usage: "judge validity at `TIME` instead of now: a date (2040-05-20, midnight UTC) or RFC 3339"},
+			&cli.StringSliceFlag{Name: "connect", KeepSpace: true, Usage: "live mutual-TLS handshake with `HOST:PORT` using the stores (repeatable)"},
+			&cli.StringSliceFlag{Name: "resolve", KeepSpace: true, Usage: "dial ADDR for HOST:PORT and verify HOST, as curl's --resolve `HOST:PORT:ADDR` (repeatable)"},
 			&cli.StringFlag{Name: "kdc-user", Usage: "live Kerberos AS exchange for `PRINCIPAL` with the krb5.conf"},
 			&cli.StringFlag{Name: "kdc-pass", Usage: "the principal's password `SRC`"},
 			&cli.BoolFlag{Name: "online", Usage: "resolve every KDC host name of the krb5.conf"},
@@ -77,12 +78,23 @@ EXAMPLES:
 	}
 }
 
+// parseAt reads --at: an RFC 3339 time or a date (midnight UTC).
+func parseAt(at string) (time.Time, error) {
+	if t, err := time.Parse(time.RFC3339, at); err == nil {
+		return t, nil
+	}
+	if t, err := time.Parse(time.DateOnly, at); err == nil {
+		return t, nil
+	}
+	return time.Time{}, usagef("--at %s: give a date (2040-05-20, midnight UTC) or an RFC 3339 time (2040-05-20T12:00:00Z)", esc(at))
+}
+
 func runVerify(c *cli.Context, e *env) error {
 	if c.NArg() > 0 {
 		return usagef("verify takes no arguments (got %q); did you mean --cert-store %s?", c.Args().First(), c.Args().First())
 	}
-	if c.Int("warn-days") < 0 {
-		return usagef("--warn-days must not be negative")
+	if d := c.Int("warn-days"); d < 0 || d > preflight.MaxWarnDays {
+		return usagef("--warn-days %d: give a number of days from 0 to %d", d, preflight.MaxWarnDays)
 	}
 	if c.IsSet("args") && c.IsSet("args-file") {
 		return usagef("give --args or --args-file, not both")
@@ -90,9 +102,9 @@ func runVerify(c *cli.Context, e *env) error {
 	opts := verify.Options{}
 	opts.Now, opts.WarnDays = e.now(), c.Int("warn-days")
 	if at := c.String("at"); at != "" {
-		t, err := time.Parse(time.RFC3339, at)
+		t, err := parseAt(at)
 		if err != nil {
-			return usagef("--at %q: want RFC 3339, such as 2027-01-31T00:00:00Z", at)
+			return err
 		}
 		opts.Now = t
 	}
@@ -291,7 +303,7 @@ func writeReportText(e *env, r *finding.Report) {
 		}
 	}
 	s := r.Summary()
-	fmt.Fprintf(e.stdout, "%d checks: %d passed, %d %s, %d %s\n", len(r.Findings), s.Passed,
+	fmt.Fprintf(e.stdout, "%s: %d passed, %d %s, %d %s\n", finding.Count(len(r.Findings), "check", "checks"), s.Passed,
 		s.Warnings, plural(s.Warnings, "warning", "warnings"), s.Errors, plural(s.Errors, "error", "errors"))
 }
 

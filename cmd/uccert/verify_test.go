@@ -123,6 +123,9 @@ func TestVerifyUsage(t *testing.T) {
 		{[]string{"--host", "ucc01", "--krb5", "fixtures/krb5/good.conf"}, "--host"},
 		{[]string{"--mode", "kerberos", "--krb5", "fixtures/krb5/good.conf"}, "--mode"},
 		{[]string{"fixtures/stores/ucc.jks"}, "--cert-store"},
+		{[]string{"--warn-days", "106752", "--krb5", "fixtures/krb5/good.conf"}, "from 0 to 36500"},
+		{[]string{"--warn-days", "-1", "--krb5", "fixtures/krb5/good.conf"}, "from 0 to 36500"},
+		{[]string{"--at", "2040-13-01", "--krb5", "fixtures/krb5/good.conf"}, "2040-05-20"},
 	} {
 		r := runCLI(t, "", nil, append([]string{"verify"}, c.args...)...)
 		if r.code != 2 || !strings.Contains(r.stderr, c.want) {
@@ -171,5 +174,18 @@ func TestVerifyHostNearMiss(t *testing.T) {
 	typo := append([]string{"verify", "--host", "ucc01.uc.example.com", "--cert-store", "fixtures/stores/ucc-with-fes.jks", "--cert-store-pass", "pass:changeit1"}, trust...)
 	if r := runCLI(t, "", nil, typo...); r.code != 1 || !strings.Contains(r.stdout, "did you mean ucc.uc.example.com") {
 		t.Errorf("typo: exit %d\n%s", r.code, r.stdout)
+	}
+}
+
+// --at takes a date; --warn-days up to 100 years still reports.
+func TestVerifyAtDateAndLongWindow(t *testing.T) {
+	t.Chdir("../..")
+	base := []string{"verify", "--host", "ucc.uc.example.com", "--cert-store", "fixtures/stores/ucc.jks", "--cert-store-pass", "pass:changeit1",
+		"--key-store", "fixtures/stores/truststore.jks", "--key-store-pass", "pass:trustpass1"}
+	if r := runCLI(t, "", nil, append(base, "--at", "2040-05-20")...); !strings.Contains(r.stdout, "WARN cert-expires-soon") {
+		t.Errorf("--at 2040-05-20: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	if r := runCLI(t, "", nil, append(base, "--warn-days", "36500")...); !strings.Contains(r.stdout, "WARN cert-expires-soon") {
+		t.Errorf("--warn-days 36500: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
 }

@@ -44,3 +44,11 @@ func ExampleReport() {
 	//  ]
 	// }
 }
+
+func ExampleCount() {
+	fmt.Println(finding.Count(1, "trusted certificate", "trusted certificates"))
+	fmt.Println(finding.Count(3, "trusted certificate", "trusted certificates"))
+	// Output:
+	// 1 trusted certificate
+	// 3 trusted certificates
+}

@@ -219,7 +219,7 @@ func (e *Failed) Error() string {
 		f := e.Findings[0]
 		return f.Subject + ": " + f.Message
 	}
-	s := fmt.Sprintf("%d problems:", len(e.Findings))
+	s := Count(len(e.Findings), "problem", "problems") + ":"
 	for _, f := range e.Findings {
 		s += " " + f.Subject + ": " + f.Message + ";"
 	}

@@ -36,6 +36,9 @@ func passed(check finding.Check, f *File) string {
 	case CheckSyntax:
 		return "syntax is correct"
 	case CheckNoDefaultRealm, CheckDefaultRealmUndefined:
+		if DefaultRealm(f) == "" {
+			return "no default_realm to look for in [realms]"
+		}
 		return "default_realm " + DefaultRealm(f) + " is set and defined"
 	case CheckRealmNoKDC:
 		return "every realm has a kdc"

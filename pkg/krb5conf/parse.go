@@ -9,7 +9,9 @@ import (
 	"path/filepath"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/jcmturner/gokrb5/v8/config"
 
@@ -231,6 +233,20 @@ const (
 	maxRelations = 10000
 )
 
+// maxExcerpt is how many characters of a line a finding quotes: enough
+// to find the line, not enough to echo a file given by mistake (such as
+// /etc/shadow) whole.
+const maxExcerpt = 40
+
+// excerpt quotes s for a message, as %q does (control characters
+// escaped), cut to maxExcerpt characters.
+func excerpt(s string) string {
+	if utf8.RuneCountInString(s) > maxExcerpt {
+		s = string([]rune(s)[:maxExcerpt]) + "…"
+	}
+	return strconv.Quote(s)
+}
+
 type frame struct {
 	tag       string
 	line, col int
@@ -253,7 +269,17 @@ type parser struct {
 	nestedLine int      // first line of a block nested in a realm block
 	sectionOf  []string // the section each line is in
 	kept       int      // relations and realms in the model
+	// Lines that are not krb5.conf syntax before anything that is: after
+	// maxJunkLines of them the file is taken for another kind of file
+	// and its lines are no longer quoted.
+	structured bool
+	junk       int
+	junkLine   int // the first line not quoted
 }
+
+// maxJunkLines is how many lines that are not krb5.conf syntax, before
+// any that is, are reported one by one.
+const maxJunkLines = 3
 
 // keep counts one more relation or realm for the model and reports
 // whether there is room for it.
@@ -307,7 +333,7 @@ func (p *parser) run() {
 			raw = raw[len("\ufeff"):]
 			if t := strings.TrimSpace(raw); strings.HasPrefix(t, "[") {
 				p.add(finding.Error, 1, 1, "the file starts with a UTF-8 byte-order mark: gokrb5 then does not see the "+
-					t+" header and ignores that whole section",
+					excerpt(t)+" header and ignores that whole section",
 					`save the file as plain UTF-8 or ASCII ("UTF-8", not "UTF-8 with BOM")`)
 			}
 		}
@@ -325,7 +351,7 @@ func (p *parser) run() {
 				p.open(pf.tag, pf.line, n, column(raw))
 				continue
 			}
-			p.add(finding.Error, pf.line, pf.col, fmt.Sprintf("%q has no value and no '{' follows on the next line", pf.tag+" ="),
+			p.add(finding.Error, pf.line, pf.col, fmt.Sprintf("%s has no value and no '{' follows on the next line", excerpt(pf.tag+" =")),
 				"give it a value, or open a block with `"+pf.tag+" = {`")
 		}
 		switch t[0] {
@@ -345,6 +371,10 @@ func (p *parser) run() {
 		p.pending = nil
 	}
 	p.unclosed("the end of the file")
+	if p.junkLine > 0 {
+		p.add(finding.Error, p.junkLine, 0, fmt.Sprintf("%d more lines are not krb5.conf syntax either, and none before them is: this does not look like a krb5.conf (its lines are not quoted)", p.junk-maxJunkLines),
+			"give the path of the krb5.conf the connector uses (-krb_conf_file)")
+	}
 }
 
 // directive handles include, includedir and module lines.
@@ -377,12 +407,13 @@ func (p *parser) header(raw, t string, n int) {
 	} else {
 		name = t[1:closing]
 		if rest := strings.TrimSpace(t[closing+1:]); rest != "" && rest != "*" {
-			p.add(finding.Error, n, column(raw)+closing+1, fmt.Sprintf("text after the section header: %q", rest),
+			p.add(finding.Error, n, column(raw)+closing+1, fmt.Sprintf("text after the section header: %s", excerpt(rest)),
 				"put each relation on its own line under the header")
 		}
 	}
 	p.unclosed(fmt.Sprintf("[%s] on line %d: MIT krb5 rejects the file", name, n))
 	p.section = name
+	p.structured = true
 	p.sectionOf[n-1] = name
 	if _, seen := p.f.sectionLine[name]; !seen {
 		p.f.sectionLine[name] = n
@@ -404,7 +435,7 @@ func (p *parser) header(raw, t string, n int) {
 // the end of the file) is reached.
 func (p *parser) unclosed(where string) {
 	for _, fr := range p.stack {
-		msg := fmt.Sprintf("'{' of %q is never closed before %s", fr.tag+" = {", where)
+		msg := fmt.Sprintf("'{' of %s is never closed before %s", excerpt(fr.tag+" = {"), where)
 		if fr.realm >= 0 {
 			msg += fmt.Sprintf("; gokrb5 silently drops realm %s", fr.tag)
 		}
@@ -420,7 +451,7 @@ func (p *parser) close(raw, t string, n int) {
 	}
 	p.stack = p.stack[:len(p.stack)-1]
 	if rest := strings.TrimSpace(t[1:]); rest != "" && rest != "*" {
-		p.add(finding.Warn, n, column(raw)+1, fmt.Sprintf("text after '}' is ignored: %q", rest),
+		p.add(finding.Warn, n, column(raw)+1, fmt.Sprintf("text after '}' is ignored: %s", excerpt(rest)),
 			"put it on its own line")
 	}
 }
@@ -434,7 +465,7 @@ func (p *parser) open(tag string, tagLine, braceLine, braceCol int) {
 	case p.section == "realms" && p.nestedLine == 0:
 		p.nestedLine = tagLine
 	case p.section == "domain_realm":
-		p.add(finding.Error, tagLine, 0, fmt.Sprintf("[domain_realm] takes only `domain = REALM` lines, not the block %q", tag+" = {"), "")
+		p.add(finding.Error, tagLine, 0, fmt.Sprintf("[domain_realm] takes only `domain = REALM` lines, not the block %s", excerpt(tag+" = {")), "")
 	}
 	p.stack = append(p.stack, fr)
 }
@@ -443,10 +474,19 @@ func (p *parser) relation(raw, t string, n int) {
 	col := column(raw)
 	eq := strings.IndexByte(t, '=')
 	if eq < 0 {
-		p.add(finding.Error, n, col, fmt.Sprintf("not a relation (tag = value), [section], '}' or comment: %q", t),
+		if !p.structured {
+			if p.junk++; p.junk > maxJunkLines {
+				if p.junkLine == 0 {
+					p.junkLine = n
+				}
+				return
+			}
+		}
+		p.add(finding.Error, n, col, fmt.Sprintf("not a relation (tag = value), [section], '}' or comment: %s", excerpt(t)),
 			"add the missing '=', or comment the line out with '#'")
 		return
 	}
+	p.structured = true
 	tag := strings.TrimSpace(t[:eq])
 	value := strings.TrimSpace(t[eq+1:])
 	switch {
@@ -454,7 +494,7 @@ func (p *parser) relation(raw, t string, n int) {
 		p.add(finding.Error, n, col, "relation without a tag before '='", "")
 		return
 	case strings.ContainsAny(tag, " \t"):
-		p.add(finding.Error, n, col, fmt.Sprintf("a tag is a single word, not %q", tag), "")
+		p.add(finding.Error, n, col, fmt.Sprintf("a tag is a single word, not %s", excerpt(tag)), "")
 		return
 	}
 	tag = strings.TrimSuffix(tag, "*")
@@ -462,7 +502,7 @@ func (p *parser) relation(raw, t string, n int) {
 		if len(p.stack) > 0 {
 			return // inside a block already reported
 		}
-		p.add(finding.Error, n, col, fmt.Sprintf("relation %q outside any [section]: MIT krb5 and gokrb5 ignore it", tag),
+		p.add(finding.Error, n, col, fmt.Sprintf("relation %s outside any [section]: MIT krb5 and gokrb5 ignore it", excerpt(tag)),
 			"move it under its section, e.g. default_realm under [libdefaults]")
 		if value == "{" {
 			p.stack = append(p.stack, frame{tag: tag, line: n, col: col + strings.IndexByte(t, '{'), realm: -1})
@@ -474,7 +514,7 @@ func (p *parser) relation(raw, t string, n int) {
 		p.pending = &frame{tag: tag, line: n, col: col}
 	case value[0] == '{':
 		if rest := strings.TrimSpace(value[1:]); rest != "" {
-			p.add(finding.Error, n, col+strings.IndexByte(t, '{')+1, fmt.Sprintf("text after '{': %q", rest),
+			p.add(finding.Error, n, col+strings.IndexByte(t, '{')+1, fmt.Sprintf("text after '{': %s", excerpt(rest)),
 				"end the line after '{' and put each relation and the closing '}' on its own line "+
 					"(MIT krb5 reads the whole `{ ... }` as one string value, and gokrb5 fails on it)")
 			return
@@ -491,8 +531,8 @@ func (p *parser) record(tag, value string, n, col int, raw string) {
 		value = unquote(value)
 	} else if i := strings.IndexAny(value, "#;"); i >= 0 {
 		p.add(finding.Warn, n, strings.LastIndex(raw, value)+i+1,
-			fmt.Sprintf("comment after the value of %s: MIT krb5 and Java keep %q as part of the value, gokrb5 drops it",
-				tag, strings.TrimSpace(value[i:])),
+			fmt.Sprintf("comment after the value of %s: MIT krb5 and Java keep %s as part of the value, gokrb5 drops it",
+				tag, excerpt(strings.TrimSpace(value[i:]))),
 			"put comments on lines of their own")
 		value = strings.TrimSpace(value[:i])
 	}
@@ -553,8 +593,8 @@ func (p *parser) duplicates() {
 			continue
 		}
 		if f.Value != r.Value {
-			p.add(finding.Warn, r.Line, 0, fmt.Sprintf("%s is set again (first on line %d, to %q): MIT krb5 and Java use the first value, gokrb5 this one",
-				r.Tag, f.Line, f.Value), "keep one "+r.Tag+" line")
+			p.add(finding.Warn, r.Line, 0, fmt.Sprintf("%s is set again (first on line %d, to %s): MIT krb5 and Java use the first value, gokrb5 this one",
+				r.Tag, f.Line, excerpt(f.Value)), "keep one "+r.Tag+" line")
 		}
 	}
 }

@@ -2,6 +2,7 @@ package krb5conf
 
 import (
 	"errors"
+	"fmt"
 	"io/fs"
 	iofs "io/fs"
 	"os"
@@ -376,5 +377,37 @@ func TestMessages(t *testing.T) {
 		if !found {
 			t.Errorf("no %s finding with %q / %q in %v", c.check, c.inMsg, c.inHint, fs)
 		}
+	}
+}
+
+// A file given by mistake (/etc/shadow) is not echoed: at most three
+// lines are quoted, each cut to 40 characters, then one finding says the
+// file is not a krb5.conf.
+func TestLintDoesNotEchoOtherFiles(t *testing.T) {
+	secret := "$6$" + strings.Repeat("h4sh", 30)
+	var b strings.Builder
+	for i := 0; i < 20; i++ {
+		fmt.Fprintf(&b, "user%d:%s:19000:0:99999:7:::\n", i, secret)
+	}
+	_, fs := Lint("shadow", []byte(b.String()), nil, CheckOptions{})
+	syntax := 0
+	for _, f := range fs {
+		if strings.Contains(f.Message, strings.Repeat("h4sh", 10)) || strings.Contains(f.Message, "user5:") {
+			t.Errorf("finding echoes the file: %s", f.Message)
+		}
+		if f.Check == CheckSyntax && f.Severity == finding.Error {
+			syntax++
+		}
+		if f.Check == CheckDefaultRealmUndefined && strings.Contains(f.Message, "default_realm  ") {
+			t.Errorf("empty default realm in %q", f.Message)
+		}
+	}
+	if syntax != 4 || !strings.Contains(fs[3].Message, "17 more lines are not krb5.conf syntax") {
+		t.Errorf("%d syntax errors: %+v", syntax, fs)
+	}
+	// A real file keeps reporting every bad line.
+	_, fs = Lint("bad.conf", []byte("[libdefaults]\n default_realm = A.B\nx\ny\nz\nw\nv\n"), nil, CheckOptions{})
+	if n := len((&finding.Report{Findings: fs}).ByCheck(CheckSyntax)); n != 5 {
+		t.Errorf("%d syntax findings after a section, want 5", n)
 	}
 }

@@ -104,14 +104,41 @@ func newAssembler(format keystore.Format, base *keystore.Store, baseName string)
 	a := &assembler{format: format, res: &Result{Store: &keystore.Store{Format: format}},
 		aliases: map[string]bool{}, next: map[string]int{}, certs: map[string]string{}}
 	if base != nil {
+		var unnamed []*keystore.Entry
 		for _, e := range base.Entries {
-			if e == nil {
-				continue
+			switch {
+			case e == nil:
+			case e.Alias == "":
+				unnamed = append(unnamed, e)
+			default:
+				a.place(e, baseName, true)
 			}
-			a.place(e, baseName, true)
+		}
+		// A base without aliases (a Windows export without friendlyName)
+		// gets them by the rule of new entries; the store is written
+		// with them.
+		for _, e := range unnamed {
+			want := "entry"
+			if leaf := e.Leaf(); leaf != nil && e.Kind == keystore.KindKey {
+				want = defaultKeyAlias(e, baseName)
+			} else if leaf != nil {
+				want = trustAlias(leaf)
+			}
+			named := *e
+			named.Alias = a.unique(want, baseName)
+			a.place(&named, baseName, true)
+			a.note("%s: an entry without an alias (%s) is now %q", baseName, describeLeaf(e), named.Alias)
 		}
 	}
 	return a
+}
+
+// describeLeaf names an entry's certificate by its subject DN.
+func describeLeaf(e *keystore.Entry) string {
+	if leaf := e.Leaf(); leaf != nil {
+		return certfile.SubjectDN(leaf)
+	}
+	return "no certificate"
 }
 
 func certKey(kind keystore.Kind, c *x509.Certificate) string {
@@ -140,6 +167,14 @@ func (a *assembler) add(e *keystore.Entry, want, source string) bool {
 		a.note("%s: %q (%s) is the same certificate as entry %q; kept once", source, want, leaf.Subject.CommonName, prev)
 		return false
 	}
+	e.Alias = a.unique(want, source)
+	a.place(e, source, false)
+	return true
+}
+
+// unique returns want as the store keeps it, or, when another entry has
+// that alias, want-2, want-3…, noting the rename.
+func (a *assembler) unique(want, source string) string {
 	want = a.format.StoredAlias(want)
 	alias := want
 	if a.aliases[a.format.AliasKey(alias)] {
@@ -153,9 +188,7 @@ func (a *assembler) add(e *keystore.Entry, want, source string) bool {
 		a.next[k] = n + 1
 		a.note("%s: alias %q is taken by a different certificate; this entry is %q", source, want, alias)
 	}
-	e.Alias = alias
-	a.place(e, source, false)
-	return true
+	return alias
 }
 
 // Merge turns every private key of the inputs into a key entry with its
@@ -222,7 +255,7 @@ func Merge(inputs []Input, opts Options) (*Result, error) {
 			}
 		}
 		if used == 0 {
-			return nil, fmt.Errorf("%s: %w (it holds %d certificates and no private key or trusted entry)", in.Name, ErrNoKeys, len(pool))
+			return nil, fmt.Errorf("%s: %w (it holds %s and no private key or trusted entry)", in.Name, ErrNoKeys, finding.Count(len(pool), "certificate", "certificates"))
 		}
 	}
 	if aliasIdx < len(opts.Aliases) {

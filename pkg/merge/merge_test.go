@@ -226,3 +226,33 @@ func TestTrustStore(t *testing.T) {
 		t.Fatalf("got %v", err)
 	}
 }
+
+// Appending to a Windows export without friendlyName: its entries get
+// aliases by the rule of new ones (0.1.0 failed with "duplicate alias: an
+// entry has no alias"), each reported.
+func TestMergeAppendToBaseWithoutAliases(t *testing.T) {
+	base := in(t, "exports/fe1-windows.pfx", "win-export")
+	for _, e := range base.Store.Entries {
+		if e.Kind == keystore.KindKey && e.Alias != "" {
+			t.Fatalf("fixture: the Windows export has alias %q", e.Alias)
+		}
+	}
+	r, err := Merge([]Input{in(t, "exports/fe2-legacy.pfx", "fe2-export")},
+		Options{Base: base.Store, BaseName: "fe1-windows.pfx", Format: keystore.FormatPKCS12})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := strings.Join(aliases(r), ",")
+	if !strings.Contains(got, "key:fe1.uc.example.com") || !strings.Contains(got, "key:fe2.uc.example.com") {
+		t.Fatalf("entries %v", got)
+	}
+	if !hasNote(r, "fe1-windows.pfx", "without an alias", `"fe1.uc.example.com"`) {
+		t.Errorf("notes %q", r.Notes)
+	}
+	if base.Store.Entries[0].Alias != "" {
+		t.Error("the base store was changed")
+	}
+	if _, err := keystore.Encode(r.Store, keystore.EncodeOptions{Format: keystore.FormatPKCS12, Password: secret.NewPassword("changeit1")}); err != nil {
+		t.Fatalf("encode: %v", err)
+	}
+}

@@ -7,17 +7,21 @@ import (
 	"github.com/uccert/uccert/pkg/chain"
 )
 
+// MaxWarnDays bounds Options.WarnDays: 100 years (a larger window is
+// taken as this one).
+const MaxWarnDays = 36500
+
 func warnDays(opts Options) int {
 	if opts.WarnDays <= 0 {
 		return 30
 	}
-	return opts.WarnDays
+	return min(opts.WarnDays, MaxWarnDays)
 }
 
 // checkCertificates checks validity and signatures of a chain (leaf
 // first) at opts.Now, and with keyEntry the leaf's extended key usage.
 func checkCertificates(c *collector, subject string, certs []*x509.Certificate, opts Options, keyEntry bool) {
-	soon := opts.Now.Add(time.Duration(warnDays(opts)) * 24 * time.Hour)
+	soon := opts.Now.AddDate(0, 0, warnDays(opts))
 	for i, cert := range certs {
 		what := "the certificate"
 		if i > 0 {

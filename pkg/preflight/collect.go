@@ -1,7 +1,6 @@
 package preflight
 
 import (
-	"fmt"
 	"sort"
 
 	"github.com/uccert/uccert/pkg/finding"
@@ -52,13 +51,3 @@ func (c *collector) passed(mark int, subject string, oks map[finding.Check]strin
 		}
 	}
 }
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
-}
-
-// count writes "1 entry", "3 entries".
-func count(n int, one, many string) string { return fmt.Sprintf("%d %s", n, plural(n, one, many)) }

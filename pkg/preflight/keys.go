@@ -50,7 +50,7 @@ func checkKeyStore(c *collector, path string, s, trust *keystore.Store, opts Opt
 	}
 	if len(keys) == 0 {
 		c.errorf(CheckHostIdentityMissing, path, "the mtls cert store holds the connector's key entries: build it with uccert merge",
-			"the store has no key entry (%s)", count(len(s.Entries), "other entry", "other entries"))
+			"the store has no key entry (%s)", finding.Count(len(s.Entries), "other entry", "other entries"))
 		return
 	}
 	mark := c.since()

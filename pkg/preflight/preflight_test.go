@@ -199,3 +199,26 @@ func TestIdentityNearMiss(t *testing.T) {
 		})
 	}
 }
+
+// A chain that ends at a root the trust store lacks names the root as
+// self-signed; a chain whose issuer nobody holds names the issuer.
+func TestChainUntrustedWording(t *testing.T) {
+	cases := []struct {
+		name string
+		in   input
+		want string
+	}{
+		{"self-signed root not trusted", input{Host: "ucc.uc.example.com", CertStore: store("stores/ucc.jks", "changeit1"), KeyStore: store("stores/truststore-other.jks", "trustpass1"), Now: now},
+			"the chain ends at the self-signed CN=UC Test Root CA, which the trust store does not hold"},
+		{"issuer held by nobody", input{Host: "fe1.uc.example.com", CertStore: store("stores/nochain.jks", "changeit1"), KeyStore: store("stores/truststore-other.jks", "trustpass1"), Now: now},
+			"neither the store nor the trust store holds CN=UC Test Issuing CA"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			fs := run(c.in).ByCheck(CheckChainUntrusted)
+			if len(fs) == 0 || !strings.Contains(fs[0].Message, c.want) {
+				t.Errorf("findings %+v, want %q", fs, c.want)
+			}
+		})
+	}
+}

@@ -143,12 +143,12 @@ func checkSwapped(c *collector, opts Options) bool {
 		c.fail(CheckStoresSwapped, cert.Spec.Path,
 			fmt.Sprintf("swap them: -cert_store_file %s (with its password and type) and -key_store_file %s (with its password and type)", key.Spec.Path, cert.Spec.Path),
 			ErrSwapped, "the cert store holds only trusted certificates (%s) and the key store %s holds the key entries (%s): in mtls mode the cert store holds the keys and the key store is the trust store",
-			count(ct, "certificate", "certificates"), key.Spec.Path, count(kk, "key entry", "key entries"))
+			finding.Count(ct, "certificate", "certificates"), key.Spec.Path, finding.Count(kk, "key entry", "key entries"))
 		return true
 	case opts.Kerberos && ck > 0 && ct == 0:
 		c.fail(CheckStoresSwapped, cert.Spec.Path,
 			"give the trust store (the CA certificates, uccert truststore) as -cert_store_file; or, for mtls, keep this store as -cert_store_file and add the trust store as -key_store_file",
-			ErrSwapped, "in tls-kerberos mode the cert store is the trust store, but it holds key entries (%s) and no trusted certificate", count(ck, "key entry", "key entries"))
+			ErrSwapped, "in tls-kerberos mode the cert store is the trust store, but it holds key entries (%s) and no trusted certificate", finding.Count(ck, "key entry", "key entries"))
 		return true
 	}
 	return false

@@ -124,7 +124,7 @@ func Open(spec *StoreSpec) *Opened {
 		return o
 	}
 	o.Store = s
-	c.add(CheckStoreUnreadable, finding.OK, subject, fmt.Sprintf("read: %s, %s", s.Format, count(len(s.Entries), "entry", "entries")), "")
+	c.add(CheckStoreUnreadable, finding.OK, subject, fmt.Sprintf("read: %s, %s", s.Format, finding.Count(len(s.Entries), "entry", "entries")), "")
 	c.add(CheckStoreWrongPassword, finding.OK, subject, "the store password opens the store", "")
 	return o
 }

@@ -28,7 +28,7 @@ func checkTrustStore(c *collector, path string, s *keystore.Store, opts Options)
 		}
 	}
 	if len(trusted) == 0 {
-		others := count(len(s.Entries), "other entry", "other entries")
+		others := finding.Count(len(s.Entries), "other entry", "other entries")
 		if hasKeys(s) {
 			// Never advise overwriting a file that holds private keys.
 			c.errorf(CheckTruststoreEmpty, path, "build the trust store in a new file from the CA certificate (uccert truststore -o ucc-trust.jks CA.cer) and give that file instead; keep "+path+": it holds private keys",
@@ -39,7 +39,7 @@ func checkTrustStore(c *collector, path string, s *keystore.Store, opts Options)
 			"the trust store has no trusted certificate (%s): the connector trusts nobody", others)
 		return
 	}
-	c.add(CheckTruststoreEmpty, finding.OK, path, count(len(trusted), "trusted certificate", "trusted certificates"), "")
+	c.add(CheckTruststoreEmpty, finding.OK, path, finding.Count(len(trusted), "trusted certificate", "trusted certificates"), "")
 	mark := c.since()
 	for _, e := range trusted {
 		cert := e.Chain[0]

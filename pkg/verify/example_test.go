@@ -26,6 +26,6 @@ func ExampleRun() {
 	}
 	fmt.Println(report.Summary().Errors, "error")
 	// Output:
-	// error fe-identity-missing no key entry's certificate names Front End fe3.uc.example.com
+	// error fe-identity-missing no key entry's certificate names Front End fe3.uc.example.com; did you mean fe2.uc.example.com (entry "fe2.uc.example.com")?
 	// 1 error
 }

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/jcmturner/gokrb5/v8/config"
 	"github.com/jcmturner/gokrb5/v8/iana/errorcode"
@@ -320,9 +321,11 @@ func sentEnctypes(cfg *config.Config) []string {
 }
 
 // redact removes password from s: no error of kdc.Login contains it, but
-// a finding must never show it.
+// a finding must never show it. A password of fewer than 4 characters is
+// left alone: replacing every "x" or "ab" would garble host names and
+// words, not hide anything.
 func redact(s, password string) string {
-	if password == "" {
+	if utf8.RuneCountInString(password) < 4 {
 		return s
 	}
 	return strings.ReplaceAll(s, password, "***")

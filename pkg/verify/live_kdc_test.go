@@ -352,6 +352,9 @@ func TestClassifyKDCError(t *testing.T) {
 	if got := redact("bad pw Secret1 here", "Secret1"); got != "bad pw *** here" {
 		t.Errorf("redact: %q", got)
 	}
+	if got := redact("lookup dc1.uc.example.com: no such host", "x"); got != "lookup dc1.uc.example.com: no such host" {
+		t.Errorf("a one-letter password garbles the text: %q", got)
+	}
 	refused := &kdc.AttemptError{KDC: "dc1:88", Network: "tcp", Err: errors.New("connection refused")}
 	garbage := &kdc.AttemptError{KDC: "dc1:88", Network: "udp", Err: fmt.Errorf("%w: not a Kerberos AS-REP or KRB-ERROR", kdc.ErrBadReply)}
 	cases := []struct {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"sync/atomic"
 
+	"github.com/uccert/uccert/pkg/finding"
 	"golang.org/x/crypto/cryptobyte"
 	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
 )
@@ -166,7 +167,7 @@ func (m *macSpec) matches(key, authSafe []byte) bool {
 // describe says how the file is protected, for Contents.MAC.
 func (m *macSpec) describe() string {
 	if m.pbmac1 {
-		return fmt.Sprintf("PBMAC1 HMAC-%s, key from PBKDF2-HMAC-%s, %d iterations", m.md.name, m.prf.name, m.iter)
+		return fmt.Sprintf("PBMAC1 HMAC-%s, key from PBKDF2-HMAC-%s, %s", m.md.name, m.prf.name, finding.Count(m.iter, "iteration", "iterations"))
 	}
-	return fmt.Sprintf("HMAC-%s, %d iterations", m.md.name, m.iter)
+	return fmt.Sprintf("HMAC-%s, %s", m.md.name, finding.Count(m.iter, "iteration", "iterations"))
 }
