@@ -37,6 +37,10 @@ type env struct {
 	// stdoutTTY and stderrTTY say whether output goes to a terminal
 	// (colour, symbols, progress).
 	stdoutTTY, stderrTTY bool
+	// stdoutVT says whether the terminal on stdout interprets ANSI escape
+	// sequences: Windows consoles only once virtual terminal processing is
+	// enabled, which older consoles refuse (then output is plain text).
+	stdoutVT bool
 }
 
 func newSystemEnv() *env {
@@ -50,6 +54,7 @@ func newSystemEnv() *env {
 		stdoutTTY: term.IsTerminal(int(os.Stdout.Fd())),
 		stderrTTY: term.IsTerminal(int(os.Stderr.Fd())),
 	}
+	e.stdoutVT = e.stdoutTTY && enableVT(os.Stdout)
 	if term.IsTerminal(int(os.Stdin.Fd())) {
 		e.prompter = secret.TerminalPrompter(os.Stdin, os.Stderr)
 	}
@@ -61,7 +66,7 @@ func (e *env) color() bool {
 	if _, set := e.getenv("NO_COLOR"); set {
 		return false
 	}
-	return e.stdoutTTY
+	return e.stdoutTTY && e.stdoutVT
 }
 
 // usageError marks an error as a usage error (exit 2).
@@ -140,7 +145,7 @@ EXAMPLES:
    uccert merge -o ucc-keys.jks --in-pass env:FE_PASS --out-pass prompt fe1.pfx fe2.pfx
    uccert truststore -o ucc-trust.jks --out-pass prompt CA.cer
 
-` + passwordSources + exitCodes,
+` + passwordSources + jsonContract + exitCodes,
 		HideVersion:          true,
 		EnableBashCompletion: true,
 		Writer:               e.stdout,

@@ -24,6 +24,17 @@ const exitCodes = `EXIT CODES (the same for every command):
    2  usage error: an unknown or misused option, a missing argument, or a password
       that is needed while no source is given and no terminal can ask for it`
 
+// jsonContract is the help on --json for scripts (the main --help and
+// docs/cli.md); the codes are errorCode's.
+const jsonContract = `JSON (--json, every command that writes a result):
+   Every outcome is one JSON document on stdout. A failure is
+   {"ok":false,"error":{"code":CODE,"message":TEXT,"file":PATH}}, CODE one of
+   wrong-password, key-password, not-found, exists, malformed, unsupported,
+   too-large, locked, password-source, check-failed, usage, failed.
+   inspect reports every file, a failed one as {"file":PATH,"error":{...}}.
+
+`
+
 // passwordSources is the help on password sources of every command that
 // takes one.
 const passwordSources = `PASSWORD SOURCES (SRC):

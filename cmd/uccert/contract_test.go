@@ -2,10 +2,16 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/uccert/uccert/pkg/finding"
+	"github.com/uccert/uccert/pkg/keystore"
+	"github.com/uccert/uccert/pkg/secret"
 )
 
 // Options may come before or after the file names in every command, and
@@ -140,5 +146,35 @@ func TestInspectJKSWithoutPassword(t *testing.T) {
 	// A PKCS#12 still needs its password.
 	if r := runCLI(t, "", nil, "inspect", abs(t, "stores", "ucc-with-fes.p12")); r.code != exitUsage {
 		t.Fatalf("PKCS#12 without password: exit %d", r.code)
+	}
+}
+
+// The codes the help lists are the codes errorCode gives, and the other
+// way round.
+func TestJSONContractListsEveryCode(t *testing.T) {
+	samples := []error{
+		usagef("x"), keystore.ErrIncorrectPassword, keystore.ErrKeyPassword, fs.ErrNotExist, keystore.ErrExists,
+		keystore.ErrTooLarge, keystore.ErrLocked, keystore.ErrUnsupported, keystore.ErrMalformed,
+		secret.ErrBadSource, &finding.Failed{}, errors.New("other"),
+	}
+	got := map[string]bool{}
+	for _, err := range samples {
+		got[errorCode(err)] = true
+	}
+	listed := map[string]bool{}
+	text := strings.Join(strings.Fields(jsonContract), " ")
+	start := strings.Index(text, "CODE one of ") + len("CODE one of ")
+	for _, c := range strings.Split(text[start:strings.Index(text[start:], ".")+start], ", ") {
+		listed[c] = true
+	}
+	for c := range got {
+		if !listed[c] {
+			t.Errorf("errorCode gives %q, which the help does not list", c)
+		}
+	}
+	for c := range listed {
+		if !got[c] {
+			t.Errorf("the help lists %q, which no sample produces", c)
+		}
 	}
 }

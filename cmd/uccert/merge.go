@@ -107,7 +107,7 @@ func runMerge(c *cli.Context, e *env) error {
 	if err != nil {
 		return mergeAdvice(err)
 	}
-	return renderResult(e, c.Bool("json"), out, res, storeArgs(roleCertStore, out))
+	return renderResult(e, c.Bool("json"), roleCertStore, out, res)
 }
 
 // mergeAdvice adds to a library error what the user can do about it on

@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -314,5 +315,60 @@ func TestMergeAppendOntoWindowsExport(t *testing.T) {
 	r = runCLI(t, "", nil, "inspect", "--pass", "pass:win-export", "--json", base)
 	if r.code != 0 || !strings.Contains(r.stdout, `"alias": "fe1.uc.example.com"`) || !strings.Contains(r.stdout, `"alias": "fe2.uc.example.com"`) {
 		t.Fatalf("inspect: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+}
+
+// merge ends with the uccert args command to run next; run as printed
+// (the trust store filled in) it prints the connector's arguments.
+func TestMergePrintsTheNextCommand(t *testing.T) {
+	dir := t.TempDir()
+	keys, trust := filepath.Join(dir, "ucc-keys.jks"), filepath.Join(dir, "ucc-trust.jks")
+	env := map[string]string{"KS": "changeit1", "TS": "trustpass1"}
+	r := runCLI(t, "", env, "merge", "-o", keys, "--out-pass", "env:KS", "--in-pass", "pass:fe1-export", abs(t, "exports", "fe1-openssl.pfx"))
+	if r.code != 0 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	lines := strings.Split(strings.TrimSpace(r.stdout), "\n")
+	next := strings.TrimSpace(lines[len(lines)-1])
+	want := "uccert args --cert-store " + shellWord(keys) + " --cert-store-pass env:KS --key-store ucc-trust.jks --key-store-pass prompt"
+	if next != want {
+		t.Fatalf("last line %q, want %q", next, want)
+	}
+	if r := runCLI(t, "", env, "truststore", "-o", trust, "--out-pass", "pass:trustpass1", abs(t, "pki", "chain.p7b")); r.code != 0 || !strings.HasSuffix(strings.TrimSpace(r.stdout), "--cert-store-pass prompt") || strings.Contains(r.stdout, "trustpass1") {
+		t.Fatalf("truststore: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	args := strings.Fields(strings.Replace(strings.Replace(next, "ucc-trust.jks", trust, 1), "--key-store-pass prompt", "--key-store-pass env:TS", 1))[1:]
+	r = runCLI(t, "", env, args...)
+	if r.code != 0 || !strings.Contains(r.stdout, "-cert_store_file "+keys) || !strings.Contains(r.stdout, "-key_store_pass trustpass1") {
+		t.Fatalf("%v: exit %d\n%s%s", args, r.code, r.stdout, r.stderr)
+	}
+}
+
+func TestShellWord(t *testing.T) {
+	for in, want := range map[string]string{
+		"/srv/ucc/ucc-keys.jks": "/srv/ucc/ucc-keys.jks",
+		"/srv/my stores/k.jks":  "'/srv/my stores/k.jks'",
+		"it's.jks":              `'it'\''s.jks'`,
+		"a\x1bb.jks":            `'a\x1bb.jks'`,
+		`C:\certs\k.jks`:        `'C:\certs\k.jks'`,
+	} {
+		if runtime.GOOS == "windows" {
+			break
+		}
+		if got := shellWord(in); got != want {
+			t.Errorf("shellWord(%q) = %s, want %s", in, got, want)
+		}
+	}
+}
+
+// merge warns about expired and not-yet-valid inputs (0.1.0 merged them
+// silently) and still writes the store.
+func TestMergeWarnsAboutValidity(t *testing.T) {
+	dir := t.TempDir()
+	for _, c := range []struct{ store, check string }{{"expired.jks", "cert-expired"}, {"notyet.jks", "cert-not-yet-valid"}} {
+		r := runCLI(t, "", nil, "merge", "-o", filepath.Join(dir, c.store), "--out-pass", "pass:changeit1", "--in-pass", "pass:changeit1", abs(t, "stores", c.store))
+		if r.code != 0 || !strings.Contains(r.stderr, "warning: "+c.check+" ") {
+			t.Errorf("%s: exit %d\n%s", c.store, r.code, r.stderr)
+		}
 	}
 }

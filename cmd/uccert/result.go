@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"runtime"
 	"strings"
 
 	"github.com/uccert/uccert/pkg/connector"
@@ -83,7 +84,8 @@ type resultDoc struct {
 
 // renderResult prints what merge or truststore wrote; the findings of
 // the checks on the result are warnings on stderr.
-func renderResult(e *env, asJSON bool, o *output, res *merge.Result, args []string) error {
+func renderResult(e *env, asJSON bool, role storeRole, o *output, res *merge.Result) error {
+	args := storeArgs(role, o)
 	var warnings []string
 	for _, f := range res.Findings {
 		w := fmt.Sprintf("%s %s: %s", f.Check, f.Subject, f.Message)
@@ -117,12 +119,58 @@ func renderResult(e *env, asJSON bool, o *output, res *merge.Result, args []stri
 	for _, n := range res.Notes {
 		fmt.Fprintf(e.stdout, "note: %s\n", esc(n))
 	}
-	line, err := connector.FormatGenesys(args)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(e.stdout, "\nConnector arguments (mtls; uccert args prints them with the password):\n  %s\n", line)
+	fmt.Fprintf(e.stdout, "\nNext, the connector's arguments (mtls; %s):\n  %s\n", nextStepNote(role), nextArgsCommand(role, o))
 	return nil
+}
+
+// nextStepNote says what the next command still needs.
+func nextStepNote(role storeRole) string {
+	if role == roleCertStore {
+		return "give the trust store built with uccert truststore"
+	}
+	return "give the key store built with uccert merge"
+}
+
+// nextArgsCommand is the uccert args command that prints the connector's
+// arguments for OUT in its role, the other store as a placeholder. OUT's
+// password source is repeated when it names a variable or a file; a
+// literal password (pass:) or stdin becomes prompt.
+func nextArgsCommand(role storeRole, o *output) string {
+	src := o.passSrc
+	if src == "" || src == "stdin" || strings.HasPrefix(src, "pass:") {
+		src = "prompt"
+	}
+	this, other := "--cert-store", "--key-store"
+	placeholder := "ucc-trust.jks"
+	if role == roleKeyStore {
+		this, other = other, this
+		placeholder = "ucc-keys.jks"
+	}
+	return strings.Join([]string{"uccert args", this, shellWord(o.path), this + "-pass", shellWord(src),
+		other, placeholder, other + "-pass", "prompt"}, " ")
+}
+
+// shellWord quotes s for the shell the command is typed in, when it needs
+// quoting: double quotes on Windows (cmd.exe and PowerShell), single
+// quotes elsewhere. The result is escaped for the terminal.
+func shellWord(s string) string {
+	plain := s != ""
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune(`_-.,/:@+=%\`, r)) {
+			plain = false
+			break
+		}
+	}
+	if runtime.GOOS != "windows" && strings.Contains(s, `\`) {
+		plain = false
+	}
+	switch {
+	case plain:
+		return esc(s)
+	case runtime.GOOS == "windows":
+		return `"` + esc(s) + `"`
+	}
+	return "'" + esc(strings.ReplaceAll(s, "'", `'\''`)) + "'"
 }
 
 // progress shows "reading 3/60 fe3.pfx" on a terminal for long merges.

@@ -93,7 +93,7 @@ func TestVerifySymbols(t *testing.T) {
 	}
 	var out, errb strings.Builder
 	e := testEnv(&out, &errb, nil)
-	e.stdoutTTY = true
+	e.stdoutTTY, e.stdoutVT = true, true
 	if code := runEnv(e, args...); code != 0 {
 		t.Fatalf("exit %d", code)
 	}
@@ -102,10 +102,19 @@ func TestVerifySymbols(t *testing.T) {
 	}
 	out.Reset()
 	e = testEnv(&out, &errb, map[string]string{"NO_COLOR": "1"})
-	e.stdoutTTY = true
+	e.stdoutTTY, e.stdoutVT = true, true
 	runEnv(e, args...)
 	if strings.Contains(out.String(), "⚠") || strings.Contains(out.String(), "\x1b[") {
 		t.Fatalf("NO_COLOR ignored:\n%s", out.String())
+	}
+	// A Windows console that refuses virtual terminal processing gets
+	// plain text, not escape sequences.
+	out.Reset()
+	e = testEnv(&out, &errb, nil)
+	e.stdoutTTY, e.stdoutVT = true, false
+	runEnv(e, args...)
+	if strings.Contains(out.String(), "⚠") || strings.Contains(out.String(), "\x1b[") || !strings.Contains(out.String(), "WARN krb5-realm-lowercase") {
+		t.Fatalf("escape sequences for a console without VT:\n%s", out.String())
 	}
 }
 

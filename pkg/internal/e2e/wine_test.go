@@ -220,13 +220,20 @@ func TestWineMergeJKSAndAppend(t *testing.T) {
 	s := setup(t)
 	store := "ucc keys.jks"
 	r := s.mergeFEs(t, store)
+	next := `uccert args --cert-store "` + s.path(store) + `" --cert-store-pass "file:` + s.path("out.pass") + `" --key-store ucc-trust.jks --key-store-pass prompt`
 	for _, want := range []string{
 		`Wrote ` + s.path(store) + ` (jks): 2 entries`,
-		`-cert_store_file "` + s.path(store) + `" -cert_store_pass ******** -cert_store_type jks`,
+		next,
 	} {
 		if !strings.Contains(r.Stdout, want) {
 			t.Errorf("stdout lacks %q:\n%s", want, r.Stdout)
 		}
+	}
+	// The command merge prints runs as printed (the trust store, still to
+	// be built, left out).
+	words := splitQuoted(strings.TrimSuffix(next, " --key-store ucc-trust.jks --key-store-pass prompt"))
+	if a := s.ok(t, words[1:]...); !strings.Contains(a.Stdout, `-cert_store_file "`+s.path(store)+`" -cert_store_pass `+storePass+` -cert_store_type jks`) {
+		t.Errorf("%q:\n%s", words, a.Stdout)
 	}
 	if strings.Contains(r.Stdout+r.Stderr, "win-export") || strings.Contains(r.Stdout+r.Stderr, storePass) {
 		t.Error("a password was printed")
@@ -362,7 +369,7 @@ func TestWineTruststoreArgsVerify(t *testing.T) {
 	keys, trust := "ucc keys.jks", "ucc trust.jks"
 	s.mergeFEs(t, keys)
 	r := s.ok(t, "truststore", "-o", s.path(trust), "--out-pass", "file:"+s.path("trust.pass"), s.path("ca chain.p7b"))
-	if !strings.Contains(r.Stdout, `-key_store_file "`+s.path(trust)+`" -key_store_pass ******** -key_store_type jks`) {
+	if !strings.Contains(r.Stdout, `uccert args --key-store "`+s.path(trust)+`" --key-store-pass "file:`+s.path("trust.pass")+`" --cert-store ucc-keys.jks --cert-store-pass prompt`) {
 		t.Errorf("truststore output:\n%s", r.Stdout)
 	}
 	if got, want := judge.KeytoolList(t, s.linux(trust), "JKS", trustPass), []string{"uc-test-issuing-ca", "uc-test-root-ca"}; !reflect.DeepEqual(got, want) {
@@ -476,7 +483,7 @@ func TestWineMergePKCS12(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			r := s.mergeFEs(t, c.name, c.extra...)
-			if !strings.Contains(r.Stdout, `-cert_store_file "`+s.path(c.name)+`" -cert_store_pass ******** -cert_store_type pkcs12`) {
+			if !strings.Contains(r.Stdout, `uccert args --cert-store "`+s.path(c.name)+`" --cert-store-pass "file:`+s.path("out.pass")+`"`) {
 				t.Errorf("stdout:\n%s", r.Stdout)
 			}
 			keys, certs, err := judge.OpenSSLPKCS12Info(t, s.linux(c.name), storePass, c.legacy)
@@ -547,4 +554,31 @@ func TestWineReplaceStoreHeldOpen(t *testing.T) {
 	if got := judge.KeytoolList(t, s.linux(store), "JKS", storePass); !reflect.DeepEqual(got, want) {
 		t.Fatalf("keytool -list: %v, want %v", got, want)
 	}
+}
+
+// splitQuoted splits a command line at spaces outside double quotes and
+// removes the quotes, as cmd.exe passes such a line to a program.
+func splitQuoted(line string) []string {
+	var words []string
+	var b strings.Builder
+	quoted, inWord := false, false
+	for _, r := range line {
+		switch {
+		case r == '"':
+			quoted, inWord = !quoted, true
+		case r == ' ' && !quoted:
+			if inWord {
+				words = append(words, b.String())
+				b.Reset()
+			}
+			inWord = false
+		default:
+			b.WriteRune(r)
+			inWord = true
+		}
+	}
+	if inWord {
+		words = append(words, b.String())
+	}
+	return words
 }
