@@ -11,6 +11,7 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/uccert/uccert/pkg/chain"
 	"github.com/uccert/uccert/pkg/hostname"
@@ -185,19 +186,65 @@ func (c *chooser) client(cri *tls.CertificateRequestInfo) (*tls.Certificate, err
 	return &tls.Certificate{}, nil
 }
 
-// best returns the certificate naming name best (SAN over wildcard over
-// CN) among those accepted by ok.
+// best returns the certificate presented for name (Choose's rule) among
+// those accepted by ok.
 func (c *chooser) best(name string, ok func(*tls.Certificate) bool) *tls.Certificate {
-	var best *tls.Certificate
-	bestKind := hostname.NoMatch
+	leaves := make([]*x509.Certificate, len(c.certs))
 	for i := range c.certs {
-		m := hostname.Match(c.certs[i].Leaf, name)
-		if m == hostname.NoMatch || !ok(&c.certs[i]) {
-			continue
-		}
-		if best == nil || m < bestKind {
-			best, bestKind = &c.certs[i], m
+		if ok(&c.certs[i]) {
+			leaves[i] = c.certs[i].Leaf
 		}
 	}
-	return best
+	if i := Choose(leaves, name, time.Now()); i >= 0 {
+		return &c.certs[i]
+	}
+	return nil
+}
+
+// candidate is a certificate that serves a name, and how.
+type candidate struct {
+	cert *x509.Certificate
+	kind hostname.MatchKind
+}
+
+// before reports whether a is presented rather than b at now: a
+// certificate valid at now before one expired or not yet valid, then the
+// better match (exact name, wildcard, CN), then the later NotAfter.
+func (a candidate) before(b candidate, now time.Time) bool {
+	if va, vb := validAt(a.cert, now), validAt(b.cert, now); va != vb {
+		return va
+	}
+	if a.kind != b.kind {
+		return a.kind < b.kind
+	}
+	return a.cert.NotAfter.After(b.cert.NotAfter)
+}
+
+func validAt(c *x509.Certificate, now time.Time) bool {
+	return !now.Before(c.NotBefore) && !now.After(c.NotAfter)
+}
+
+// Choose returns the position in leaves of the certificate presented for
+// name at now, or -1 when none serves name (hostname.Match): the rule of
+// New's server side (the SNI) and client side (Options.ClientName). Of
+// several that serve the name, a certificate valid at now comes before
+// one that has expired or is not yet valid, then the better match (exact
+// DNS name, wildcard, CN), then the later NotAfter; the earlier position
+// breaks ties. Java's PKIX key manager also puts valid certificates
+// first; its default SunX509 key manager does not look at validity.
+func Choose(leaves []*x509.Certificate, name string, now time.Time) int {
+	bestIdx, best := -1, candidate{}
+	for i, leaf := range leaves {
+		if leaf == nil {
+			continue
+		}
+		cand := candidate{cert: leaf, kind: hostname.Match(leaf, name)}
+		if cand.kind == hostname.NoMatch {
+			continue
+		}
+		if bestIdx < 0 || cand.before(best, now) {
+			bestIdx, best = i, cand
+		}
+	}
+	return bestIdx
 }
