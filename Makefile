@@ -83,7 +83,7 @@ check-fixtures:
 # timed as whole processes side by side; writes docs/PERFORMANCE.md. ~1-3 min.
 BENCH_OUT  ?= bin/bench
 BENCHTIME  ?= 1s
-BENCH_PKGS := ./pkg/keystore/ ./pkg/merge/ ./pkg/preflight/
+BENCH_PKGS := ./pkg/keystore/ ./pkg/merge/ ./pkg/preflight/ ./pkg/tlsconf/
 .PHONY: bench
 bench:
 	@mkdir -p $(BENCH_OUT)

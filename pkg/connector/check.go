@@ -49,6 +49,11 @@ type LoadOptions struct {
 	// FEs are the Front End FQDNs that must each have a key entry in the
 	// cert store (mtls): Load fails when one has none.
 	FEs []string
+	// PeerNames, when set, are the names a peer's certificate must serve:
+	// the Front End servers and pool whose client certificates the
+	// connector accepts (and whose servers it dials). Without them any
+	// certificate the trust store verifies is accepted.
+	PeerNames []string
 }
 
 // CheckOptions tune Check: Load's options plus what `uccert verify` adds.
@@ -199,7 +204,7 @@ func Load(a *Args, opts LoadOptions) (*Material, error) {
 		return nil, fmt.Errorf("%w: %s", ErrNoStore, FlagKeyStoreFile)
 	}
 	var err error
-	if m.TLS, err = tlsconf.New(m.Keys, m.Trust, tlsconf.Options{ClientName: opts.Host}); err != nil {
+	if m.TLS, err = tlsconf.New(m.Keys, m.Trust, tlsconf.Options{ClientName: opts.Host, PeerNames: opts.PeerNames}); err != nil {
 		return nil, err
 	}
 	return m, nil

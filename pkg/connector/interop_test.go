@@ -130,3 +130,32 @@ func TestGoClientFromLoadToJavaServer(t *testing.T) {
 		}
 	}
 }
+
+// With an expired and a renewed entry for fe1, the Go server from Load
+// presents the renewed certificate to a Java (JSSE) client whichever entry
+// comes first in the store.
+func TestGoServerFromLoadPresentsRenewedToJava(t *testing.T) {
+	jvm := judge.Java(t)
+	trust := filepath.Join(fx, "stores", "truststore.jks")
+	client := filepath.Join(fx, "stores", "ucc-with-fes.jks")
+	want := fp(t, "fe1-renewed.pem")
+	for _, name := range []string{"fe1-expired-first.jks", "fe1-renewed-first.jks", "fe1-expired-first.p12", "fe1-renewed-first.p12"} {
+		t.Run(name, func(t *testing.T) {
+			store := filepath.Join(fx, "stores", name)
+			m, err := Load(&Args{
+				CertStore: StoreArgs{File: store, Pass: pw("changeit1"), HasPass: true},
+				KeyStore:  StoreArgs{File: trust, Pass: pw("trustpass1"), HasPass: true},
+			}, LoadOptions{Host: "fe1.uc.example.com"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, _, err := jvm.TLSClient(t, serve(t, m.TLS), "fe1.uc.example.com", client, "JKS", "changeit1", trust, "JKS", "trustpass1")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got != want {
+				t.Errorf("the Go server presented %s, want the renewed fe1 %s", got, want)
+			}
+		})
+	}
+}

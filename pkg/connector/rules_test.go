@@ -1,14 +1,19 @@
 package connector
 
 import (
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/uccert/uccert/pkg/finding"
+	"github.com/uccert/uccert/pkg/hostname"
 	"github.com/uccert/uccert/pkg/keystore"
 	"github.com/uccert/uccert/pkg/preflight"
+	"github.com/uccert/uccert/pkg/tlsconf"
 )
 
 // One store-type rule (keystore.ParseStoreType) for Parse, Load and the
@@ -115,5 +120,37 @@ func TestReadArgsFileRelativePaths(t *testing.T) {
 	}
 	if _, err := Load(a, LoadOptions{Host: "ucc.uc.example.com"}); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// tls-kerberos material (a trust store only) dials but refuses to listen,
+// with an error that says why; a Host no entry serves and PeerNames are
+// enforced by Load's configuration.
+func TestLoadServesOnlyWhatItCan(t *testing.T) {
+	trust := StoreArgs{File: filepath.Join(fx, "stores", "truststore.jks"), Pass: pw("trustpass1"), HasPass: true}
+	keys := StoreArgs{File: filepath.Join(fx, "stores", "ucc-with-fes.jks"), Pass: pw("changeit1"), HasPass: true}
+	m, err := Load(&Args{CertStore: trust, KrbConf: filepath.Join(fx, "krb5", "good.conf")}, LoadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Mode != ModeTLSKerberos || m.TLS.RootCAs == nil {
+		t.Fatalf("mode %v", m.Mode)
+	}
+	if _, err := m.TLS.GetCertificate(&tls.ClientHelloInfo{}); !errors.Is(err, tlsconf.ErrCannotServe) {
+		t.Errorf("listening with tls-kerberos material: %v", err)
+	}
+	if _, err := Load(&Args{CertStore: keys, KeyStore: trust}, LoadOptions{Host: "ucc01.uc.example.com"}); err == nil || !strings.Contains(err.Error(), "did you mean ucc.uc.example.com") {
+		t.Errorf("a Host no entry serves: %v", err)
+	}
+	m, err = Load(&Args{CertStore: keys, KeyStore: trust}, LoadOptions{Host: "ucc.uc.example.com", PeerNames: []string{"pool.uc.example.com"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.TLS.VerifyConnection == nil {
+		t.Fatal("PeerNames not enforced")
+	}
+	leaf := m.Keys.Entries[0].Leaf()
+	if err := m.TLS.VerifyConnection(tls.ConnectionState{PeerCertificates: []*x509.Certificate{leaf}}); hostname.Match(leaf, "pool.uc.example.com") == hostname.NoMatch && !errors.Is(err, tlsconf.ErrPeerName) {
+		t.Errorf("a peer outside PeerNames: %v", err)
 	}
 }

@@ -108,3 +108,23 @@ func ExampleLocalFQDN() {
 	// true
 	// this machine's host name "lab7": not a fully qualified domain name, and DNS (CNAME, reverse lookup) gave no lab7.<domain> name for it (no such host)
 }
+
+// An Index answers "which certificates serve this name" with map lookups,
+// whatever the number of certificates (a TLS server's choice per
+// handshake), by Match's rules.
+func ExampleIndex() {
+	certs := []*x509.Certificate{
+		exampleCert("fe1.uc.example.com", "fe1.uc.example.com", "pool.uc.example.com"),
+		exampleCert("UC wildcard", "*.uc.example.com"),
+		exampleCert("cnonly.uc.example.com"),
+	}
+	ix := hostname.NewIndex(certs)
+	for _, name := range []string{"pool.uc.example.com", "fe9.uc.example.com", "CNONLY.uc.example.com", "mail.example.org"} {
+		fmt.Println(name, ix.Lookup(name))
+	}
+	// Output:
+	// pool.uc.example.com [{0 san} {1 wildcard}]
+	// fe9.uc.example.com [{1 wildcard}]
+	// CNONLY.uc.example.com [{1 wildcard} {2 cn}]
+	// mail.example.org []
+}

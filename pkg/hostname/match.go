@@ -132,25 +132,28 @@ func dotted(san string) bool {
 // may carry: non-empty labels of letters, digits, '-' (not leading) and
 // '_' (tolerated as Go does), the left-most label possibly "*".
 func validPattern(p string) bool {
-	if p == "" {
+	if p == "" || p == "*" {
 		return false
 	}
-	for i, l := range strings.Split(p, ".") {
+	for i, rest := 0, p; ; i++ {
+		l, more, _ := strings.Cut(rest, ".")
 		if l == "" {
 			return false
 		}
-		if i == 0 && l == "*" {
-			continue
-		}
-		for j := 0; j < len(l); j++ {
-			c := l[j]
-			if ('a' <= c && c <= 'z') || ('0' <= c && c <= '9') || c == '_' || (c == '-' && j > 0) {
-				continue
+		if i > 0 || l != "*" {
+			for j := 0; j < len(l); j++ {
+				c := l[j]
+				if ('a' <= c && c <= 'z') || ('0' <= c && c <= '9') || c == '_' || (c == '-' && j > 0) {
+					continue
+				}
+				return false
 			}
-			return false
 		}
+		if !strings.Contains(rest, ".") {
+			return true
+		}
+		rest = more
 	}
-	return p != "*"
 }
 
 // Names returns the DNS names cert is for, lower-cased, in certificate

@@ -3,6 +3,7 @@ package hostname_test
 import (
 	"crypto/x509"
 	"encoding/pem"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -207,7 +208,48 @@ func FuzzMatch(f *testing.F) {
 		if k != hostname.NoMatch && hostname.IsFQDN(name) && len(hostname.Names(&c)) == 0 {
 			t.Fatalf("%q served (%v) by a certificate without names (%q, %q)", name, k, san, cn)
 		}
+		// The index agrees with Match.
+		if got := indexKind(&c, name); got != k {
+			t.Fatalf("Index says %v, Match %v (%q, san %q, cn %q)", got, k, name, san, cn)
+		}
 	})
+}
+
+// indexKind is what a one-certificate Index says of name.
+func indexKind(c *x509.Certificate, name string) hostname.MatchKind {
+	hits := hostname.NewIndex([]*x509.Certificate{c}).Lookup(name)
+	if len(hits) == 0 {
+		return hostname.NoMatch
+	}
+	return hits[0].Kind
+}
+
+// The index gives Match's answer for every case of the Match table, and
+// finds each certificate of a large set by its names.
+func TestIndexAgreesWithMatch(t *testing.T) {
+	var certs []*x509.Certificate
+	for _, tc := range matchCases {
+		c := newCert(t, tc.cert)
+		certs = append(certs, c)
+		if got := indexKind(c, tc.host); got != tc.want {
+			t.Errorf("%s: Index says %v, want %v", tc.name, got, tc.want)
+		}
+	}
+	ix := hostname.NewIndex(append(certs, nil))
+	for _, tc := range matchCases {
+		var want []hostname.Hit
+		for i, c := range certs {
+			if k := hostname.Match(c, tc.host); k != hostname.NoMatch {
+				want = append(want, hostname.Hit{Pos: i, Kind: k})
+			}
+		}
+		if got := ix.Lookup(tc.host); fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("Lookup(%q) = %v, want %v", tc.host, got, want)
+		}
+	}
+	if (*hostname.Index)(nil).Lookup("fe1.uc.example.com") != nil {
+		t.Error("a nil index serves a name")
+	}
 }
 
 // TestMatchFixtures checks the committed fixtures (fixtures/README.md).

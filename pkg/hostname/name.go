@@ -123,6 +123,9 @@ func parseIP(s string) net.IP {
 	if len(s) >= 3 && s[0] == '[' && s[len(s)-1] == ']' {
 		s = s[1 : len(s)-1]
 	}
+	if !strings.Contains(s, ":") && strings.Trim(s, "0123456789.") != "" {
+		return nil // neither IPv6 nor dotted digits: a name (no allocation)
+	}
 	return net.ParseIP(s)
 }
 

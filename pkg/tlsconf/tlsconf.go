@@ -11,6 +11,7 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/uccert/uccert/pkg/chain"
@@ -24,6 +25,13 @@ var (
 	ErrNoKeys = errors.New("no usable key entry")
 	// ErrNoTrust: the trust store holds no trusted certificate.
 	ErrNoTrust = errors.New("no trusted certificate")
+	// ErrCannotServe: a configuration without key entries (the
+	// connector's tls-kerberos material: a trust store only) was used to
+	// accept a TLS connection.
+	ErrCannotServe = errors.New("no key entry to serve TLS with")
+	// ErrPeerName: the peer's certificate serves none of
+	// Options.PeerNames.
+	ErrPeerName = errors.New("the peer's certificate names none of the accepted names")
 )
 
 // Options tune New.
@@ -31,6 +39,15 @@ type Options struct {
 	// ClientName, when set, makes the client side prefer the entry that
 	// names this host (the connector's own FQDN).
 	ClientName string
+	// PeerNames, when set, are the names a peer's certificate must serve
+	// (hostname.Match), on both sides: the Front End servers and pool
+	// whose client certificates the connector accepts, or whose servers
+	// it dials. Without them any certificate the trust store verifies is
+	// accepted.
+	PeerNames []string
+	// Now is the clock for choosing among certificates (Choose); time.Now
+	// when nil.
+	Now func() time.Time
 }
 
 // Certificates turns every key entry of s into a tls.Certificate, Leaf
@@ -130,9 +147,26 @@ func New(keys, trust *keystore.Store, opts Options) (*tls.Config, error) {
 		if err != nil {
 			return nil, err
 		}
-		ch := &chooser{certs: certs, clientName: opts.ClientName}
+		leaves := make([]*x509.Certificate, len(certs))
+		for i := range certs {
+			leaves[i] = certs[i].Leaf
+		}
+		now := opts.Now
+		if now == nil {
+			now = time.Now
+		}
+		ch := &chooser{certs: certs, index: hostname.NewIndex(leaves), clientName: opts.ClientName, now: now}
 		cfg.GetCertificate = ch.server
 		cfg.GetClientCertificate = ch.client
+	} else {
+		cfg.GetCertificate = func(*tls.ClientHelloInfo) (*tls.Certificate, error) {
+			return nil, fmt.Errorf("%w: this configuration holds a trust store only (the connector's tls-kerberos material); it can dial, not listen", ErrCannotServe)
+		}
+	}
+	if names := append([]string(nil), opts.PeerNames...); len(names) > 0 {
+		cfg.VerifyConnection = func(cs tls.ConnectionState) error {
+			return checkPeerName(cs.PeerCertificates, names)
+		}
 	}
 	if trust != nil {
 		pool, err := Pool(trust)
@@ -147,25 +181,78 @@ func New(keys, trust *keystore.Store, opts Options) (*tls.Config, error) {
 
 type chooser struct {
 	certs      []tls.Certificate
+	index      *hostname.Index
 	clientName string
+	now        func() time.Time
 }
 
-// server picks the certificate for a ClientHello: the best name match
-// for the SNI (exact DNS name, then wildcard, then CN) among the
-// certificates the client supports (signature schemes, curves); without
-// a match, the first certificate the client supports.
+// checkPeerName accepts a peer whose certificate serves one of names. A
+// peer without a certificate is left to ClientAuth (a server requires
+// and verifies one).
+func checkPeerName(peer []*x509.Certificate, names []string) error {
+	if len(peer) == 0 {
+		return nil
+	}
+	for _, n := range names {
+		if hostname.Match(peer[0], n) != hostname.NoMatch {
+			return nil
+		}
+	}
+	served := hostname.Names(peer[0])
+	if len(served) > 4 {
+		served = append(served[:4:4], "…")
+	}
+	return fmt.Errorf("%w: it is for %s; accepted: %s", ErrPeerName, orNone(strings.Join(served, ", ")), strings.Join(names, ", "))
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "no DNS name"
+	}
+	return s
+}
+
+// server picks the certificate for a ClientHello: Choose's rule for the
+// SNI among the certificates the client supports (signature schemes,
+// curves); without SNI or a match, a valid certificate the client
+// supports, the latest not-after first.
 func (c *chooser) server(hello *tls.ClientHelloInfo) (*tls.Certificate, error) {
+	// The name is matched by uccert's rules (hostname.Match: the CN of a
+	// certificate without DNS names counts, as for Java clients);
+	// SupportsCertificate judges only the key and the signature schemes.
+	keysOnly := *hello
+	keysOnly.ServerName = ""
+	ok := func(cert *tls.Certificate) bool { return keysOnly.SupportsCertificate(cert) == nil }
 	if hello.ServerName != "" {
-		if best := c.best(hello.ServerName, func(cert *tls.Certificate) bool { return hello.SupportsCertificate(cert) == nil }); best != nil {
+		if best := c.best(hello.ServerName, ok); best != nil {
 			return best, nil
 		}
 	}
-	for i := range c.certs {
-		if hello.SupportsCertificate(&c.certs[i]) == nil {
-			return &c.certs[i], nil
-		}
+	if best := c.any(ok); best != nil {
+		return best, nil
 	}
 	return &c.certs[0], nil
+}
+
+// any returns, among the certificates accepted by ok, a valid one before
+// an expired or not yet valid one, then the latest not-after (Choose's
+// rule without a name).
+func (c *chooser) any(ok func(*tls.Certificate) bool) *tls.Certificate {
+	now := c.now()
+	bestPos, best := -1, candidate{}
+	for i := range c.certs {
+		if !ok(&c.certs[i]) {
+			continue
+		}
+		cand := candidate{cert: c.certs[i].Leaf, kind: hostname.MatchSAN}
+		if bestPos < 0 || cand.before(best, now) {
+			bestPos, best = i, cand
+		}
+	}
+	if bestPos < 0 {
+		return nil
+	}
+	return &c.certs[bestPos]
 }
 
 // client picks a certificate the server accepts (its acceptable CAs and
@@ -177,28 +264,37 @@ func (c *chooser) client(cri *tls.CertificateRequestInfo) (*tls.Certificate, err
 			return best, nil
 		}
 	}
-	for i := range c.certs {
-		if ok(&c.certs[i]) {
-			return &c.certs[i], nil
-		}
+	if best := c.any(ok); best != nil {
+		return best, nil
 	}
 	// Nothing the server asked for: send none, and let it decide.
 	return &tls.Certificate{}, nil
 }
 
 // best returns the certificate presented for name (Choose's rule) among
-// those accepted by ok.
+// those accepted by ok, from the name index: a few map lookups whatever
+// the number of entries.
 func (c *chooser) best(name string, ok func(*tls.Certificate) bool) *tls.Certificate {
-	leaves := make([]*x509.Certificate, len(c.certs))
-	for i := range c.certs {
-		if ok(&c.certs[i]) {
-			leaves[i] = c.certs[i].Leaf
+	var now time.Time
+	bestPos, best := -1, candidate{}
+	var buf [4]hostname.Hit
+	for _, h := range c.index.AppendLookup(buf[:0], name) {
+		cert := &c.certs[h.Pos]
+		if !ok(cert) {
+			continue
+		}
+		cand := candidate{cert: cert.Leaf, kind: h.Kind}
+		if bestPos >= 0 && now.IsZero() {
+			now = c.now() // only when there is a choice to make
+		}
+		if bestPos < 0 || cand.before(best, now) {
+			bestPos, best = h.Pos, cand
 		}
 	}
-	if i := Choose(leaves, name, time.Now()); i >= 0 {
-		return &c.certs[i]
+	if bestPos < 0 {
+		return nil
 	}
-	return nil
+	return &c.certs[bestPos]
 }
 
 // candidate is a certificate that serves a name, and how.

@@ -1,12 +1,21 @@
 package tlsconf
 
 import (
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
 	"crypto/tls"
 	"crypto/x509"
+	"crypto/x509/pkix"
 	"errors"
+	"fmt"
+	"math/big"
 	"path/filepath"
+	"strings"
 	"testing"
+	"time"
 
+	"github.com/uccert/uccert/pkg/hostname"
 	"github.com/uccert/uccert/pkg/secret"
 
 	"github.com/uccert/uccert/pkg/keystore"
@@ -121,5 +130,224 @@ func TestCertificatesCompleteTheChain(t *testing.T) {
 	}
 	if _, err := Certificates(nil, trust); !errors.Is(err, ErrNoKeys) {
 		t.Errorf("nil store: %v", err)
+	}
+}
+
+// With an expired and a renewed entry for fe1, the server presents the
+// renewed one whichever comes first in the store, by SNI and without it,
+// and the client side presents it for ClientName.
+func TestValidBeforeExpired(t *testing.T) {
+	const renewed = 0x2201
+	trust := load(t, "truststore.jks", "trustpass1")
+	for _, name := range []string{"fe1-expired-first.jks", "fe1-renewed-first.jks", "fe1-expired-first.p12", "fe1-renewed-first.p12"} {
+		t.Run(name, func(t *testing.T) {
+			keys := load(t, name, "changeit1")
+			server, err := New(keys, trust, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			client, err := New(keys, trust, Options{ClientName: "fe1.uc.example.com"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, sni := range []string{"fe1.uc.example.com", "pool.uc.example.com"} {
+				c := client.Clone()
+				c.ServerName = sni
+				srv, cli := handshake(t, server, c)
+				if srv.SerialNumber.Int64() != renewed || cli.SerialNumber.Int64() != renewed {
+					t.Errorf("SNI %s: server presented serial %x, client %x; want %x", sni, srv.SerialNumber, cli.SerialNumber, renewed)
+				}
+			}
+		})
+	}
+}
+
+// Choose: valid first, then the better match, then the later not-after,
+// then the earlier position; the server's index agrees with it.
+func TestChoose(t *testing.T) {
+	keys := load(t, "fe1-expired-first.jks", "changeit1")
+	var leaves []*x509.Certificate
+	for _, e := range keys.Entries {
+		leaves = append(leaves, e.Leaf())
+	}
+	at := func(y int) time.Time { return time.Date(y, 1, 1, 0, 0, 0, 0, time.UTC) }
+	cases := []struct {
+		name string
+		now  time.Time
+		want int64 // serial; 0 = none
+	}{
+		{"fe1.uc.example.com", at(2030), 0x2201}, // the expired one comes first in the store
+		{"pool.uc.example.com", at(2030), 0x2201},
+		{"fe1.uc.example.com", at(2021), 0x2202}, // in 2021 only the old one is valid
+		{"fe1.uc.example.com", at(2050), 0x2201}, // all expired: the later not-after
+		{"fe2.uc.example.com", at(2030), 0},
+	}
+	for _, c := range cases {
+		i := Choose(leaves, c.name, c.now)
+		got := int64(0)
+		if i >= 0 {
+			got = leaves[i].SerialNumber.Int64()
+		}
+		if got != c.want {
+			t.Errorf("Choose(%s, %s) = serial %x, want %x", c.name, c.now.Format("2006"), got, c.want)
+		}
+		cfg, err := New(keys, nil, Options{Now: func() time.Time { return c.now }})
+		if err != nil {
+			t.Fatal(err)
+		}
+		cert, err := cfg.GetCertificate(&tls.ClientHelloInfo{ServerName: c.name, SignatureSchemes: []tls.SignatureScheme{tls.PSSWithSHA256, tls.PKCS1WithSHA256}, SupportedVersions: []uint16{tls.VersionTLS13}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.want != 0 && cert.Leaf.SerialNumber.Int64() != c.want {
+			t.Errorf("GetCertificate(%s, %s) = serial %x, want %x", c.name, c.now.Format("2006"), cert.Leaf.SerialNumber, c.want)
+		}
+	}
+	if Choose(append(leaves, nil), "fe1.uc.example.com", at(2030)) < 0 {
+		t.Error("a nil leaf stopped Choose")
+	}
+}
+
+// PeerNames: a peer whose certificate names none of them is refused, on
+// the server side with ErrPeerName.
+func TestPeerNames(t *testing.T) {
+	trust := load(t, "truststore.jks", "trustpass1")
+	keys := load(t, "ucc-with-fes.jks", "changeit1")
+	client, err := New(keys, trust, Options{ClientName: "fe1.uc.example.com"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	client.ServerName = "ucc.uc.example.com"
+	ok, err := New(keys, trust, Options{PeerNames: []string{"pool.uc.example.com"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, cli := handshake(t, ok, client); cli == nil || hostname.Match(cli, "pool.uc.example.com") == hostname.NoMatch {
+		t.Fatalf("the pool's certificate was not accepted: %v", cli)
+	}
+	refuse, err := New(keys, trust, Options{PeerNames: []string{"fe9.uc.example.com"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = checkPeerName([]*x509.Certificate{keys.Entries[0].Leaf()}, []string{"fe9.uc.example.com"})
+	if !errors.Is(err, ErrPeerName) || !strings.Contains(err.Error(), "accepted: fe9.uc.example.com") {
+		t.Errorf("checkPeerName: %v", err)
+	}
+	if err := handshakeErr(t, refuse, client); err == nil {
+		t.Error("a client certificate outside PeerNames was accepted")
+	}
+}
+
+// A trust-only configuration (tls-kerberos) refuses to serve, with a clear
+// error, and still dials.
+func TestTrustOnlyCannotServe(t *testing.T) {
+	cfg, err := New(nil, load(t, "truststore.jks", "trustpass1"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := cfg.GetCertificate(&tls.ClientHelloInfo{ServerName: "ucc.uc.example.com"}); !errors.Is(err, ErrCannotServe) || !strings.Contains(err.Error(), "tls-kerberos") {
+		t.Errorf("GetCertificate: %v", err)
+	}
+	if cfg.RootCAs == nil {
+		t.Error("no roots to dial with")
+	}
+}
+
+// handshakeErr runs a handshake and returns the client's or the server's
+// error.
+func handshakeErr(t *testing.T, server, client *tls.Config) error {
+	t.Helper()
+	ln, err := tls.Listen("tcp", "127.0.0.1:0", server)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	done := make(chan error, 1)
+	go func() {
+		c, err := ln.Accept()
+		if err != nil {
+			done <- err
+			return
+		}
+		defer c.Close()
+		done <- c.(*tls.Conn).Handshake()
+	}()
+	conn, err := tls.Dial("tcp", ln.Addr().String(), client)
+	if err == nil {
+		// TLS 1.3: the client learns of a refused certificate on its first read.
+		_, err = conn.Read(make([]byte, 1))
+		conn.Close()
+	}
+	if serr := <-done; serr != nil {
+		return serr
+	}
+	return err
+}
+
+// benchStore is a key store of n entries, fe0…fe(n-1).uc.example.com, all
+// with one P-256 key (choice does not look at keys) and self-signed.
+func benchStore(b *testing.B, n int) *keystore.Store {
+	b.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		b.Fatal(err)
+	}
+	s := &keystore.Store{Format: keystore.FormatJKS}
+	for i := 0; i < n; i++ {
+		name := fmt.Sprintf("fe%d.uc.example.com", i)
+		tmpl := &x509.Certificate{SerialNumber: big.NewInt(int64(i + 1)), Subject: pkix.Name{CommonName: name}, DNSNames: []string{name},
+			NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour)}
+		der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+		if err != nil {
+			b.Fatal(err)
+		}
+		c, err := x509.ParseCertificate(der)
+		if err != nil {
+			b.Fatal(err)
+		}
+		s.Entries = append(s.Entries, &keystore.Entry{Kind: keystore.KindKey, Alias: name, Key: key, Chain: []*x509.Certificate{c}})
+	}
+	return s
+}
+
+// BenchmarkChoose is the certificate choice per handshake (the SNI names
+// the last entry) with 1, 60 and 500 key entries: a name index, not a
+// scan (docs/PERFORMANCE.md).
+func BenchmarkChoose(b *testing.B) {
+	for _, n := range []int{1, 60, 500} {
+		b.Run(fmt.Sprintf("entries=%d", n), func(b *testing.B) {
+			cfg, err := New(benchStore(b, n), nil, Options{})
+			if err != nil {
+				b.Fatal(err)
+			}
+			hello := &tls.ClientHelloInfo{ServerName: fmt.Sprintf("fe%d.uc.example.com", n-1),
+				SignatureSchemes: []tls.SignatureScheme{tls.ECDSAWithP256AndSHA256}, SupportedVersions: []uint16{tls.VersionTLS13},
+				SupportedCurves: []tls.CurveID{tls.CurveP256}}
+			b.ReportAllocs()
+			b.ResetTimer()
+			for b.Loop() {
+				c, err := cfg.GetCertificate(hello)
+				if err != nil || c.Leaf.SerialNumber.Int64() != int64(n) {
+					b.Fatalf("%v %v", c, err)
+				}
+			}
+		})
+	}
+}
+
+// A certificate that names its host only in the CN is chosen by SNI (Java
+// clients accept it), among others: the name is matched by uccert's
+// rules, not by Go's VerifyHostname, which ignores the CN.
+func TestSNIChoosesCNOnly(t *testing.T) {
+	keys := load(t, "ucc-with-fes.jks", "changeit1")
+	keys.Entries = append(keys.Entries, load(t, "cnonly.jks", "changeit1").Entries...)
+	cfg, err := New(keys, nil, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cert, err := cfg.GetCertificate(&tls.ClientHelloInfo{ServerName: "cnonly.uc.example.com",
+		SignatureSchemes: []tls.SignatureScheme{tls.PSSWithSHA256, tls.PKCS1WithSHA256}, SupportedVersions: []uint16{tls.VersionTLS13}})
+	if err != nil || cert.Leaf.Subject.CommonName != "cnonly.uc.example.com" {
+		t.Fatalf("%v %v", cert.Leaf.Subject, err)
 	}
 }
