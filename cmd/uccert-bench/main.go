@@ -118,12 +118,25 @@ func bench(c config, log io.Writer) (err error) {
 	if err != nil {
 		return err
 	}
+	hostileDir := filepath.Join(dir, "hostile")
+	if err := os.MkdirAll(hostileDir, 0o755); err != nil {
+		return err
+	}
+	hostile, err := makeHostile(hostileDir)
+	if err != nil {
+		return err
+	}
+	s6, s7 := filepath.Join(dir, "s6"), filepath.Join(dir, "s7")
 	scenarios := []*scenario{
 		scenarioFrontEndsJKS(r, uccert),
 		scenarioTrustStore(r, uccert, in),
 		scenarioSixtyExports(r, uccert, in),
 		scenarioVerify(r, uccert),
 		startup,
+		scenarioHostile(r, 6, fmt.Sprintf("a key with 1,200 look-alike CA certificates (%.1f MB of PEM) into a PKCS#12", float64(hostile.lookAlikeSize)/1e6), uccert,
+			[]string{uccert, "merge", "-o", filepath.Join(s6, "out.p12"), "--out-pass", "pass:" + storePass, hostile.lookAlike}, s6, hostile.lookAlikeSize, time.Second),
+		scenarioHostile(r, 7, fmt.Sprintf("a trust store from 8,000 certificates with one CN (%.1f MB of PEM)", float64(hostile.sameNameSize)/1e6), uccert,
+			[]string{uccert, "truststore", "-o", filepath.Join(s7, "out.jks"), "--out-pass", "pass:" + storePass, hostile.sameName}, s7, hostile.sameNameSize, time.Second),
 	}
 	if c.only != "" {
 		want := map[string]bool{}

@@ -40,6 +40,9 @@ func Encode(s *Store, opts EncodeOptions) ([]byte, error) {
 	if err := CheckPassword(opts.Format, opts.Password); err != nil {
 		return nil, err
 	}
+	if err := checkLimits(s, opts.Format); err != nil {
+		return nil, err
+	}
 	switch opts.Format {
 	case FormatJKS:
 		return encodeJKS(s, opts)
