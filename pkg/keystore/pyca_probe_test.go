@@ -1,0 +1,207 @@
+package keystore
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/uccert/uccert/pkg/certfile"
+)
+
+// pycaVector is one file of fixtures/pyca/vectors.json: a test vector of
+// pyca/cryptography as OpenSSL and keytool read it (fields described in
+// fixtures/pyca/README.md).
+type pycaVector struct {
+	File       string  `json:"file"`
+	Kind       string  `json:"kind"`
+	Password   *string `json:"password"`
+	Producer   string  `json:"producer"`
+	FileSHA256 string  `json:"file_sha256"`
+	OpenSSL    struct {
+		OK          bool     `json:"ok"`
+		Error       *string  `json:"error"`
+		NeedsLegacy bool     `json:"needs_legacy"`
+		Keys        int      `json:"keys"`
+		Certs       int      `json:"certs"`
+		CertSHA256  []string `json:"cert_sha256"`
+	} `json:"openssl"`
+	Keytool struct {
+		OK      bool    `json:"ok"`
+		Error   *string `json:"error"`
+		Entries []struct {
+			Alias  string  `json:"alias"`
+			Kind   string  `json:"kind"`
+			SHA256 *string `json:"sha256"`
+		} `json:"entries"`
+		SHA256 []string `json:"sha256"`
+	} `json:"keytool"`
+	Notes string `json:"notes"`
+}
+
+// loadPycaVectors reads fixtures/pyca/vectors.json and checks that it lists
+// enough files of each kind.
+func loadPycaVectors(t *testing.T) []pycaVector {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(fixturesDir, "pyca", "vectors.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Version string       `json:"version"`
+		Files   []pycaVector `json:"files"`
+	}
+	if err := json.Unmarshal(data, &doc); err != nil {
+		t.Fatalf("fixtures/pyca/vectors.json: %v", err)
+	}
+	var p12, certFiles int
+	for _, v := range doc.Files {
+		switch v.Kind {
+		case "pkcs12":
+			p12++
+		case "der", "pem", "pkcs7":
+			certFiles++
+		default:
+			t.Errorf("%s: kind %q is none of pkcs12, der, pem, pkcs7", v.File, v.Kind)
+		}
+		if v.File == "" || len(v.FileSHA256) != 64 {
+			t.Errorf("entry %+v lacks its file name or file_sha256", v)
+		}
+	}
+	if p12 < 20 || certFiles < 30 {
+		t.Fatalf("vectors.json lists %d PKCS#12 and %d certificate files; want at least 20 and 30", p12, certFiles)
+	}
+	t.Logf("vectors.json: python3-cryptography-vectors %s, %d PKCS#12 and %d certificate files", doc.Version, p12, certFiles)
+	return doc.Files
+}
+
+// pycaVectorsDir returns the folder holding cryptography_vectors/:
+// $UCCERT_PYCA_VECTORS, else the cache folder .ci/pyca-vectors fills. When
+// the vectors are missing it fetches them in CI (.ci/pyca-vectors, which
+// .ci/install-deps runs first anyway) and fails if that fails; elsewhere it
+// skips the test loudly rather than download 29 MB behind the developer's back.
+func pycaVectorsDir(t *testing.T) string {
+	t.Helper()
+	dir := os.Getenv("UCCERT_PYCA_VECTORS")
+	if dir == "" {
+		cache := os.Getenv("XDG_CACHE_HOME")
+		if cache == "" {
+			home, err := os.UserHomeDir()
+			if err != nil {
+				t.Fatalf("no home folder to find the pyca vectors in: %v", err)
+			}
+			cache = filepath.Join(home, ".cache")
+		}
+		dir = filepath.Join(cache, "uccert", "pyca-vectors")
+	}
+	if st, err := os.Stat(filepath.Join(dir, "cryptography_vectors")); err == nil && st.IsDir() {
+		return dir
+	}
+	if os.Getenv("CI") == "" {
+		t.Skipf("SKIPPING: pyca/cryptography's test vectors are not in %s; fetch them with .ci/pyca-vectors (apt-get download python3-cryptography-vectors + dpkg-deb -x, nothing installed) or set UCCERT_PYCA_VECTORS", dir)
+	}
+	cmd := exec.Command("bash", filepath.Join("..", "..", ".ci", "pyca-vectors"))
+	out, err := cmd.Output()
+	if err != nil {
+		var stderr string
+		if ee, ok := err.(*exec.ExitError); ok {
+			stderr = string(ee.Stderr)
+		}
+		t.Fatalf("pyca/cryptography's test vectors are required in CI and .ci/pyca-vectors failed: %v %s", err, stderr)
+	}
+	return strings.TrimSpace(string(out))
+}
+
+// TestPycaVectorsProbe reads every file of fixtures/pyca/vectors.json
+// (pyca/cryptography's test vectors: PKCS#12 files, odd certificates) with
+// Load and logs what uccert makes of each beside OpenSSL's and keytool's
+// verdicts. It is a probe: it asserts the table and the files (present,
+// the bytes the table describes), not uccert's results; once uccert reads
+// these files it becomes the interop test that compares them.
+func TestPycaVectorsProbe(t *testing.T) {
+	vectors := loadPycaVectors(t)
+	dir := pycaVectorsDir(t)
+	var uccertOK, opensslOK, keytoolOK int
+	for _, v := range vectors {
+		path := filepath.Join(dir, "cryptography_vectors", filepath.FromSlash(v.File))
+		data, err := os.ReadFile(path)
+		if err != nil {
+			t.Errorf("%s: listed in vectors.json but not readable: %v", v.File, err)
+			continue
+		}
+		if sum := sha256.Sum256(data); hex.EncodeToString(sum[:]) != v.FileSHA256 {
+			t.Errorf("%s: content differs from what vectors.json describes (another package version?); rerun fixtures/pyca/describe.sh", v.File)
+			continue
+		}
+		pw := ""
+		if v.Password != nil {
+			pw = *v.Password
+		}
+		got := "ok"
+		s, err := Load(path, DecodeOptions{Password: pw})
+		if err != nil {
+			got = "error: " + strings.TrimPrefix(err.Error(), path+": ")
+		} else {
+			uccertOK++
+			got += " " + pycaStoreSummary(s, v)
+		}
+		if v.OpenSSL.OK {
+			opensslOK++
+		}
+		if v.Keytool.OK {
+			keytoolOK++
+		}
+		t.Logf("%s: openssl %s, keytool %s, uccert %s", v.File, okWord(v.OpenSSL.OK), okWord(v.Keytool.OK), got)
+	}
+	t.Logf("uccert reads %d of %d files (openssl %d, keytool %d)", uccertOK, len(vectors), opensslOK, keytoolOK)
+}
+
+func okWord(ok bool) string {
+	if ok {
+		return "ok"
+	}
+	return "refuses"
+}
+
+// pycaStoreSummary describes what uccert read: its entries and whether its
+// certificates are the ones OpenSSL listed.
+func pycaStoreSummary(s *Store, v pycaVector) string {
+	var parts []string
+	seen := map[string]bool{}
+	for _, e := range s.Entries {
+		info := Describe(e)
+		part := info.Kind
+		if e.Alias != "" {
+			part += fmt.Sprintf(" %q", e.Alias)
+		}
+		if info.Key != "" {
+			part += " " + info.Key
+		}
+		if e.Kind == KindKey {
+			part += fmt.Sprintf(" chain %d", len(e.Chain))
+			if e.KeyErr != nil {
+				part += " (key: " + e.KeyErr.Error() + ")"
+			}
+		}
+		parts = append(parts, part)
+		for _, c := range e.Chain {
+			seen[certfile.Fingerprint(c)] = true
+		}
+	}
+	missing := 0
+	for _, fp := range v.OpenSSL.CertSHA256 {
+		if !seen[fp] {
+			missing++
+		}
+	}
+	verdict := "same certificates as openssl"
+	if missing > 0 || len(seen) != len(v.OpenSSL.CertSHA256) {
+		verdict = fmt.Sprintf("%d certificates, openssl %d, %d of openssl's missing", len(seen), len(v.OpenSSL.CertSHA256), missing)
+	}
+	return fmt.Sprintf("[%s] (%s)", strings.Join(parts, "; "), verdict)
+}
