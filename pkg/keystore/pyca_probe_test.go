@@ -1,6 +1,7 @@
 package keystore
 
 import (
+	"crypto"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -12,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/uccert/uccert/pkg/certfile"
+	"github.com/uccert/uccert/pkg/secret"
 )
 
 // pycaVector is one file of fixtures/pyca/vectors.json: a test vector of
@@ -143,7 +145,7 @@ func TestPycaVectorsProbe(t *testing.T) {
 			pw = *v.Password
 		}
 		got := "ok"
-		s, err := Load(path, DecodeOptions{Password: pw})
+		s, err := Load(path, DecodeOptions{Password: secret.NewPassword(pw)})
 		if err != nil {
 			got = "error: " + strings.TrimPrefix(err.Error(), path+": ")
 		} else {
@@ -174,13 +176,12 @@ func pycaStoreSummary(s *Store, v pycaVector) string {
 	var parts []string
 	seen := map[string]bool{}
 	for _, e := range s.Entries {
-		info := Describe(e)
-		part := info.Kind
+		part := e.Kind.String()
 		if e.Alias != "" {
 			part += fmt.Sprintf(" %q", e.Alias)
 		}
-		if info.Key != "" {
-			part += " " + info.Key
+		if signer, ok := e.Key.(crypto.Signer); ok {
+			part += " " + PublicKeyDescription(signer.Public())
 		}
 		if e.Kind == KindKey {
 			part += fmt.Sprintf(" chain %d", len(e.Chain))
