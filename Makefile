@@ -30,19 +30,27 @@ test: deps vet cross
 # Builds for the platforms admins use, to catch platform breakage early.
 cross:
 	GOOS=windows GOARCH=amd64 $(GO) build -tags $(TAGS) -o /dev/null ./cmd/uccert
+	GOOS=windows GOARCH=arm64 $(GO) build -tags $(TAGS) -o /dev/null ./cmd/uccert
 	GOOS=darwin GOARCH=arm64 $(GO) build -tags $(TAGS) -o /dev/null ./cmd/uccert
 
-# Release binaries with SHA-256 checksums in dist/.
-DIST_TARGETS := linux/amd64 linux/arm64 windows/amd64 darwin/arm64
+# Release binaries with SHA-256 checksums in dist/, and for Windows a .zip
+# holding the .exe, README.md, docs/guide.md and the checksums of the
+# binaries; dist/SHA256SUMS lists the binaries and the .zip files.
+DIST_TARGETS := linux/amd64 linux/arm64 windows/amd64 windows/arm64 darwin/arm64
 dist:
-	@rm -rf dist && mkdir -p dist
+	@rm -rf dist && mkdir -p dist/zip
 	@for t in $(DIST_TARGETS); do \
 	  os=$${t%/*}; arch=$${t#*/}; ext=; [ $$os = windows ] && ext=.exe; \
 	  out=dist/uccert-$(VERSION)-$$os-$$arch$$ext; \
 	  echo "building $$out"; \
 	  CGO_ENABLED=0 GOOS=$$os GOARCH=$$arch $(GO) build -trimpath -tags $(TAGS) -ldflags "$(LDFLAGS)" -o $$out ./cmd/uccert || exit 1; \
 	done
-	@cd dist && sha256sum uccert-* > SHA256SUMS && cat SHA256SUMS
+	@cd dist && sha256sum uccert-* > zip/SHA256SUMS
+	@for exe in dist/uccert-*-windows-*.exe; do \
+	  z=$${exe%.exe}.zip; echo "packing $$z"; \
+	  python3 -m zipfile -c $$z $$exe README.md docs/guide.md dist/zip/SHA256SUMS || exit 1; \
+	done
+	@cd dist && rm -r zip && sha256sum uccert-* > SHA256SUMS && cat SHA256SUMS
 
 # The CLI reference (docs/cli.md) and man page (docs/uccert.1), generated
 # from the app; `make test` fails when they are stale.

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"strings"
 
 	"github.com/uccert/uccert/pkg/connector"
 	"github.com/uccert/uccert/pkg/keystore"
@@ -82,6 +83,9 @@ func runArgs(c *cli.Context, e *env) error {
 	}
 	if c.String("cert-store") == "" {
 		return usagef("args: --cert-store FILE is required")
+	}
+	if dir := c.String("remote-dir"); strings.ContainsAny(dir, `'"`) {
+		return usagef("--remote-dir %s: the folder still holds quote characters (cmd.exe does not take ' as a quote, and quotes inside other quotes are kept); give it with one pair of double quotes: --remote-dir \"%s\"", esc(dir), esc(strings.Trim(dir, `'" `)))
 	}
 	if mode == connector.ModeTLSKerberos && c.String("krb5") == "" {
 		return usagef("tls-kerberos mode needs --krb5 FILE")
@@ -163,6 +167,9 @@ func runArgs(c *cli.Context, e *env) error {
 	switch format {
 	case connector.Bat:
 		out, err = connector.FormatBat(c.String("launcher"), tokens)
+		if err == nil && !isASCII(c.String("launcher")+strings.Join(resolved.Tokens(), "")) {
+			fmt.Fprintln(e.stderr, "warning: the line holds characters beyond ASCII (in a password or a path): cmd.exe reads startup.bat in the console's OEM code page and would pass the connector other characters; make `chcp 65001 >nul` the first line of startup.bat and save the file as UTF-8 without a byte-order mark")
+		}
 	case connector.JSON:
 		var b []byte
 		b, err = connector.FormatJSON(mode, tokens)
@@ -175,4 +182,14 @@ func runArgs(c *cli.Context, e *env) error {
 	}
 	fmt.Fprintln(e.stdout, out)
 	return nil
+}
+
+// isASCII reports whether s holds ASCII characters only.
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
 }

@@ -143,3 +143,23 @@ func TestArgsRefusesWhatTheConnectorCannotUse(t *testing.T) {
 		t.Fatalf("with --remote-dir: exit %d\n%s", r.code, r.stderr)
 	}
 }
+
+// --remote-dir with quotes left in it is refused with the fix (cmd.exe
+// keeps single quotes); a startup.bat line beyond ASCII is printed with a
+// warning and the chcp 65001 fix.
+func TestArgsWindowsTraps(t *testing.T) {
+	t.Chdir("../..")
+	store := []string{"args", "--cert-store", "fixtures/stores/ucc.jks", "--cert-store-pass", "pass:changeit1"}
+	r := runCLI(t, "", nil, append(store, "--remote-dir", `'C:\Program Files\GCTI'`)...)
+	if r.code != 2 || !strings.Contains(r.stderr, `--remote-dir "C:\Program Files\GCTI"`) || r.stdout != "" {
+		t.Errorf("quoted --remote-dir: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	r = runCLI(t, "", nil, append(store, "--format", "bat", "--remote-dir", `C:\Prüfung\ucc`)...)
+	if r.code != 0 || !strings.Contains(r.stderr, "chcp 65001") || !strings.Contains(r.stdout, `C:\Prüfung\ucc\ucc.jks`) {
+		t.Errorf("non-ASCII bat line: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	r = runCLI(t, "", nil, append(store, "--format", "bat", "--remote-dir", `C:\GCTI\ucc`)...)
+	if r.code != 0 || strings.Contains(r.stderr, "chcp") {
+		t.Errorf("ASCII bat line: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+}
