@@ -139,8 +139,12 @@ func runRemove(c *cli.Context, e *env) error {
 		return res.Store, nil
 	})
 	if err != nil {
-		if errors.Is(err, merge.ErrLastEntry) {
+		switch {
+		case errors.Is(err, merge.ErrLastEntry):
 			err = fmt.Errorf("%w; nothing was removed (give --allow-empty to remove it anyway)", err)
+		case errors.Is(err, keystore.ErrKeyPassword):
+			err = fmt.Errorf("%w; nothing was removed: the store is written again with every key under the store password, so repair it first: uccert merge -o fixed%s --in-pass SRC --in-key-pass SRC %s",
+				err, filepath.Ext(path), shellWord(path))
 		}
 		return withFile(path, err)
 	}

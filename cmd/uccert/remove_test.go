@@ -141,6 +141,7 @@ func TestRemoveFailuresLeaveTheStore(t *testing.T) {
 		{"the last key entry", "ucc.jks", []string{"--host", "ucc.uc.example.com"}, 1, "last-entry", []string{"would leave no key entry", "--allow-empty"}},
 		{"every key, a trusted entry beside them", "frontends.jks", []string{"--host", "pool.uc.example.com"}, 1, "last-entry", []string{"--allow-empty"}},
 		{"every trusted certificate of a trust store", "truststore.jks", []string{"--alias", "ucc-cert", "--alias", "issuing"}, 1, "last-entry", []string{"without a trusted certificate", "--allow-empty"}},
+		{"a key under another password", "trap.jks", []string{"--alias", "fe1.uc.example.com"}, 1, "key-password", []string{"repair it first: uccert merge -o fixed.jks --in-pass SRC --in-key-pass SRC"}},
 		{"wrong password", "ucc-with-fes.jks", []string{"--alias", "fe1.uc.example.com", "--pass", "pass:wrong-pw-1"}, 1, "wrong-password", []string{"wrong password"}},
 		{"no selector", "ucc-with-fes.jks", nil, 2, "usage", []string{"--alias NAME, --host FQDN or --expired"}},
 		{"a malformed host", "ucc-with-fes.jks", []string{"--host", "fe1..example.com"}, 2, "usage", []string{"--host"}},

@@ -208,15 +208,25 @@ func count(es []*keystore.Entry) (keys, trusted int) {
 	return keys, trusted
 }
 
+// aliasList names the aliases of es for ErrNoMatch, the first ten of
+// them.
 func aliasList(es []*keystore.Entry) string {
+	const most = 10
 	var out []string
+	n := 0
 	for _, e := range es {
-		if e.Alias != "" {
+		if e.Alias == "" {
+			continue
+		}
+		if n++; n <= most {
 			out = append(out, fmt.Sprintf("%q", e.Alias))
 		}
 	}
-	if len(out) == 0 {
+	switch {
+	case n == 0:
 		return "none"
+	case n > most:
+		out = append(out, fmt.Sprintf("and %d more", n-most))
 	}
 	return strings.Join(out, ", ")
 }

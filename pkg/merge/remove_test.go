@@ -43,6 +43,8 @@ func TestRemove(t *testing.T) {
 			"fe1-old", "serves fe1.uc.example.com; expired on 2021-06-01", "key:fe1-new,key:ucc.uc.example.com", nil, ""},
 		{"an alias that names nothing", in(t, "stores/ucc-with-fes.jks", "changeit1"), Selector{Aliases: []string{"fe2.uc.example.com", "fe9"}}, RemoveOptions{Name: "ucc.jks"},
 			"", "", "", ErrNoMatch, `ucc.jks: no entry matches: no entry has the alias "fe9" (aliases: "fe2.uc.example.com", "fe1.uc.example.com", "ucc.uc.example.com")`},
+		{"many aliases are not all listed", in(t, "stores/many.p12", "changeit1"), Selector{Aliases: []string{"m99"}}, RemoveOptions{},
+			"", "", "", ErrNoMatch, `"m10.uc.example.com", and 14 more)`},
 		{"a host nobody serves", in(t, "stores/ucc-with-fes.jks", "changeit1"), Selector{Hosts: []string{"fe9.uc.example.com"}}, RemoveOptions{},
 			"", "", "", ErrNoMatch, "no key entry serves fe9.uc.example.com"},
 		{"nothing expired", in(t, "stores/ucc-with-fes.jks", "changeit1"), Selector{Expired: true}, RemoveOptions{},
