@@ -170,6 +170,7 @@ EXAMPLES:
 			inspectCommand(e),
 			mergeCommand(e),
 			truststoreCommand(e),
+			removeCommand(e),
 			verifyCommand(e),
 			argsCommand(e),
 			completionCommand(e),

@@ -11,6 +11,7 @@ import (
 	"github.com/uccert/uccert/pkg/connector"
 	"github.com/uccert/uccert/pkg/finding"
 	"github.com/uccert/uccert/pkg/keystore"
+	"github.com/uccert/uccert/pkg/merge"
 	"github.com/uccert/uccert/pkg/secret"
 	"github.com/urfave/cli/v2"
 )
@@ -30,7 +31,8 @@ const jsonContract = `JSON (--json, every command that writes a result):
    Every outcome is one JSON document on stdout. A failure is
    {"ok":false,"error":{"code":CODE,"message":TEXT,"file":PATH}}, CODE one of
    wrong-password, key-password, not-found, exists, malformed, unsupported,
-   too-large, locked, password-source, check-failed, usage, failed.
+   too-large, locked, password-source, check-failed, no-match, last-entry, usage,
+   failed.
    inspect reports every file, a failed one as {"file":PATH,"error":{...}}.
 
 `
@@ -151,7 +153,8 @@ type errorInfo struct {
 
 // errorCode classifies an error for scripts: wrong-password, not-found,
 // malformed, unsupported, exists, usage, key-password, too-large,
-// locked, password-source, check-failed or failed.
+// locked, password-source, check-failed, no-match (remove: nothing
+// matches), last-entry (remove: the last entry would go) or failed.
 func errorCode(err error) string {
 	var ue *usageError
 	var failed *finding.Failed
@@ -180,6 +183,10 @@ func errorCode(err error) string {
 		return "password-source"
 	case errors.As(err, &failed):
 		return "check-failed"
+	case errors.Is(err, merge.ErrNoMatch):
+		return "no-match"
+	case errors.Is(err, merge.ErrLastEntry):
+		return "last-entry"
 	}
 	return "failed"
 }

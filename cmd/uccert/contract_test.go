@@ -11,6 +11,7 @@ import (
 
 	"github.com/uccert/uccert/pkg/finding"
 	"github.com/uccert/uccert/pkg/keystore"
+	"github.com/uccert/uccert/pkg/merge"
 	"github.com/uccert/uccert/pkg/secret"
 )
 
@@ -27,6 +28,7 @@ func TestFlagsAfterPositionals(t *testing.T) {
 		{"merge", []string{"merge", "-o", filepath.Join(dir, "m.jks"), abs(t, "exports", "fe1-openssl.pfx"), "--in-pass", "pass:fe1-export", "--out-pass", "pass:changeit1"}},
 		{"truststore", []string{"truststore", abs(t, "pki", "root.cer"), "-o", filepath.Join(dir, "t.jks"), "--out-pass=pass:changeit1", "--alias", "ucc-cert"}},
 		{"completion", []string{"completion", "bash", "--help"}},
+		{"remove", []string{"remove", copyFixture(t, dir, "stores", "fe1-expired-first.jks"), "--expired", "--pass", "pass:changeit1"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -155,7 +157,7 @@ func TestJSONContractListsEveryCode(t *testing.T) {
 	samples := []error{
 		usagef("x"), keystore.ErrIncorrectPassword, keystore.ErrKeyPassword, fs.ErrNotExist, keystore.ErrExists,
 		keystore.ErrTooLarge, keystore.ErrLocked, keystore.ErrUnsupported, keystore.ErrMalformed,
-		secret.ErrBadSource, &finding.Failed{}, errors.New("other"),
+		secret.ErrBadSource, &finding.Failed{}, merge.ErrNoMatch, merge.ErrLastEntry, errors.New("other"),
 	}
 	got := map[string]bool{}
 	for _, err := range samples {

@@ -163,3 +163,51 @@ func TestConcurrentAppend(t *testing.T) {
 		}
 	}
 }
+
+// remove --expired while merge --append runs add entries to the same
+// store: every run succeeds, the expired entry is gone and no added
+// entry is lost (the update lock serialises them).
+func TestConcurrentRemoveAndAppend(t *testing.T) {
+	bin := buildUccert(t)
+	for round := 0; round < 4; round++ {
+		dir := t.TempDir()
+		out := filepath.Join(dir, "ucc.jks")
+		create := exec.Command(bin, "merge", "-o", out, "--out-pass", "pass:changeit1", "--in-pass", "pass:ucc-export", "--in-pass", "pass:fe1-expired",
+			abs(t, "exports", "ucc-openssl.pfx"), abs(t, "exports", "fe1-expired.pfx"))
+		if b, err := create.CombinedOutput(); err != nil {
+			t.Fatalf("%v\n%s", err, b)
+		}
+		runs := [][]string{
+			{"remove", "--expired", "--pass", "pass:changeit1", out},
+			{"merge", "-o", out, "--append", "--out-pass", "pass:changeit1", "--in-pass", "pass:fe2-export", abs(t, "exports", "fe2-legacy.pfx")},
+			{"merge", "-o", out, "--append", "--out-pass", "pass:changeit1", "--in-pass", "pass:fe3-export", abs(t, "exports", "fe3-3des.pfx")},
+		}
+		if round%2 == 1 {
+			runs[0], runs[2] = runs[2], runs[0] // start order varies
+		}
+		var wg sync.WaitGroup
+		errs := make([]error, len(runs))
+		for i, args := range runs {
+			wg.Add(1)
+			go func(i int, args []string) {
+				defer wg.Done()
+				if b, err := exec.Command(bin, args...).CombinedOutput(); err != nil {
+					errs[i] = fmt.Errorf("%s: %v\n%s", args[0], err, b)
+				}
+			}(i, args)
+		}
+		wg.Wait()
+		for _, err := range errs {
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		got, err := aliasesOf(t, out, "changeit1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := "fe2.uc.example.com,fe3.uc.example.com,ucc.uc.example.com"; got != want {
+			t.Fatalf("round %d: OUT holds %s, want %s", round, got, want)
+		}
+	}
+}

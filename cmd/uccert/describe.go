@@ -1,6 +1,7 @@
 package main
 
 import (
+	"crypto/x509"
 	"time"
 
 	"github.com/uccert/uccert/pkg/certfile"
@@ -44,4 +45,14 @@ func describe(e *keystore.Entry) entryInfo {
 		info.KeyProblem = e.KeyErr.Error()
 	}
 	return info
+}
+
+// serialText is a certificate's serial number as keytool -list -v and
+// openssl x509 -serial show it: hexadecimal (lower case here), "-" before
+// a negative one.
+func serialText(c *x509.Certificate) string {
+	if c.SerialNumber == nil {
+		return ""
+	}
+	return c.SerialNumber.Text(16)
 }

@@ -85,7 +85,7 @@ func TestCompletion(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, cmd := range []string{"inspect", "merge", "truststore", "verify", "args", "completion"} {
+	for _, cmd := range []string{"inspect", "merge", "truststore", "remove", "verify", "args", "completion"} {
 		if !strings.Contains(string(out), cmd+"\n") {
 			t.Errorf("command completion lacks %s:\n%s", cmd, out)
 		}

@@ -17,7 +17,7 @@ func mergeCommand(e *env) *cli.Command {
 		Usage:     "merge Front End exports into one JKS or PKCS#12 key store",
 		ArgsUsage: "INPUT...",
 		UsageText: "uccert merge -o OUT [--type jks|pkcs12] [--out-pass SRC] [--in-pass SRC]... [--in-key-pass SRC]...\n" +
-			"             [--alias NAME]... [--append|--force] [--compat modern|legacy] [--host FQDN] [--fe FQDN]... [--json] INPUT...",
+			"             [--alias NAME]... [--append [--replace]|--force] [--compat modern|legacy] [--host FQDN] [--fe FQDN]... [--json] INPUT...",
 		Description: `Every private key of every INPUT (PKCS#12 .pfx/.p12 from MMC, OpenSSL, NSS or keytool;
 JKS; PEM key + chain) becomes one key entry of OUT with its full chain, and its key is
 protected by OUT's store password — the password Java's KeyManagerFactory uses, so the
@@ -32,6 +32,15 @@ reported. No entry is dropped silently. OUT is written atomically and read back.
 all. --in-key-pass is the key password of a JKS whose keys are not protected by its
 store password (keytool's -srckeypass).
 
+Renewal: with --append --replace, a new key entry replaces the entries of OUT that it
+supersedes — those that serve one of its names (DNS names, else a host-name CN), have
+the same key algorithm (RSA, EC), and whose every name the new certificate serves too
+(Front Ends that share only the pool's name never replace each other). The new entry
+takes the alias of the entry it replaces, when it replaces one (unless --alias gives
+one), so a configuration that names the alias stays valid. Each replacement is printed:
+old alias, serial and not-after → new. Without --replace, an entry added for names an
+entry of OUT serves already is kept beside it, with a warning.
+
 EXAMPLES:
    # Two Front End exports into a JKS (the deployment guide's procedure):
    uccert merge -o ucc-keys.jks --in-pass env:FE1_PASS --in-pass env:FE2_PASS --out-pass prompt fe1.pfx fe2.pfx
@@ -41,6 +50,8 @@ EXAMPLES:
    uccert merge -o fixed.jks --in-pass prompt --in-key-pass prompt --out-pass prompt old.jks
    # Add a third Front End to an existing store, warning about names:
    uccert merge -o ucc-keys.jks --append --out-pass prompt --in-pass prompt --fe fe3.pool.example.com fe3.pfx
+   # Renew: the new fe1 export replaces the old fe1 entry (same alias):
+   uccert merge -o ucc-keys.jks --append --replace --out-pass prompt --in-pass prompt fe1-2027.pfx
 
 ` + passwordSources + exitCodes,
 		Flags: append(outputFlags(),
@@ -50,6 +61,7 @@ EXAMPLES:
 			&cli.StringFlag{Name: "compat", Value: "modern", Usage: "PKCS#12 `PROFILE`: modern (keytool 17: AES-256, SHA-256 MAC) or legacy (3DES, SHA-1 MAC: JREs before 8u301)"},
 			&cli.StringFlag{Name: "host", Usage: "the connector host's `FQDN`: warn about entries that match neither it nor an --fe"},
 			&cli.StringSliceFlag{Name: "fe", KeepSpace: true, Usage: "a Front End `FQDN` (repeatable): warn about entries that match none"},
+			&cli.BoolFlag{Name: "replace", Usage: "with --append: a new key entry replaces the entries of OUT for the same names and key algorithm (renewal)"},
 		),
 		Action: func(c *cli.Context) error { return runMerge(c, e) },
 	}
@@ -63,6 +75,10 @@ func runMerge(c *cli.Context, e *env) error {
 	out, err := parseOutput(c)
 	if err != nil {
 		return err
+	}
+	replace := c.Bool("replace")
+	if replace && !out.append {
+		return usagef("--replace replaces entries of an existing store: give it with --append")
 	}
 	inPass, inKeyPass := c.StringSlice("in-pass"), c.StringSlice("in-key-pass")
 	if err := checkPairing("--in-pass", inPass, len(inputs)); err != nil {
@@ -98,7 +114,7 @@ func runMerge(c *cli.Context, e *env) error {
 	var res *merge.Result
 	err = out.write(c.Context, e, password, func(base *keystore.Store) (*keystore.Store, error) {
 		var err error
-		res, err = merge.Merge(ins, merge.Options{Aliases: aliases, Base: base, BaseName: out.path, Format: out.format, Host: host, FEs: fes, Now: e.now()})
+		res, err = merge.Merge(ins, merge.Options{Aliases: aliases, Base: base, BaseName: out.path, Format: out.format, Host: host, FEs: fes, Now: e.now(), Replace: replace})
 		if err != nil {
 			return nil, err
 		}
@@ -107,7 +123,7 @@ func runMerge(c *cli.Context, e *env) error {
 	if err != nil {
 		return mergeAdvice(err)
 	}
-	return renderResult(e, c.Bool("json"), roleCertStore, out, res)
+	return renderResult(e, c.Bool("json"), roleCertStore, out, res, replace)
 }
 
 // mergeAdvice adds to a library error what the user can do about it on

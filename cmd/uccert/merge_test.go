@@ -372,3 +372,110 @@ func TestMergeWarnsAboutValidity(t *testing.T) {
 		}
 	}
 }
+
+// merge --append --replace: the renewed fe1 replaces the old fe1 (same
+// alias, same place); the replacement is reported with old and new
+// alias, serial and not-after, in text and JSON. Without --replace the
+// renewed entry is added beside the old one, with a warning that names
+// the names and the old entry and suggests --replace.
+func TestMergeReplace(t *testing.T) {
+	renewed := abs(t, "exports", "fe1-renewed.pfx")
+	t.Run("text", func(t *testing.T) {
+		dir := t.TempDir()
+		out := copyFixture(t, dir, "stores", "ucc-with-fes.jks")
+		r := runCLI(t, "", nil, "merge", "--append", "--replace", "-o", out, "--out-pass", "pass:changeit1", "--in-pass", "pass:fe1-renewed", renewed)
+		if r.code != 0 {
+			t.Fatalf("exit %d: %s", r.code, r.stderr)
+		}
+		want := `replaced: "fe1.uc.example.com" (serial 2000, not after 2040-06-01) → "fe1.uc.example.com" (serial 2201, not after 2041-06-01)` + "\n"
+		if !strings.Contains(r.stdout, "Wrote "+out+" (jks): 3 entries\n") || !strings.Contains(r.stdout, want) {
+			t.Errorf("stdout:\n%s", r.stdout)
+		}
+		if r.stderr != "" {
+			t.Errorf("stderr: %s", r.stderr)
+		}
+		if got := storeAliases(t, out, "changeit1"); got != "fe2.uc.example.com,fe1.uc.example.com,ucc.uc.example.com" {
+			t.Errorf("store holds %s", got)
+		}
+		s, _ := keystore.Load(out, keystore.DecodeOptions{Password: secret.NewPassword("changeit1")})
+		if fp := certfile.Fingerprint(s.Entries[1].Leaf()); fp != fingerprintOf(t, "fe1-renewed.pem") {
+			t.Errorf("fe1 entry holds %s", fp)
+		}
+		assertDir(t, dir, "ucc-with-fes.jks")
+	})
+	t.Run("json", func(t *testing.T) {
+		out := copyFixture(t, t.TempDir(), "stores", "ucc-with-fes.p12")
+		r := runCLI(t, "", nil, "merge", "--json", "--append", "--replace", "-o", out, "--out-pass", "pass:changeit1", "--in-pass", "pass:fe1-renewed", renewed)
+		if r.code != 0 {
+			t.Fatalf("exit %d: %s", r.code, r.stderr)
+		}
+		var doc struct {
+			Entries  []struct{ Alias string } `json:"entries"`
+			Replaced []struct {
+				Old, New struct {
+					Alias    string `json:"alias"`
+					Serial   string `json:"serial"`
+					NotAfter string `json:"not_after"`
+				}
+				Names []string `json:"names"`
+			} `json:"replaced"`
+			Warnings []string `json:"warnings"`
+		}
+		if err := json.Unmarshal([]byte(r.stdout), &doc); err != nil {
+			t.Fatalf("%v\n%s", err, r.stdout)
+		}
+		if len(doc.Entries) != 3 || len(doc.Replaced) != 1 || len(doc.Warnings) != 0 {
+			t.Fatalf("%s", r.stdout)
+		}
+		rep := doc.Replaced[0]
+		if rep.Old.Alias != "fe1.uc.example.com" || rep.Old.Serial != "2000" || rep.Old.NotAfter != "2040-06-01T00:00:00Z" ||
+			rep.New.Alias != "fe1.uc.example.com" || rep.New.Serial != "2201" || rep.New.NotAfter != "2041-06-01T00:00:00Z" ||
+			strings.Join(rep.Names, ",") != "fe1.uc.example.com,pool.uc.example.com" {
+			t.Errorf("%+v", rep)
+		}
+	})
+	t.Run("without --replace", func(t *testing.T) {
+		out := copyFixture(t, t.TempDir(), "stores", "ucc-with-fes.jks")
+		r := runCLI(t, "", nil, "merge", "--append", "-o", out, "--out-pass", "pass:changeit1", "--in-pass", "pass:fe1-renewed", renewed)
+		if r.code != 0 {
+			t.Fatalf("exit %d: %s", r.code, r.stderr)
+		}
+		for _, w := range []string{
+			`warning: the new entry "fe1.uc.example.com-2" (serial 2201, not after 2041-06-01) serves fe1.uc.example.com, pool.uc.example.com, which entry "fe1.uc.example.com" (serial 2000, not after 2040-06-01) serves already`,
+			"merge --append --replace replaces the old entry instead", "uccert remove --alias fe1.uc.example.com-2 --pass prompt " + out,
+			"warning: identity-duplicate " + out,
+		} {
+			if !strings.Contains(r.stderr, w) {
+				t.Errorf("stderr lacks %q:\n%s", w, r.stderr)
+			}
+		}
+		if strings.Contains(r.stdout, "replaced:") || strings.Contains(r.stdout, "warning") {
+			t.Errorf("stdout:\n%s", r.stdout)
+		}
+		if got := storeAliases(t, out, "changeit1"); got != "fe2.uc.example.com,fe1.uc.example.com,ucc.uc.example.com,fe1.uc.example.com-2" {
+			t.Errorf("store holds %s", got)
+		}
+	})
+	t.Run("a Front End that shares only the pool name", func(t *testing.T) {
+		out := copyFixture(t, t.TempDir(), "stores", "frontends.jks")
+		r := runCLI(t, "", nil, "merge", "--append", "-o", out, "--out-pass", "pass:changeit1", "--in-pass", "pass:fe3-export", abs(t, "exports", "fe3-3des.pfx"))
+		if r.code != 0 || r.stderr != "" {
+			t.Fatalf("exit %d: %s", r.code, r.stderr)
+		}
+		r = runCLI(t, "", nil, "merge", "--append", "--replace", "-o", out, "--out-pass", "pass:changeit1", "--in-pass", "pass:nss-export", abs(t, "exports", "fe3-nss.p12"))
+		if r.code != 0 || !strings.Contains(r.stdout, "kept once") {
+			t.Fatalf("the same fe3 again: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+		}
+		if got := storeAliases(t, out, "changeit1"); got != "ucc-cert,fe2.uc.example.com,fe1.uc.example.com,fe3.uc.example.com" {
+			t.Errorf("store holds %s", got)
+		}
+	})
+	t.Run("--replace needs --append", func(t *testing.T) {
+		dir := t.TempDir()
+		r := runCLI(t, "", nil, "merge", "--replace", "-o", filepath.Join(dir, "new.jks"), "--out-pass", "pass:changeit1", "--in-pass", "pass:fe1-renewed", renewed)
+		if r.code != exitUsage || !strings.Contains(r.stderr, "--replace") || !strings.Contains(r.stderr, "--append") {
+			t.Fatalf("exit %d: %s", r.code, r.stderr)
+		}
+		assertDir(t, dir)
+	})
+}

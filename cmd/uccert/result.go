@@ -5,10 +5,12 @@ import (
 	"fmt"
 	"runtime"
 	"strings"
+	"time"
 
 	"github.com/uccert/uccert/pkg/connector"
 	"github.com/uccert/uccert/pkg/finding"
 	"github.com/uccert/uccert/pkg/hostname"
+	"github.com/uccert/uccert/pkg/keystore"
 	"github.com/uccert/uccert/pkg/merge"
 	"github.com/uccert/uccert/pkg/secret"
 	"github.com/urfave/cli/v2"
@@ -17,18 +19,7 @@ import (
 // hostNames validates --host and --fe (usage errors for malformed
 // names) and returns the host ("" when not given) and the Front Ends.
 func hostNames(c *cli.Context) (host string, fes []string, err error) {
-	norm := func(flag, v string) (string, error) {
-		n, err := hostname.Normalize(v)
-		if err != nil {
-			return "", usagef("--%s %q: %s", flag, v, err.Error())
-		}
-		if strings.HasSuffix(v, ".") {
-			// Kept for matching: a certificate name written with a final
-			// dot serves only the name asked for with the dot.
-			n += "."
-		}
-		return n, nil
-	}
+	norm := hostNameOption
 	if v := c.String("host"); v != "" {
 		if host, err = norm("host", v); err != nil {
 			return "", nil, err
@@ -42,6 +33,21 @@ func hostNames(c *cli.Context) (host string, fes []string, err error) {
 		fes = append(fes, n)
 	}
 	return host, fes, nil
+}
+
+// hostNameOption validates the FQDN given to option --flag (a usage error
+// when malformed) and returns it normalized.
+func hostNameOption(flag, v string) (string, error) {
+	n, err := hostname.Normalize(v)
+	if err != nil {
+		return "", usagef("--%s %q: %s", flag, v, err.Error())
+	}
+	if strings.HasSuffix(v, ".") {
+		// Kept for matching: a certificate name written with a final
+		// dot serves only the name asked for with the dot.
+		n += "."
+	}
+	return n, nil
 }
 
 // The role an output store plays in the connector's mtls arguments.
@@ -79,14 +85,65 @@ type resultDoc struct {
 	// as verify's JSON findings.
 	Warnings []string          `json:"warnings"`
 	Findings []finding.Finding `json:"findings"`
+	// Replaced are merge --replace's replacements (omitted when none).
+	Replaced []replacementInfo `json:"replaced,omitempty"`
 	Args     []string          `json:"args"`
 }
 
-// renderResult prints what merge or truststore wrote; the findings of
-// the checks on the result are warnings on stderr.
-func renderResult(e *env, asJSON bool, role storeRole, o *output, res *merge.Result) error {
+// certRef names an entry's certificate in a report: alias, serial,
+// not-after.
+type certRef struct {
+	Alias    string    `json:"alias"`
+	Serial   string    `json:"serial"`
+	NotAfter time.Time `json:"not_after"`
+}
+
+func refOf(e *keystore.Entry) certRef {
+	r := certRef{Alias: e.Alias}
+	if leaf := e.Leaf(); leaf != nil {
+		r.Serial, r.NotAfter = serialText(leaf), leaf.NotAfter.UTC()
+	}
+	return r
+}
+
+func (r certRef) String() string {
+	return fmt.Sprintf("%q (serial %s, not after %s)", r.Alias, r.Serial, r.NotAfter.Format(time.DateOnly))
+}
+
+type replacementInfo struct {
+	Old   certRef  `json:"old"`
+	New   certRef  `json:"new"`
+	Names []string `json:"names"`
+}
+
+// overlapWarning says why an entry of OUT that serves a new entry's names
+// stays beside it.
+func overlapWarning(o merge.Overlap, replace bool, store string) string {
+	old, nw := refOf(o.Old), refOf(o.New)
+	names := strings.Join(o.Names, ", ")
+	switch {
+	case !replace:
+		return fmt.Sprintf("the new entry %s serves %s, which entry %s serves already: the store holds both now; merge --append --replace replaces the old entry instead (to undo this one: uccert remove --alias %s --pass prompt %s)",
+			nw, names, old, shellWord(o.New.Alias), shellWord(store))
+	case !o.SameAlgorithm:
+		return fmt.Sprintf("--replace kept entry %s beside %s: it serves %s too, but with a %s key, not %s", old, nw, names,
+			keystore.KeyAlgorithm(o.Old.Leaf().PublicKey), keystore.KeyAlgorithm(o.New.Leaf().PublicKey))
+	}
+	return fmt.Sprintf("--replace kept entry %s beside %s: it serves %s too, but also %s, which the new certificate does not (if it is no longer needed: uccert remove --alias %s --pass prompt %s)",
+		old, nw, names, strings.Join(o.Uncovered, ", "), shellWord(o.Old.Alias), shellWord(store))
+}
+
+// renderResult prints what merge or truststore wrote; the overlaps of
+// new entries with old ones (merge; replace: --replace was given) and the
+// findings of the checks on the result are warnings on stderr.
+func renderResult(e *env, asJSON bool, role storeRole, o *output, res *merge.Result, replace bool) error {
 	args := storeArgs(role, o)
 	var warnings []string
+	for _, ov := range res.Overlaps {
+		w := overlapWarning(ov, replace, o.path)
+		warnings = append(warnings, w)
+		fmt.Fprintf(e.stderr, "warning: %s\n", esc(w))
+	}
 	for _, f := range res.Findings {
 		w := fmt.Sprintf("%s %s: %s", f.Check, f.Subject, f.Message)
 		warnings = append(warnings, w)
@@ -106,6 +163,9 @@ func renderResult(e *env, asJSON bool, role storeRole, o *output, res *merge.Res
 	for _, p := range res.Entries {
 		doc.Entries = append(doc.Entries, resultEntry{describe(p.Entry), p.Source})
 	}
+	for _, r := range res.Replaced {
+		doc.Replaced = append(doc.Replaced, replacementInfo{Old: refOf(r.Old), New: refOf(r.New), Names: r.Names})
+	}
 	if asJSON {
 		enc := json.NewEncoder(e.stdout)
 		enc.SetIndent("", "  ")
@@ -115,6 +175,9 @@ func renderResult(e *env, asJSON bool, role storeRole, o *output, res *merge.Res
 	for _, re := range doc.Entries {
 		renderEntry(e, re.entryInfo)
 		fmt.Fprintf(e.stdout, "    %-9s %s\n", "from:", esc(re.Source))
+	}
+	for _, r := range doc.Replaced {
+		fmt.Fprintf(e.stdout, "replaced: %s → %s\n", esc(r.Old.String()), esc(r.New.String()))
 	}
 	for _, n := range res.Notes {
 		fmt.Fprintf(e.stdout, "note: %s\n", esc(n))

@@ -81,5 +81,5 @@ func runTruststore(c *cli.Context, e *env) error {
 	if err != nil {
 		return err
 	}
-	return renderResult(e, c.Bool("json"), roleKeyStore, out, res)
+	return renderResult(e, c.Bool("json"), roleKeyStore, out, res, false)
 }

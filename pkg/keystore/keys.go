@@ -145,3 +145,21 @@ func PublicKeyDescription(pub any) string {
 	}
 	return strings.TrimPrefix(fmt.Sprintf("%T", pub), "*")
 }
+
+// KeyAlgorithm names the algorithm of a public key: "RSA", "EC",
+// "Ed25519", or the Go type for others. Entries of different algorithms
+// are never duplicates of each other: a TLS peer picks between them by the
+// signature schemes it supports (merge --replace, identity-duplicate).
+func KeyAlgorithm(pub any) string {
+	switch pub.(type) {
+	case *rsa.PublicKey:
+		return "RSA"
+	case *ecdsa.PublicKey:
+		return "EC"
+	case ed25519.PublicKey:
+		return "Ed25519"
+	case nil:
+		return "unknown"
+	}
+	return strings.TrimPrefix(fmt.Sprintf("%T", pub), "*")
+}

@@ -1,6 +1,7 @@
 package merge_test
 
 import (
+	"errors"
 	"fmt"
 	"time"
 
@@ -74,4 +75,53 @@ func ExampleMerge_findings() {
 	// error cert-expired ucc.jks#expired.uc.example.com
 	// error fe-identity-missing ucc.jks
 	// warn fqdn-unexpected ucc.jks#expired.uc.example.com
+}
+
+// Renewal: with Replace, the renewed Front End certificate takes the
+// place and the alias of the entry it renews; the Front End that shares
+// only the pool's name with it stays.
+func ExampleMerge_replace() {
+	base := load("stores/ucc-with-fes.jks", "changeit1")
+	res, err := merge.Merge([]merge.Input{load("exports/fe1-renewed.pfx", "fe1-renewed")}, merge.Options{
+		Base: base.Store, BaseName: "ucc-keys.jks", Format: keystore.FormatJKS, Replace: true,
+		Now: time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC),
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, r := range res.Replaced {
+		fmt.Printf("%s %x %s → %s %x %s\n", r.Old.Alias, r.Old.Leaf().SerialNumber, r.Old.Leaf().NotAfter.Format(time.DateOnly),
+			r.New.Alias, r.New.Leaf().SerialNumber, r.New.Leaf().NotAfter.Format(time.DateOnly))
+	}
+	fmt.Println(len(res.Store.Entries), "entries")
+	// Output:
+	// fe1.uc.example.com 2000 2040-06-01 → fe1.uc.example.com 2201 2041-06-01
+	// 3 entries
+}
+
+// Remove takes the expired entries out of a store; the store passed in
+// is not changed (write Result.Store, e.g. with keystore.Update).
+func ExampleRemove() {
+	s := load("stores/fe1-expired-first.jks", "changeit1").Store
+	res, err := merge.Remove(s, merge.Selector{Expired: true}, merge.RemoveOptions{
+		Name: "ucc-keys.jks", Now: time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC),
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, r := range res.Removed {
+		fmt.Println("removed", r.Entry.Alias, r.Reasons)
+	}
+	for _, e := range res.Store.Entries {
+		fmt.Println("kept", e.Alias)
+	}
+	_, err = merge.Remove(s, merge.Selector{Aliases: []string{"fe1-old"}}, merge.RemoveOptions{Name: "ucc-keys.jks"})
+	fmt.Println(errors.Is(err, merge.ErrNoMatch))
+	// Output:
+	// removed fe1-expired [expired on 2021-06-01]
+	// kept fe1-renewed
+	// kept ucc.uc.example.com
+	// true
 }

@@ -6,6 +6,11 @@
 // no entry is ever dropped silently. Result.Findings holds what the checks
 // of package preflight say about the result (expired certificates, names
 // nobody serves...), under the check names of `uccert verify`.
+//
+// Renewal: with Options.Replace a new key entry takes the place of the
+// entries of Options.Base that it supersedes (Result.Replaced); without
+// it such entries stay and Result.Overlaps says so. Remove takes entries
+// out of a store by alias, host name or expiry.
 package merge
 
 import (
@@ -53,7 +58,50 @@ type Options struct {
 	FEs  []string
 	// Now is when validity is judged (time.Now when zero).
 	Now time.Time
+	// Replace makes each new key entry replace the key entries of Base
+	// that it supersedes: an entry of Base is replaced when it serves one
+	// of the new certificate's names (hostname.Names: the DNS
+	// subjectAltNames, else a host-name CN), has the same key algorithm
+	// (RSA, EC, Ed25519), and every name it serves is served by the new
+	// certificate too — so no name loses the entry that serves it (Front
+	// Ends that share a pool name do not replace each other). A new entry
+	// that replaces exactly one entry takes its alias (the connector's
+	// configuration may name it), unless Aliases gives one. Each
+	// replacement is in Result.Replaced.
+	Replace bool
 }
+
+// Replacement is an entry of Options.Base that a new entry replaced.
+type Replacement struct {
+	// Old is the entry of the base store that is gone, New the entry in
+	// its place (New.Alias is the alias it was written under).
+	Old, New *keystore.Entry
+	// Names are the new certificate's names that Old served.
+	Names []string
+}
+
+// Overlap is an entry of Options.Base that serves names of a new key
+// entry and stays in the store beside it.
+//
+// Without Options.Replace, Result.Overlaps holds the entries that
+// --replace would have replaced (same key algorithm, every name served by
+// the new certificate): the store now holds two entries for those names.
+// With Replace, it holds the entries that serve some of a new entry's
+// names when that entry replaced nothing, and why each stayed
+// (Uncovered, SameAlgorithm).
+type Overlap struct {
+	New, Old *keystore.Entry
+	// Names are the new certificate's names that Old serves too.
+	Names []string
+	// Uncovered are names Old serves that the new certificate does not;
+	// empty when the new certificate serves all of them.
+	Uncovered []string
+	// SameAlgorithm is true when Old's key has the new key's algorithm.
+	SameAlgorithm bool
+}
+
+// Replaceable reports whether Options.Replace replaces o.Old with o.New.
+func (o Overlap) Replaceable() bool { return o.SameAlgorithm && len(o.Uncovered) == 0 }
 
 // Placed is an entry of the result and where it came from.
 type Placed struct {
@@ -69,6 +117,12 @@ type Result struct {
 	Entries []Placed
 	// Notes report deduplications, renames and ignored certificates.
 	Notes []string
+	// Replaced are the entries of Options.Base that new entries replaced
+	// (Options.Replace).
+	Replaced []Replacement
+	// Overlaps are entries of Options.Base that serve names of new entries
+	// and stay beside them (see Overlap).
+	Overlaps []Overlap
 	// Findings are the warnings and errors of package preflight's checks
 	// on the result (CheckKeyStore for Merge, CheckTrustStore for
 	// TrustStore): they do not stop the merge, they are for the user.
@@ -225,7 +279,8 @@ func Merge(inputs []Input, opts Options) (*Result, error) {
 					a.note("%s: the key of %q had its own password; it now has the store password", in.Name, displayAlias(e, in.Name))
 				}
 				var alias string
-				if aliasIdx < len(opts.Aliases) {
+				explicit := aliasIdx < len(opts.Aliases)
+				if explicit {
 					alias = opts.Aliases[aliasIdx]
 				} else {
 					alias = defaultKeyAlias(e, in.Name)
@@ -233,7 +288,7 @@ func Merge(inputs []Input, opts Options) (*Result, error) {
 				aliasIdx++
 				nkeys++
 				used++
-				a.add(ne, alias, in.Name)
+				a.addKey(ne, alias, explicit, in.Name, opts.Replace)
 			case keystore.KindTrusted:
 				if e.Leaf() == nil {
 					continue

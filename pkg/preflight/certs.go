@@ -2,9 +2,12 @@ package preflight
 
 import (
 	"crypto/x509"
+	"fmt"
+	"strings"
 	"time"
 
 	"github.com/uccert/uccert/pkg/chain"
+	"github.com/uccert/uccert/pkg/keystore"
 )
 
 // MaxWarnDays bounds Options.WarnDays: 100 years (a larger window is
@@ -19,21 +22,20 @@ func warnDays(opts Options) int {
 }
 
 // checkCertificates checks validity and signatures of a chain (leaf
-// first) at opts.Now, and with keyEntry the leaf's extended key usage.
-func checkCertificates(c *collector, subject string, certs []*x509.Certificate, opts Options, keyEntry bool) {
+// first) of entry e of the store path at opts.Now, and with keyEntry the
+// leaf's extended key usage.
+func checkCertificates(c *collector, path string, e *keystore.Entry, certs []*x509.Certificate, opts Options, keyEntry bool) {
+	subject := entrySubject(path, e)
 	soon := opts.Now.AddDate(0, 0, warnDays(opts))
 	for i, cert := range certs {
 		what := "the certificate"
 		if i > 0 {
 			what = "chain certificate " + describeCert(cert)
 		}
-		renew := "renew " + what + " and merge the new export"
-		if !keyEntry {
-			renew = "replace " + what + " (uccert truststore --append) and remove the old entry"
-		}
+		renew, expiredFix := renewHint(path, e, cert, i, keyEntry)
 		switch {
 		case opts.Now.After(cert.NotAfter):
-			c.errorf(CheckCertExpired, subject, renew, "%s expired on %s", what, day(cert.NotAfter))
+			c.errorf(CheckCertExpired, subject, expiredFix, "%s expired on %s", what, day(cert.NotAfter))
 		case opts.Now.Before(cert.NotBefore):
 			c.errorf(CheckCertNotYetValid, subject, "check the clocks, or wait until it is valid", "%s is not valid before %s", what, day(cert.NotBefore))
 		case soon.After(cert.NotAfter):
@@ -51,6 +53,48 @@ func checkCertificates(c *collector, subject string, certs []*x509.Certificate, 
 				"the certificate's extended key usage lacks %s, which mutual TLS needs", missing)
 		}
 	}
+}
+
+// renewHint is the fix of cert-expires-soon and, expired, of cert-expired
+// for certificate i of entry e's chain: the commands that put a renewed
+// certificate in the store and take the old one out.
+func renewHint(path string, e *keystore.Entry, cert *x509.Certificate, i int, keyEntry bool) (soon, expired string) {
+	store := commandArg(path)
+	if !keyEntry {
+		alias := "OLD"
+		if e.Alias != "" {
+			alias = commandArg(e.Alias)
+		}
+		soon = fmt.Sprintf("add the renewed CA certificate, then remove this one: uccert truststore --append -o %s --out-pass prompt NEW-CA.cer; uccert remove --alias %s --pass prompt %s", store, alias, store)
+		return soon, soon
+	}
+	replace := fmt.Sprintf("uccert merge --append --replace -o %s --out-pass prompt NEW.pfx", store)
+	if i == 0 {
+		soon = "renew the certificate, export it with its private key (NEW.pfx) and replace the entry: " + replace
+	} else {
+		soon = fmt.Sprintf("have the certificate re-issued under the renewed %s, export it with its private key and chain (NEW.pfx) and replace the entry: %s", describeCert(cert), replace)
+	}
+	return soon, soon + "; if the store holds the renewed certificate already, remove the expired entries: uccert remove --expired --pass prompt " + store
+}
+
+// commandArg quotes s for a command line when it holds anything but
+// letters, digits and -_.,/:@+=\ (double quotes, which cmd.exe, PowerShell
+// and POSIX shells all read; single quotes when s holds a double quote).
+func commandArg(s string) string {
+	plain := s != ""
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune(`-_.,/:@+=\`, r)) {
+			plain = false
+			break
+		}
+	}
+	switch {
+	case plain:
+		return s
+	case strings.Contains(s, `"`):
+		return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+	}
+	return `"` + s + `"`
 }
 
 func day(t time.Time) string { return t.UTC().Format(time.DateOnly) }

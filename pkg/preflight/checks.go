@@ -48,6 +48,7 @@ const (
 	CheckFQDNCNOnly          finding.Check = "fqdn-cn-only"
 	CheckFQDNUnexpected      finding.Check = "fqdn-unexpected"
 	CheckMixedKeyAlgorithms  finding.Check = "mixed-key-algorithms"
+	CheckIdentityDuplicate   finding.Check = "identity-duplicate"
 
 	CheckTruststoreEmpty   finding.Check = "truststore-empty"
 	CheckTruststoreNotCA   finding.Check = "truststore-not-ca"
@@ -72,7 +73,7 @@ func Checks() []finding.Check {
 		CheckKeyPasswordDiffers, CheckKeyCertMismatch, CheckKeyWeak,
 		CheckCertExpired, CheckCertNotYetValid, CheckCertExpiresSoon, CheckCertWeakSignature, CheckCertEKU,
 		CheckChainUntrusted, CheckChainIncomplete,
-		CheckHostIdentityMissing, CheckFEIdentityMissing, CheckFQDNCNOnly, CheckFQDNUnexpected, CheckMixedKeyAlgorithms,
+		CheckHostIdentityMissing, CheckFEIdentityMissing, CheckFQDNCNOnly, CheckFQDNUnexpected, CheckMixedKeyAlgorithms, CheckIdentityDuplicate,
 		CheckTruststoreEmpty, CheckTruststoreNotCA, CheckTruststoreMissing, CheckStoresSwapped,
 		CheckArgsUnknownFlag, CheckArgsMissingValue, CheckArgsTypeMismatch, CheckArgsDuplicateFlag, CheckArgsBatSyntax,
 	}

@@ -64,7 +64,7 @@ func checkKeyStore(c *collector, path string, s, trust *keystore.Store, opts Opt
 	})
 	mark = c.since()
 	for _, e := range certified {
-		checkCertificates(c, entrySubject(path, e), e.Chain, opts, true)
+		checkCertificates(c, path, e, e.Chain, opts, true)
 	}
 	c.passed(mark, path, map[finding.Check]string{
 		CheckCertExpired:       "no certificate has expired",
@@ -84,6 +84,7 @@ func checkKeyStore(c *collector, path string, s, trust *keystore.Store, opts Opt
 		})
 	}
 	checkIdentity(c, path, certified, opts)
+	checkDuplicates(c, path, certified, opts)
 }
 
 func checkKey(c *collector, path string, e *keystore.Entry) {

@@ -51,7 +51,7 @@ func checkTrustStore(c *collector, path string, s *keystore.Store, opts Options)
 	c.passed(mark, path, map[finding.Check]string{CheckTruststoreNotCA: "every trusted certificate is a CA"})
 	mark = c.since()
 	for _, e := range trusted {
-		checkCertificates(c, entrySubject(path, e), e.Chain[:1], opts, false)
+		checkCertificates(c, path, e, e.Chain[:1], opts, false)
 	}
 	c.passed(mark, path, map[finding.Check]string{CheckCertExpired: "no trusted certificate has expired"})
 }

@@ -11,7 +11,10 @@
 // GOOS/GOARCH), once per test process; inspect_text_test.go runs it as
 // `uccert inspect --text` on the fixture certificates and on certificates
 // OpenSSL makes for the test, and compares the text field by field with
-// `openssl x509 -noout -text`.
+// `openssl x509 -noout -text`. renew_test.go renews a Front End with
+// `uccert merge --append --replace` and removes an expired one with
+// `uccert remove --expired`, judged by keytool -list, Java's
+// KeyStore.load and getKey, and the certificate a JSSE server presents.
 //
 // The package has no code outside its tests; it exists because tests under
 // cmd/uccert cannot import pkg/internal/judge.

@@ -9,6 +9,12 @@
 //   list FILE TYPE STOREPASS [KEYPASS]
 //   tls-server KEYSTORE KSTYPE KSPASS TRUSTSTORE TSTYPE TSPASS PORTFILE
 //   tls-client HOST PORT SNI KEYSTORE KSTYPE KSPASS TRUSTSTORE TSTYPE TSPASS
+//   served KEYSTORE KSTYPE KSPASS KMALG SNI
+//       one handshake inside this JVM: a server whose key manager is KMALG
+//       ("PKIX", "SunX509", or "default" for KeyManagerFactory.getDefaultAlgorithm())
+//       and a client that sends SNI and trusts anything; prints "kmf:<algorithm>"
+//       and "served:<alias>\t<sha256>" (the alias of the store's entry whose
+//       certificate the server presented)
 //
 // Exit codes: 0 ok, 1 internal error, 2 keystore load failed, 3 TLS handshake
 // failed (client), 64 usage.
@@ -91,6 +97,12 @@ public final class StoreCheck {
                     }
                     tlsServer(args[1], args[2], password(args[3]), args[4], args[5], password(args[6]), args[7]);
                     break;
+                case "served":
+                    if (args.length != 6) {
+                        usage();
+                    }
+                    served(args[1], args[2], password(args[3]), args[4], args[5]);
+                    break;
                 case "tls-client":
                     if (args.length != 10) {
                         usage();
@@ -115,6 +127,7 @@ public final class StoreCheck {
         ERR.println("usage: StoreCheck list FILE TYPE STOREPASS [KEYPASS]");
         ERR.println("       StoreCheck tls-server KEYSTORE KSTYPE KSPASS TRUSTSTORE TSTYPE TSPASS PORTFILE");
         ERR.println("       StoreCheck tls-client HOST PORT SNI KEYSTORE KSTYPE KSPASS TRUSTSTORE TSTYPE TSPASS");
+        ERR.println("       StoreCheck served KEYSTORE KSTYPE KSPASS KMALG SNI");
         ERR.println("passwords: env:NAME (hex of UTF-8 in NAME), hex:HEX, or literal text");
         System.exit(64);
     }
@@ -382,6 +395,102 @@ public final class StoreCheck {
                 }
             }
         }
+    }
+
+    /** Trusts every server and remembers the leaf it presented. */
+    private static final class TrustAll extends X509ExtendedTrustManager {
+        volatile X509Certificate leaf;
+
+        private void record(X509Certificate[] chain) {
+            leaf = chain.length == 0 ? null : chain[0];
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType, Socket s) {
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine e) {
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType) {
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType, Socket s) {
+            record(chain);
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine e) {
+            record(chain);
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType) {
+            record(chain);
+        }
+
+        @Override
+        public X509Certificate[] getAcceptedIssuers() {
+            return new X509Certificate[0];
+        }
+    }
+
+    /**
+     * Which entry a JSSE server with the key manager kmAlg presents to a client
+     * that asks for sni: a server and a client in this JVM, one handshake over
+     * loopback.
+     */
+    private static void served(String ksFile, String ksType, char[] ksPass, String kmAlg, String sni) throws Exception {
+        KeyStore ks = load(ksFile, ksType, ksPass);
+        String alg = kmAlg.equals("default") ? KeyManagerFactory.getDefaultAlgorithm() : kmAlg;
+        KeyManagerFactory kmf = KeyManagerFactory.getInstance(alg);
+        kmf.init(ks, ksPass);
+        SSLContext serverCtx = SSLContext.getInstance("TLS");
+        serverCtx.init(kmf.getKeyManagers(), null, null);
+        TrustAll trust = new TrustAll();
+        SSLContext clientCtx = SSLContext.getInstance("TLS");
+        clientCtx.init(null, new TrustManager[] {trust}, null);
+        try (SSLServerSocket server = (SSLServerSocket) serverCtx.getServerSocketFactory()
+                .createServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            server.setEnabledProtocols(PROTOCOLS);
+            Thread accept = new Thread(() -> {
+                try (SSLSocket conn = (SSLSocket) server.accept()) {
+                    conn.setSoTimeout(20_000);
+                    conn.startHandshake();
+                    conn.getInputStream().read();
+                } catch (IOException e) {
+                    ERR.println("server: " + describeChain(e));
+                }
+            });
+            accept.start();
+            try (SSLSocket s = (SSLSocket) clientCtx.getSocketFactory().createSocket("127.0.0.1", server.getLocalPort())) {
+                s.setSoTimeout(20_000);
+                SSLParameters params = s.getSSLParameters();
+                params.setProtocols(PROTOCOLS);
+                params.setServerNames(List.of(new SNIHostName(sni)));
+                s.setSSLParameters(params);
+                s.startHandshake();
+                s.getOutputStream().write('x');
+                s.getOutputStream().flush();
+            }
+            accept.join(30_000);
+        }
+        if (trust.leaf == null) {
+            throw new IllegalStateException("the server presented no certificate");
+        }
+        String sha = sha256(trust.leaf.getEncoded());
+        String alias = "-";
+        for (String a : Collections.list(ks.aliases())) {
+            Certificate c = ks.getCertificate(a);
+            if (ks.isKeyEntry(a) && c != null && sha256(c.getEncoded()).equals(sha)) {
+                alias = a;
+            }
+        }
+        OUT.println("kmf:" + alg);
+        OUT.println("served:" + clean(alias) + "\t" + sha);
     }
 
     private static String sha256(byte[] der) throws Exception {

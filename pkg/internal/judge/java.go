@@ -326,3 +326,49 @@ func (j *JVM) TLSClient(t testing.TB, addr, sni, keystore, ksType, ksPass, trust
 	}
 	return "", "", nil
 }
+
+// Served is what a JSSE server presented in one handshake ([JVM.Served]).
+type Served struct {
+	// KeyManager is the KeyManagerFactory algorithm the server used (the
+	// JDK's default resolved: KeyManagerFactory.getDefaultAlgorithm()).
+	KeyManager string
+	// Alias is the key entry of the store whose certificate was presented
+	// ("-" when none matches).
+	Alias string
+	// SHA256 is the lowercase hex SHA-256 of the presented leaf.
+	SHA256 string
+}
+
+// Served runs one TLS handshake inside a JVM between a JSSE server that
+// holds the key entries of file (key password = storePass) behind the key
+// manager keyManager ("PKIX", "SunX509", or "default" for the JDK's
+// KeyManagerFactory.getDefaultAlgorithm()) and a client that sends the SNI
+// host name sni and trusts any certificate, so that the server's choice is
+// seen even when it presents an expired certificate. TLS 1.3 and 1.2 are
+// enabled (1.3 is negotiated). The test fails when Java cannot load the
+// store or the handshake fails.
+func (j *JVM) Served(t testing.TB, file, storeType, storePass, keyManager, sni string) Served {
+	t.Helper()
+	args, env := passwords(storePass)
+	res := j.run(t, env, "served", file, storeType, args[0], keyManager, sni)
+	if res.exitCode != 0 {
+		t.Fatalf("judge: StoreCheck served %s (%s, SNI %s) exited with %d:\n%s%s", file, keyManager, sni, res.exitCode, res.stdout, res.stderr)
+	}
+	var s Served
+	for _, line := range strings.Split(strings.TrimSpace(res.stdout), "\n") {
+		switch {
+		case strings.HasPrefix(line, "kmf:"):
+			s.KeyManager = strings.TrimPrefix(line, "kmf:")
+		case strings.HasPrefix(line, "served:"):
+			alias, sha, ok := strings.Cut(strings.TrimPrefix(line, "served:"), "\t")
+			if !ok {
+				t.Fatalf("judge: unexpected StoreCheck served line %q", line)
+			}
+			s.Alias, s.SHA256 = alias, sha
+		}
+	}
+	if s.KeyManager == "" || s.SHA256 == "" {
+		t.Fatalf("judge: unexpected StoreCheck served output:\n%s", res.stdout)
+	}
+	return s
+}
