@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/uccert/uccert/pkg/internal/atomicfile"
+	"github.com/uccert/uccert/internal/atomicfile"
 	"github.com/uccert/uccert/pkg/internal/lock"
 )
 

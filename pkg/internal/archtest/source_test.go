@@ -64,14 +64,19 @@ func TestDaemonImportIsLean(t *testing.T) {
 	}
 }
 
-// Nothing below cmd/ prints, exits, logs or runs init code.
+// Nothing below cmd/ prints, exits, logs or runs init code (pkg/ and the
+// module's internal/, which cmd/ and pkg/ share).
 func TestLibraryDoesNotPrintOrExit(t *testing.T) {
 	forbidden := map[string]bool{
 		"fmt.Print": true, "fmt.Printf": true, "fmt.Println": true, "os.Exit": true,
 		"log.Print": true, "log.Printf": true, "log.Println": true, "log.Fatal": true, "log.Fatalf": true,
 		"log.Panic": true, "os.Stdout": true, "os.Stderr": true,
 	}
-	for name, f := range goFiles(t, "pkg") {
+	files := goFiles(t, "pkg")
+	for name, f := range goFiles(t, "internal") {
+		files[name] = f
+	}
+	for name, f := range files {
 		if strings.HasPrefix(name, "pkg/internal/judge/") || strings.HasPrefix(name, "pkg/internal/archtest/") {
 			continue // test helpers
 		}
