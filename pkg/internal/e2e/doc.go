@@ -11,7 +11,9 @@
 // GOOS/GOARCH), once per test process; inspect_text_test.go runs it as
 // `uccert inspect --text` on the fixture certificates and on certificates
 // OpenSSL makes for the test, and compares the text field by field with
-// `openssl x509 -noout -text`.
+// `openssl x509 -noout -text`; prometheus_test.go runs it as `uccert verify
+// --format prometheus` and compares every x509_cert_* series with the
+// stores as `keytool -list -rfc` and `openssl x509` read them.
 //
 // The package has no code outside its tests; it exists because tests under
 // cmd/uccert cannot import pkg/internal/judge.
