@@ -4,11 +4,14 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"net"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"time"
@@ -178,6 +181,11 @@ func (o *verifyOutput) write(e *env, data []byte) error {
 		return err
 	}
 	if err := atomicfile.Write(o.path, data, atomicfile.Options{Perm: 0o644, Overwrite: true}); err != nil {
+		if runtime.GOOS == "windows" && errors.Is(err, fs.ErrPermission) {
+			// Windows refuses to replace a file another program holds
+			// open (measured under Wine: "Access denied").
+			return withFile(o.path, fmt.Errorf("%s: cannot replace it, another program (the textfile collector?) may have it open (%w): the file is unchanged, and the next run replaces it", o.path, err))
+		}
 		return withFile(o.path, fmt.Errorf("%s: %w", o.path, err))
 	}
 	return nil
