@@ -128,18 +128,23 @@ func exposition(r *finding.Report, stores []verifiedStore, at time.Time, extra [
 					continue
 				}
 				values := certValues(path, e, i, c)
-				key := strings.Join(values, "\x00")
-				if k, ok := seen[key]; ok {
+				// The key is the labels as written: two names that
+				// escape alike are one series for the collector.
+				var key strings.Builder
+				for _, v := range values {
+					key.WriteString(labelValue(v) + "\x00")
+				}
+				if k, ok := seen[key.String()]; ok {
 					if !c.NotAfter.Before(k.notAfter) {
 						continue
 					}
 					j := k.index
 					notBefore.series[j].value, notAfter.series[j].value = unix(c.NotBefore), unix(c.NotAfter)
 					expired.series[j].value = expiredValue(c, at)
-					seen[key] = kept{j, c.NotAfter}
+					seen[key.String()] = kept{j, c.NotAfter}
 					continue
 				}
-				seen[key] = kept{len(notAfter.series), c.NotAfter}
+				seen[key.String()] = kept{len(notAfter.series), c.NotAfter}
 				notBefore.series = append(notBefore.series, sample{values, unix(c.NotBefore)})
 				notAfter.series = append(notAfter.series, sample{values, unix(c.NotAfter)})
 				expired.series = append(expired.series, sample{values, expiredValue(c, at)})

@@ -1,10 +1,15 @@
 package main
 
 import (
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
 	"crypto/x509"
+	"crypto/x509/pkix"
 	"encoding/json"
 	"encoding/pem"
 	"fmt"
+	"math/big"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -19,6 +24,9 @@ import (
 	dto "github.com/prometheus/client_model/go"
 	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
+
+	"github.com/uccert/uccert/pkg/finding"
+	"github.com/uccert/uccert/pkg/keystore"
 )
 
 // parseExposition reads output with Prometheus' own text parser, with
@@ -726,6 +734,54 @@ func TestVerifyMetricLabel(t *testing.T) {
 		r := runCLI(t, "", nil, append(append([]string{"verify"}, bad...), stores...)...)
 		if r.code != exitUsage || !strings.Contains(r.stderr, "--metric-label") {
 			t.Errorf("%v: exit %d, stderr %q", bad, r.code, r.stderr)
+		}
+	}
+}
+
+// Two entries whose labels are written alike are one series — the names
+// escape alike (an ESC byte and the four characters \x1b), or two
+// certificates share serial, names and alias — and the series keeps the
+// certificate that expires first, so that no expiry is hidden.
+func TestExpositionOneSeriesPerLabelSet(t *testing.T) {
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mk := func(notAfter time.Time) *x509.Certificate {
+		tmpl := &x509.Certificate{SerialNumber: big.NewInt(7), Subject: pkix.Name{CommonName: "CA", Organization: []string{"O1", "O2"}},
+			NotBefore: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC), NotAfter: notAfter, IsCA: true, BasicConstraintsValid: true}
+		der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c, err := x509.ParseCertificate(der)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	later, sooner := mk(time.Date(2045, 1, 1, 0, 0, 0, 0, time.UTC)), mk(time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC))
+	store := &keystore.Store{Entries: []*keystore.Entry{
+		{Alias: "\x1b", Kind: keystore.KindTrusted, Chain: []*x509.Certificate{later}},
+		{Alias: `\x1b`, Kind: keystore.KindTrusted, Chain: []*x509.Certificate{sooner}},
+		{Alias: "other", Kind: keystore.KindTrusted, Chain: []*x509.Certificate{later}},
+	}}
+	out := string(exposition(&finding.Report{}, []verifiedStore{{"t.jks", store}, {"t.jks", store}}, time.Date(2035, 1, 1, 0, 0, 0, 0, time.UTC), nil))
+	fams := parseExposition(t, out)
+	if n := len(fams["x509_cert_not_after"].GetMetric()); n != 2 {
+		t.Fatalf("%d series, want 2:\n%s", n, out)
+	}
+	for _, m := range fams["x509_cert_not_after"].Metric {
+		l := labelMap(m)
+		want, wantExpired := float64(later.NotAfter.Unix()), 0.0
+		if l["alias"] == `\x1b` {
+			want, wantExpired = float64(sooner.NotAfter.Unix()), 1
+		}
+		if m.GetGauge().GetValue() != want || l["subject_O"] != "O1" || l["serial_number"] != "7" {
+			t.Errorf("%v = %v, want %v", l, m.GetGauge().GetValue(), want)
+		}
+		if got := gaugeOf(t, fams, "x509_cert_expired", l); got != wantExpired {
+			t.Errorf("x509_cert_expired%v = %v, want %v", l, got, wantExpired)
 		}
 	}
 }
