@@ -110,13 +110,18 @@ func reorderArgs(app *cli.App, args []string) []string {
 	return out
 }
 
-// wantsJSON reports whether the command line asks for JSON output.
+// wantsJSON reports whether the command line asks for JSON output:
+// --json, or --format json (its equivalent in verify and args).
 func wantsJSON(args []string) bool {
-	for _, a := range args {
-		if a == "--" {
+	for i, a := range args {
+		switch {
+		case a == "--":
 			return false
-		}
-		if a == "--json" || a == "-json" || a == "--json=true" {
+		case a == "--json" || a == "-json" || a == "--json=true":
+			return true
+		case a == "--format=json" || a == "-format=json":
+			return true
+		case (a == "--format" || a == "-format") && i+1 < len(args) && args[i+1] == "json":
 			return true
 		}
 	}

@@ -87,6 +87,12 @@ func TestJSONFailures(t *testing.T) {
 		{"args: wrong password", "wrong-password", abs(t, "stores", "ucc.jks"), 1,
 			[]string{"args", "--format", "json", "--json", "--cert-store", abs(t, "stores", "ucc.jks"), "--cert-store-pass", "pass:wrong-pw-1"}},
 		{"verify usage", "usage", "", 2, []string{"verify", "--json"}},
+		// --format json is --json: failures are JSON too.
+		{"verify --format json usage", "usage", "", 2, []string{"verify", "--format", "json"}},
+		{"verify --format=json, args file missing", "not-found", filepath.Join(dir, "startup.bat"), 1,
+			[]string{"verify", "--format=json", "--args-file", filepath.Join(dir, "startup.bat")}},
+		{"args --format json: wrong password", "wrong-password", abs(t, "stores", "ucc.jks"), 1,
+			[]string{"args", "--format", "json", "--cert-store", abs(t, "stores", "ucc.jks"), "--cert-store-pass", "pass:wrong-pw-1"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

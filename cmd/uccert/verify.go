@@ -1,15 +1,22 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"net"
+	"os"
 	"path/filepath"
+	"runtime"
+	"slices"
 	"strings"
 	"time"
 
+	"github.com/uccert/uccert/pkg/atomicfile"
 	"github.com/uccert/uccert/pkg/connector"
 	"github.com/uccert/uccert/pkg/finding"
 	"github.com/uccert/uccert/pkg/hostname"
@@ -26,7 +33,8 @@ func verifyCommand(e *env) *cli.Command {
 		UsageText: "uccert verify [--host FQDN] [--fe FQDN]... [--mode mtls|tls-kerberos]\n" +
 			"              [--cert-store FILE --cert-store-pass SRC [--cert-store-type T]]\n" +
 			"              [--key-store FILE --key-store-pass SRC [--key-store-type T]] [--krb5 FILE]\n" +
-			"              [--args 'COMMAND LINE' | --args-file FILE] [--warn-days N] [--at DATE|RFC3339] [--json] [--strict]",
+			"              [--args 'COMMAND LINE' | --args-file FILE] [--warn-days N] [--at DATE|RFC3339] [--strict]\n" +
+			"              [--format text|json|prometheus | --json] [-o FILE] [--metric-label NAME=VALUE]...",
 		Description: `Runs every check that applies to what is given: the stores (readable, password, type),
 their keys (key password = store password, key matches certificate, strength), certificates
 (validity at --at, expiry within --warn-days, SHA-1/MD5 signatures, extended key usage),
@@ -40,6 +48,15 @@ store; in tls-kerberos mode the cert store is the trust store and a krb5.conf is
 Each finding is printed as a line (✔/⚠/✖, or OK/WARN/FAIL when not on a terminal or with
 NO_COLOR); docs/verify.md explains every check and how to fix it.
 
+--format json (or --json) prints the report as JSON. --format prometheus prints the Prometheus
+text format for node_exporter's (or windows_exporter's) textfile collector: x509_cert_not_after,
+x509_cert_not_before and x509_cert_expired for every certificate of the stores, with the labels
+of the x509-certificate-exporter (filepath, filename, serial_number, subject_CN, issuer_CN, ...)
+plus alias and entry_kind, then uccert_verify_ok and uccert_verify_findings{severity}; a run
+that fails still writes uccert_verify_ok 0. -o FILE writes the output to FILE instead of stdout,
+atomically (a temporary file beside it, then a rename: the collector never reads half a file),
+mode 0644; docs/monitoring.md has the cron line, the Windows task and alert rules.
+
 EXAMPLES:
    # Preflight from the connector's own command line:
    uccert verify --args-file startup.bat --fe fe1.pool.example.com --fe fe2.pool.example.com
@@ -49,6 +66,9 @@ EXAMPLES:
                  --key-store ucc-trust.jks --key-store-pass env:TS
    # Kerberos mode, for automation:
    uccert verify --mode tls-kerberos --cert-store trust.jks --cert-store-pass env:TS --krb5 krb5.conf --json
+   # Monitoring: node_exporter's textfile collector (cron, every 30 minutes):
+   uccert verify --args-file /opt/ucc/startup.bat --format prometheus \
+                 -o /var/lib/node_exporter/textfile_collector/uccert.prom
 
 ` + passwordSources + exitCodes,
 		Flags: []cli.Flag{
@@ -71,7 +91,10 @@ EXAMPLES:
 			&cli.StringFlag{Name: "kdc-user", Usage: "live Kerberos AS exchange for `PRINCIPAL` with the krb5.conf"},
 			&cli.StringFlag{Name: "kdc-pass", Usage: "the principal's password `SRC`"},
 			&cli.BoolFlag{Name: "online", Usage: "resolve every KDC host name of the krb5.conf"},
-			&cli.BoolFlag{Name: "json", Usage: "print JSON on stdout"},
+			&cli.StringFlag{Name: "format", Value: "text", Usage: "output `FORMAT`: text, json or prometheus (the text format of node_exporter's textfile collector)"},
+			&cli.BoolFlag{Name: "json", Usage: "print JSON (the same as --format json)"},
+			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "write the output to `FILE` (atomically, mode 0644) instead of stdout"},
+			&cli.StringSliceFlag{Name: "metric-label", KeepSpace: true, Usage: "add the label `NAME=VALUE` to every series of --format prometheus (repeatable; e.g. connector=UCC_1 when several connectors share a host)"},
 			&cli.BoolFlag{Name: "strict", Usage: "exit 1 on warnings too"},
 		},
 		Action: func(c *cli.Context) error { return runVerify(c, e) },
@@ -89,29 +112,157 @@ func parseAt(at string) (time.Time, error) {
 	return time.Time{}, usagef("--at %s: give a date (2040-05-20, midnight UTC) or an RFC 3339 time (2040-05-20T12:00:00Z)", esc(at))
 }
 
+// reportFormat is verify's --format.
+type reportFormat int
+
+const (
+	formatText reportFormat = iota
+	formatJSON
+	formatPrometheus
+)
+
+// verifyOutput is where and how verify writes its report.
+type verifyOutput struct {
+	format reportFormat
+	// path is -o FILE; "" is stdout.
+	path string
+	// labels are the --metric-label labels.
+	labels []metricLabel
+}
+
+// parseVerifyOutput reads --format, --json and -o (usage errors).
+func parseVerifyOutput(c *cli.Context, e *env) (*verifyOutput, error) {
+	o := &verifyOutput{path: c.String("output")}
+	switch f := c.String("format"); f {
+	case "text":
+	case "json":
+		o.format = formatJSON
+	case "prometheus":
+		o.format = formatPrometheus
+	default:
+		return nil, usagef("--format %s: give text, json or prometheus", esc(f))
+	}
+	if c.Bool("json") {
+		if c.IsSet("format") && o.format != formatJSON {
+			return nil, usagef("--json and --format %s exclude each other", c.String("format"))
+		}
+		o.format = formatJSON
+	}
+	for _, l := range c.StringSlice("metric-label") {
+		if o.format != formatPrometheus {
+			return nil, usagef("--metric-label applies to --format prometheus")
+		}
+		ml, err := parseMetricLabel(l)
+		if err != nil {
+			return nil, usagef("%s", err.Error())
+		}
+		if slices.ContainsFunc(o.labels, func(x metricLabel) bool { return x.name == ml.name }) {
+			return nil, usagef("--metric-label %s given twice", ml.name)
+		}
+		o.labels = append(o.labels, ml)
+	}
+	if c.IsSet("output") && o.path == "" {
+		return nil, usagef("-o: give the path of the file to write")
+	}
+	if fi, err := os.Stat(o.path); o.path != "" && err == nil && fi.IsDir() {
+		return nil, usagef("-o %s is a folder: give the path of the file to write in it, such as %s", esc(o.path), esc(filepath.Join(o.path, "uccert.prom")))
+	}
+	if o.format == formatPrometheus && o.path != "" && !strings.HasSuffix(o.path, ".prom") {
+		fmt.Fprintf(e.stderr, "uccert: warning: %s: the textfile collectors of node_exporter and windows_exporter read only files ending in .prom\n", esc(o.path))
+	}
+	return o, nil
+}
+
+// write writes data to stdout, or to -o FILE atomically (mode 0644, so
+// that a collector running as another user can read it).
+func (o *verifyOutput) write(e *env, data []byte) error {
+	if o.path == "" {
+		_, err := e.stdout.Write(data)
+		return err
+	}
+	if err := atomicfile.Write(o.path, data, atomicfile.Options{Perm: 0o644, Overwrite: true}); err != nil {
+		if runtime.GOOS == "windows" && errors.Is(err, fs.ErrPermission) {
+			// Windows refuses to replace a file another program holds
+			// open (measured under Wine: "Access denied").
+			return withFile(o.path, fmt.Errorf("%s: cannot replace it, another program (the textfile collector?) may have it open (%w): the file is unchanged, and the next run replaces it", o.path, err))
+		}
+		return withFile(o.path, fmt.Errorf("%s: %w", o.path, err))
+	}
+	return nil
+}
+
 func runVerify(c *cli.Context, e *env) error {
 	if c.NArg() > 0 {
 		return usagef("verify takes no arguments (got %q); did you mean --cert-store %s?", c.Args().First(), c.Args().First())
 	}
-	if d := c.Int("warn-days"); d < 0 || d > preflight.MaxWarnDays {
-		return usagef("--warn-days %d: give a number of days from 0 to %d", d, preflight.MaxWarnDays)
+	out, err := parseVerifyOutput(c, e)
+	if err != nil {
+		return err
 	}
-	if c.IsSet("args") && c.IsSet("args-file") {
-		return usagef("give --args or --args-file, not both")
+	at, err := verifyTime(c, e)
+	var report *finding.Report
+	var stores []verifiedStore
+	if err == nil {
+		report, stores, err = verifyRun(c, e, at)
 	}
-	opts := verify.Options{}
-	opts.Now, opts.WarnDays = e.now(), c.Int("warn-days")
-	if at := c.String("at"); at != "" {
-		t, err := parseAt(at)
-		if err != nil {
+	if err != nil {
+		if out.format == formatPrometheus {
+			// The collector keeps reading the file: it must now say that
+			// verify did not pass, whatever stopped it.
+			if werr := out.write(e, exposition(nil, nil, at, out.labels)); werr != nil {
+				fmt.Fprintf(e.stderr, "uccert: %s\n", esc(werr.Error()))
+			}
+		}
+		return err
+	}
+	var data []byte
+	switch out.format {
+	case formatJSON:
+		var b bytes.Buffer
+		if err := writeJSON(&b, report); err != nil {
 			return err
 		}
-		opts.Now = t
+		data = b.Bytes()
+	case formatPrometheus:
+		data = exposition(report, stores, at, out.labels)
+	default:
+		var b bytes.Buffer
+		writeReportText(&b, e.color() && out.path == "", report)
+		data = b.Bytes()
 	}
+	if err := out.write(e, data); err != nil {
+		return err
+	}
+	if !report.OK() {
+		return &silentError{code: exitFailure}
+	}
+	return nil
+}
+
+// verifyTime is --at, else now.
+func verifyTime(c *cli.Context, e *env) (time.Time, error) {
+	if at := c.String("at"); at != "" {
+		return parseAt(at)
+	}
+	return e.now(), nil
+}
+
+// verifyRun runs the checks the flags ask for, judging validity at at,
+// and returns the report and the stores that were read (the cert store,
+// then the key store; a store not given or not readable has no Store).
+func verifyRun(c *cli.Context, e *env, at time.Time) (*finding.Report, []verifiedStore, error) {
+	if d := c.Int("warn-days"); d < 0 || d > preflight.MaxWarnDays {
+		return nil, nil, usagef("--warn-days %d: give a number of days from 0 to %d", d, preflight.MaxWarnDays)
+	}
+	if c.IsSet("args") && c.IsSet("args-file") {
+		return nil, nil, usagef("give --args or --args-file, not both")
+	}
+	opts := verify.Options{}
+	opts.Now, opts.WarnDays = at, c.Int("warn-days")
 	if m := c.String("mode"); m != "" {
 		mode, err := connector.ParseMode(m)
 		if err != nil {
-			return usagef("--mode: %s", err.Error())
+			return nil, nil, usagef("--mode: %s", err.Error())
 		}
 		opts.Mode = mode
 	}
@@ -119,21 +270,21 @@ func runVerify(c *cli.Context, e *env) error {
 	if c.IsSet("args") || c.IsSet("args-file") {
 		var err error
 		if line, opts.Problems, opts.Subject, err = readConnectorArgs(c); err != nil {
-			return err
+			return nil, nil, err
 		}
 	}
 	var err error
 	if opts.Host, opts.FEs, err = hostNames(c); err != nil {
-		return err
+		return nil, nil, err
 	}
 	if err := checkSources("password options", c.String("cert-store-pass"), c.String("key-store-pass"), c.String("kdc-pass")); err != nil {
-		return err
+		return nil, nil, err
 	}
 	if opts.Connect, err = connectTargets(c.StringSlice("connect"), c.StringSlice("resolve")); err != nil {
-		return err
+		return nil, nil, err
 	}
 	if c.IsSet("kdc-pass") && !c.IsSet("kdc-user") {
-		return usagef("--kdc-pass needs --kdc-user")
+		return nil, nil, usagef("--kdc-pass needs --kdc-user")
 	}
 	// uccert's own store options override the connector's command line;
 	// their passwords are asked for (a password missing from the command
@@ -149,7 +300,7 @@ func runVerify(c *cli.Context, e *env) error {
 		if typ != "" {
 			f, err := keystore.ParseFormat(typ)
 			if err != nil {
-				return usagef("--%s-type: %s", role, err.Error())
+				return nil, nil, usagef("--%s-type: %s", role, err.Error())
 			}
 			o.Type = f.String()
 		}
@@ -157,7 +308,7 @@ func runVerify(c *cli.Context, e *env) error {
 	}
 	a, err := line.WithOverrides(overrides[0], overrides[1], c.String("krb5"))
 	if err != nil {
-		return usagef("--cert-store-pass, --cert-store-type, --key-store-pass and --key-store-type need their store (--cert-store or --key-store FILE, or the store in --args)")
+		return nil, nil, usagef("--cert-store-pass, --cert-store-type, --key-store-pass and --key-store-type need their store (--cert-store or --key-store FILE, or the store in --args)")
 	}
 	opts.CertTypeByOption = c.String("cert-store-type") != ""
 	opts.KeyTypeByOption = c.String("key-store-type") != ""
@@ -167,13 +318,13 @@ func runVerify(c *cli.Context, e *env) error {
 	}
 	switch {
 	case mode == connector.ModeTLSKerberos && a.KrbConf == "":
-		return usagef("tls-kerberos mode needs a krb5.conf: give --krb5 FILE (or -krb_conf_file in --args)")
+		return nil, nil, usagef("tls-kerberos mode needs a krb5.conf: give --krb5 FILE (or -krb_conf_file in --args)")
 	case a.CertStore.File == "" && a.KeyStore.File == "" && a.KrbConf == "" && opts.Subject == "":
-		return usagef("nothing to verify: give --cert-store, --key-store, --krb5, --args or --args-file")
+		return nil, nil, usagef("nothing to verify: give --cert-store, --key-store, --krb5, --args or --args-file")
 	case (c.IsSet("kdc-user") || c.Bool("online")) && a.KrbConf == "":
-		return usagef("--kdc-user and --online need a krb5.conf (--krb5 or -krb_conf_file in --args)")
+		return nil, nil, usagef("--kdc-user and --online need a krb5.conf (--krb5 or -krb_conf_file in --args)")
 	case len(opts.Connect) > 0 && a.CertStore.File == "":
-		return usagef("--connect needs the stores (--cert-store/--key-store or --args)")
+		return nil, nil, usagef("--connect needs the stores (--cert-store/--key-store or --args)")
 	}
 	for i, role := range []struct {
 		name string
@@ -186,14 +337,14 @@ func runVerify(c *cli.Context, e *env) error {
 		}
 		p, err := pw.get(src, "--"+role.name+"-pass", "password for "+filepath.Base(role.st.File))
 		if err != nil {
-			return err
+			return nil, nil, err
 		}
 		role.st.Pass, role.st.HasPass = p, true
 	}
 	if user := c.String("kdc-user"); user != "" {
 		p, err := pw.get(c.String("kdc-pass"), "--kdc-pass", "Kerberos password for "+user)
 		if err != nil {
-			return err
+			return nil, nil, err
 		}
 		opts.KDCUser, opts.KDCPassword = user, p
 	}
@@ -203,19 +354,15 @@ func runVerify(c *cli.Context, e *env) error {
 			opts.Host = fqdn
 		}
 	}
-	report := verify.Run(c.Context, a, opts)
+	m, report := verify.RunMaterial(c.Context, a, opts)
 	report.Strict = c.Bool("strict")
-	if c.Bool("json") {
-		if err := writeJSON(e.stdout, report); err != nil {
-			return err
-		}
+	var stores []verifiedStore
+	if m.Mode == connector.ModeTLSKerberos {
+		stores = []verifiedStore{{a.CertStore.File, m.Trust}}
 	} else {
-		writeReportText(e, report)
+		stores = []verifiedStore{{a.CertStore.File, m.Keys}, {a.KeyStore.File, m.Trust}}
 	}
-	if !report.OK() {
-		return &silentError{code: exitFailure}
-	}
-	return nil
+	return report, stores, nil
 }
 
 // connectTargets parses --connect HOST:PORT and curl-style --resolve
@@ -284,8 +431,9 @@ func writeJSON(w io.Writer, v any) error {
 	return enc.Encode(v)
 }
 
-func writeReportText(e *env, r *finding.Report) {
-	color := e.color()
+// writeReportText writes the human report: a line per finding, with
+// colour and symbols when color is set.
+func writeReportText(w io.Writer, color bool, r *finding.Report) {
 	for _, f := range r.Findings {
 		mark := map[finding.Severity][2]string{
 			finding.OK:    {"✔", "OK  "},
@@ -297,13 +445,13 @@ func writeReportText(e *env, r *finding.Report) {
 		if color {
 			sym = map[finding.Severity]string{finding.OK: "\x1b[32m", finding.Info: "\x1b[36m", finding.Warn: "\x1b[33m", finding.Error: "\x1b[31m"}[f.Severity] + mark[0] + "\x1b[0m"
 		}
-		fmt.Fprintf(e.stdout, "%s %-28s %s: %s\n", sym, f.Check, esc(f.Subject), esc(f.Message))
+		fmt.Fprintf(w, "%s %-28s %s: %s\n", sym, f.Check, esc(f.Subject), esc(f.Message))
 		if f.Hint != "" && f.Severity >= finding.Warn {
-			fmt.Fprintf(e.stdout, "     %-28s fix: %s\n", "", esc(f.Hint))
+			fmt.Fprintf(w, "     %-28s fix: %s\n", "", esc(f.Hint))
 		}
 	}
 	s := r.Summary()
-	fmt.Fprintf(e.stdout, "%s: %d passed, %d %s, %d %s\n", finding.Count(len(r.Findings), "check", "checks"), s.Passed,
+	fmt.Fprintf(w, "%s: %d passed, %d %s, %d %s\n", finding.Count(len(r.Findings), "check", "checks"), s.Passed,
 		s.Warnings, plural(s.Warnings, "warning", "warnings"), s.Errors, plural(s.Errors, "error", "errors"))
 }
 

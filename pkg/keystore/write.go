@@ -4,12 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io/fs"
-	"os"
-	"path/filepath"
-	"runtime"
 	"time"
 
+	"github.com/uccert/uccert/pkg/atomicfile"
 	"github.com/uccert/uccert/pkg/internal/lock"
 )
 
@@ -30,87 +27,35 @@ type WriteOptions struct {
 // Errors name path and wrap Encode's errors, ErrExists (path exists and
 // opts.Overwrite is false) or ErrReadBack (what was written does not
 // decode to the same entries), or the file system's.
-func WriteFile(path string, s *Store, opts WriteOptions) (err error) {
+func WriteFile(path string, s *Store, opts WriteOptions) error {
 	data, err := Encode(s, opts.EncodeOptions)
 	if err != nil {
 		return fmt.Errorf("%s: %w", path, err)
 	}
-	dir, base := filepath.Split(path)
-	if dir == "" {
-		dir = "."
-	}
-	tmp, err := os.CreateTemp(dir, "."+base+".uccert-*")
-	if err != nil {
-		return fmt.Errorf("%s: cannot create a temporary file beside it: %w", path, err)
-	}
-	tmpName := tmp.Name()
-	defer func() {
-		if err != nil {
-			tmp.Close()
-			os.Remove(tmpName)
-		}
-	}()
-	if err = tmp.Chmod(0o600); err != nil && runtime.GOOS != "windows" {
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	if _, err = tmp.Write(data); err != nil {
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	// fsync (waiting for the disk) and the read-back (key derivations)
-	// overlap; both must succeed before the rename.
-	synced := make(chan error, 1)
-	go func() { synced <- tmp.Sync() }()
-	readBack := func() error {
+	readBack := func(tmpName string) error {
 		back, err := ReadFile(tmpName)
 		if err != nil {
-			return fmt.Errorf("%s: read-back: %w", path, err)
+			return fmt.Errorf("read-back: %w", err)
 		}
 		got, err := Decode(back, DecodeOptions{Password: opts.Password})
 		if err != nil {
-			return fmt.Errorf("%s: %w: %w", path, ErrReadBack, err)
+			return fmt.Errorf("%w: %w", ErrReadBack, err)
 		}
 		if cerr := Compare(s, got); cerr != nil {
-			return fmt.Errorf("%s: %w: %w", path, ErrReadBack, cerr)
+			return fmt.Errorf("%w: %w", ErrReadBack, cerr)
 		}
 		return nil
 	}
-	err = readBack()
-	if serr := <-synced; serr != nil && err == nil {
-		err = fmt.Errorf("%s: %w", path, serr)
-	}
-	if err != nil {
-		return err
-	}
-	if err = tmp.Close(); err != nil {
+	// The read-back (key derivations) runs while the temporary file is
+	// synced to disk; both must succeed before the rename.
+	err = atomicfile.Write(path, data, atomicfile.Options{Perm: 0o600, Overwrite: opts.Overwrite, Check: readBack})
+	switch {
+	case errors.Is(err, atomicfile.ErrExists):
+		return fmt.Errorf("%s: %w", path, ErrExists)
+	case err != nil:
 		return fmt.Errorf("%s: %w", path, err)
 	}
-	if opts.Overwrite {
-		if err = os.Rename(tmpName, path); err != nil {
-			return fmt.Errorf("%s: %w", path, err)
-		}
-	} else {
-		// link fails if path exists: create-only, without a race.
-		if err = os.Link(tmpName, path); err != nil {
-			if errors.Is(err, fs.ErrExist) {
-				return fmt.Errorf("%s: %w", path, ErrExists)
-			}
-			return fmt.Errorf("%s: %w", path, err)
-		}
-		os.Remove(tmpName)
-	}
-	syncDir(dir)
 	return nil
-}
-
-// syncDir makes a rename durable (best effort; not possible on Windows).
-func syncDir(dir string) {
-	if runtime.GOOS == "windows" {
-		return
-	}
-	if d, err := os.Open(dir); err == nil {
-		d.Sync()
-		d.Close()
-	}
 }
 
 // UpdateOptions say how Update rewrites a store: the options of the

@@ -78,6 +78,17 @@ func (o Options) timeout() time.Duration {
 // connector.Check, then the live ones, and returns one report. A nil a
 // is reported as a failed finding.
 func Run(ctx context.Context, a *connector.Args, opts Options) *finding.Report {
+	_, r := RunMaterial(ctx, a, opts)
+	return r
+}
+
+// RunMaterial is Run that also returns what connector.Check read: the
+// stores as they were checked (Material.Keys and Material.Trust, nil
+// when a store was not given or could not be read), for a caller that
+// reports on their certificates too (`uccert verify --format
+// prometheus`) without reading the files a second time. Material.TLS
+// is nil.
+func RunMaterial(ctx context.Context, a *connector.Args, opts Options) (*connector.Material, *finding.Report) {
 	m, r := connector.Check(a, opts.CheckOptions)
 	l := &live{Report: r, opts: opts, material: m}
 	if a != nil {
@@ -100,7 +111,7 @@ func Run(ctx context.Context, a *connector.Args, opts Options) *finding.Report {
 			l.kdcLogin(ctx, m.Krb5)
 		}
 	}
-	return r
+	return m, r
 }
 
 // live runs the live checks into one report.

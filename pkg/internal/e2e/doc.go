@@ -15,6 +15,9 @@
 // `uccert merge --append --replace` and removes an expired one with
 // `uccert remove --expired`, judged by keytool -list, Java's
 // KeyStore.load and getKey, and the certificate a JSSE server presents.
+// prometheus_test.go runs it as `uccert verify --format prometheus` and
+// compares every x509_cert_* series with the stores as `keytool -list
+// -rfc` and `openssl x509` read them.
 //
 // The package has no code outside its tests; it exists because tests under
 // cmd/uccert cannot import pkg/internal/judge.

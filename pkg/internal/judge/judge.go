@@ -49,11 +49,15 @@ var debianPackages = map[string]string{
 	"wine64":                 "wine64 wine",
 	"wineserver":             "wine64 wine",
 	"x86_64-w64-mingw32-gcc": "gcc-mingw-w64-x86-64",
+	// node_exporter's textfile collector reads verify --format prometheus;
+	// promtool checks the alert rules of docs/monitoring.md.
+	"prometheus-node-exporter": "prometheus-node-exporter",
+	"promtool":                 "prometheus",
 }
 
 // Require returns the absolute path of tool (javac, java, keytool, openssl,
 // pk12util, certutil, krb5kdc, kdb5_util, kadmin.local, wine, wineserver,
-// x86_64-w64-mingw32-gcc), looked up in PATH and
+// x86_64-w64-mingw32-gcc, prometheus-node-exporter, promtool), looked up in PATH and
 // then in /usr/sbin and /sbin. When the tool is missing, the test fails if the
 // environment variable CI is non-empty (CI must install every tool) and is
 // skipped, loudly, otherwise.
