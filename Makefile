@@ -78,12 +78,12 @@ fixtures:
 check-fixtures:
 	bash fixtures/check-fixtures.sh
 
-# Benchmarks (developer tool): the Go benchmarks of keystore, merge and
-# preflight (output in $(BENCH_OUT)/go-bench.txt), then uccert and keytool
+# Benchmarks (developer tool): the Go benchmarks of keystore, merge,
+# preflight and connector (output in $(BENCH_OUT)/go-bench.txt), then uccert and keytool
 # timed as whole processes side by side; writes docs/PERFORMANCE.md. ~1-3 min.
 BENCH_OUT  ?= bin/bench
 BENCHTIME  ?= 1s
-BENCH_PKGS := ./pkg/keystore/ ./pkg/merge/ ./pkg/preflight/
+BENCH_PKGS := ./pkg/keystore/ ./pkg/merge/ ./pkg/preflight/ ./pkg/connector/
 .PHONY: bench
 bench:
 	@mkdir -p $(BENCH_OUT)

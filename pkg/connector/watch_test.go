@@ -323,6 +323,43 @@ func TestWatchRotationByRename(t *testing.T) {
 	}
 }
 
+// Kubernetes mounts a secret as symbolic links into a folder that it
+// swaps whole (..data -> ..2026_12_01...): the store's own name sees no
+// event, its Stat does (os.Stat follows the links).
+func TestWatchSymlinkSwap(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("symbolic links need a privilege on Windows; the rule is the same as for a rename")
+	}
+	st := makeStores(t)
+	a := watchArgs(t, st.a)
+	dir := filepath.Dir(a.CertStore.File)
+	version := func(name string, data []byte) {
+		if err := os.Mkdir(filepath.Join(dir, name), 0o700); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, name, "ucc.jks"), data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Symlink(name, filepath.Join(dir, "..data_tmp")); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Rename(filepath.Join(dir, "..data_tmp"), filepath.Join(dir, "..data")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	version("..v1", st.a)
+	os.Remove(a.CertStore.File)
+	if err := os.Symlink(filepath.Join("..data", "ucc.jks"), a.CertStore.File); err != nil {
+		t.Fatal(err)
+	}
+	ev := newEvents()
+	startWatch(t, a, ev.options(WatchOptions{LoadOptions: watchLoad, Interval: time.Hour}), watchConfig{})
+	version("..v2", st.b)
+	if got := served(t, ev.reload(t), fe1Host); got != serialFE1Renewed {
+		t.Errorf("fe1 serial %s, want %s", got, serialFE1Renewed)
+	}
+}
+
 // A file written in place is taken once it has settled (here: the loop;
 // TestFileSetSettles shows the rule step by step).
 func TestWatchInPlaceWrite(t *testing.T) {
