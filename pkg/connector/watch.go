@@ -183,7 +183,7 @@ func (w *Watcher) loadNew(a *Args) (*fileSet, *Material, error) {
 	files := newFileSet(a, w.interval/2)
 	now := time.Now()
 	for _, f := range files.files {
-		f.look(now, true)
+		f.look(now, always)
 	}
 	data, err := files.contents()
 	if err != nil {
@@ -239,7 +239,7 @@ func (w *Watcher) run() {
 	defer settle.Stop()
 	for {
 		var names []string
-		all := false
+		how := bySum // the tick, the settle timer, a notifier error
 		select {
 		case <-w.ctx.Done():
 			return
@@ -248,7 +248,7 @@ func (w *Watcher) run() {
 				events = nil
 				continue
 			}
-			names = append(names, ev.Name)
+			names, how = append(names, ev.Name), byStat
 			// A rename-replace comes as a burst: look once for all of it.
 			for more := true; more; {
 				select {
@@ -266,21 +266,21 @@ func (w *Watcher) run() {
 				errs = nil
 				continue
 			}
-			all = true // events may have been lost (queue overflow): read everything
+			// Events may have been lost (a full queue): look as the tick does.
 		case <-tick.C:
 		case <-settle.C:
 		}
-		if again := w.look(names, all); !again.IsZero() {
+		if again := w.look(names, how); !again.IsZero() {
 			settle.Reset(time.Until(again))
 		}
 	}
 }
 
-// look looks at the files (reading those that changed, that an event
-// named, or all of them) and reloads when their contents call for it.
-// It returns when to look again for an in-place change to settle (zero:
-// no need).
-func (w *Watcher) look(names []string, all bool) time.Time {
+// look looks at the files (reading those that changed, those an event
+// names, and others as how says) and reloads when their contents call for
+// it. It returns when to look again for an in-place change to settle
+// (zero: no need).
+func (w *Watcher) look(names []string, how reading) time.Time {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if w.ctx.Err() != nil {
@@ -296,7 +296,11 @@ func (w *Watcher) look(names []string, all bool) time.Time {
 	now := time.Now()
 	for _, f := range w.files.files {
 		clean := filepath.Clean(f.path)
-		f.look(now, all || named[clean] || named[filepath.Dir(clean)])
+		h := how
+		if named[clean] || named[filepath.Dir(clean)] {
+			h = always
+		}
+		f.look(now, h)
 	}
 	reload, again := w.files.decide(now)
 	if reload {

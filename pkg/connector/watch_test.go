@@ -221,7 +221,7 @@ func startWatch(t *testing.T, a *Args, opts WatchOptions, cfg watchConfig) *Watc
 
 // lookNow makes w look at every file now, reading each, as a
 // notification would.
-func lookNow(w *Watcher) { w.look(nil, true) }
+func lookNow(w *Watcher) { w.look(nil, always) }
 
 func TestWatchFirstLoadMustSucceed(t *testing.T) {
 	st := makeStores(t)
@@ -385,14 +385,14 @@ func TestFileSetSettles(t *testing.T) {
 	s := newFileSet(a, settle)
 	t0 := time.Date(2026, 12, 1, 12, 0, 0, 0, time.UTC)
 	for _, f := range s.files {
-		f.look(t0, true)
+		f.look(t0, always)
 	}
 	s.adopted()
 	cert := s.files[0]
 	step := func(now time.Time, wantReload bool, wantAgain time.Time) {
 		t.Helper()
 		for _, f := range s.files {
-			f.look(now, true)
+			f.look(now, always)
 		}
 		reload, again := s.decide(now)
 		if reload != wantReload || !again.Equal(wantAgain) {
@@ -471,13 +471,13 @@ func TestFileSetPollsByStat(t *testing.T) {
 	for _, f := range s.files {
 		read := f.read
 		f.read = func(p string) ([]byte, error) { reads++; return read(p) }
-		f.look(now, true)
+		f.look(now, always)
 	}
 	s.adopted()
 	reads = 0
 	for range 3 {
 		for _, f := range s.files {
-			f.look(now, false)
+			f.look(now, byStat)
 		}
 	}
 	if reads != 0 {
@@ -485,10 +485,60 @@ func TestFileSetPollsByStat(t *testing.T) {
 	}
 	replaceFile(t, a.CertStore.File, st.b)
 	for _, f := range s.files {
-		f.look(now, false)
+		f.look(now, byStat)
 	}
 	if reads != 1 {
 		t.Errorf("%d reads after one file changed, want 1", reads)
+	}
+}
+
+// A file rewritten in place with the same size and time (a coarse file
+// system clock) has the same Stat: the polling tick compares the SHA-256
+// of small files.
+func TestFileSetSumsSmallFiles(t *testing.T) {
+	st := makeStores(t)
+	a := watchArgs(t, st.a)
+	s := newFileSet(a, time.Second)
+	t0 := time.Now()
+	for _, f := range s.files {
+		f.look(t0, always)
+	}
+	s.adopted()
+	fi, err := os.Stat(a.CertStore.File)
+	if err != nil {
+		t.Fatal(err)
+	}
+	same := slices.Clone(st.a)
+	same[len(same)-1] ^= 1 // the JKS digest: another content, the same size
+	writeInPlace(t, a.CertStore.File, same)
+	if err := os.Chtimes(a.CertStore.File, fi.ModTime(), fi.ModTime()); err != nil {
+		t.Fatal(err)
+	}
+	look := func(now time.Time, how reading) bool {
+		for _, f := range s.files {
+			f.look(now, how)
+		}
+		_, again := s.decide(now)
+		return !again.IsZero()
+	}
+	if look(t0.Add(time.Second), byStat) {
+		t.Fatal("Stat alone saw the change: the test proves nothing")
+	}
+	if !look(t0.Add(2*time.Second), bySum) {
+		t.Error("the tick did not see the change")
+	}
+	// A file over sumLimit is left to Stat.
+	big := newFileSet(&Args{KrbConf: filepath.Join(t.TempDir(), "krb5.conf")}, time.Second)
+	if err := os.WriteFile(big.files[0].path, make([]byte, sumLimit+1), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	big.files[0].look(t0, always)
+	big.adopted()
+	reads := 0
+	big.files[0].read = func(p string) ([]byte, error) { reads++; return readKrb5(p) }
+	big.files[0].look(t0, bySum)
+	if reads != 0 {
+		t.Errorf("a file of %d bytes was read by the tick", sumLimit+1)
 	}
 }
 

@@ -103,11 +103,29 @@ func sameStat(a, b fs.FileInfo) bool {
 	return os.SameFile(a, b) && a.Size() == b.Size() && a.ModTime().Equal(b.ModTime())
 }
 
-// look updates f.last. The file is read when force is set, when Stat
-// tells it changed, or when its content is a change not yet judged (to
-// see that it stays the same while it settles); else Stat alone is the
-// look, so that polling costs no reading.
-func (f *watchedFile) look(now time.Time, force bool) {
+// reading says when a look reads a file whose Stat did not change.
+type reading int
+
+const (
+	// byStat: Stat alone (a notification about another file of the
+	// folder).
+	byStat reading = iota
+	// bySum also reads files up to sumLimit bytes, to compare their
+	// SHA-256: a file rewritten in place with the same size within the
+	// file system's time resolution has the same Stat (the polling tick).
+	bySum
+	// always reads (a notification about the file itself).
+	always
+)
+
+// sumLimit is the largest file that bySum reads whatever its Stat: a
+// store of a few dozen entries.
+const sumLimit = 64 << 10
+
+// look updates f.last. The file is read when Stat tells it changed, when
+// its content is a change not yet judged (to see that it stays the same
+// while it settles), or as how says; else Stat alone is the look.
+func (f *watchedFile) look(now time.Time, how reading) {
 	info, _ := os.Stat(f.path)
 	if info != nil {
 		// On Windows, SameFile reads a file's identity when first asked,
@@ -116,7 +134,9 @@ func (f *watchedFile) look(now time.Time, force bool) {
 	}
 	prev := f.last
 	pending := prev != nil && !prev.same(f.good) && !prev.same(f.refused)
-	if !force && !pending && prev != nil && sameStat(prev.info, info) {
+	read := how == always || pending || prev == nil || !sameStat(prev.info, info) ||
+		how == bySum && info != nil && info.Size() <= sumLimit
+	if !read {
 		return
 	}
 	cur := &fileState{info: info}
