@@ -33,7 +33,7 @@ const (
 
 // rotInterval is the Watcher's interval in the rotation test: a good
 // rotation must be served within two of them.
-const rotInterval = 500 * time.Millisecond
+const rotInterval = time.Second
 
 // handshake is one Go client handshake.
 type handshake struct {
