@@ -24,10 +24,10 @@ type WatchOptions struct {
 	// LoadOptions are Load's: each material Watch builds passes the same
 	// checks as Load's (a Host or FE without a key entry is refused).
 	LoadOptions
-	// Interval is how often the files are looked at when no change
-	// notification comes (DefaultWatchInterval when zero or negative); a
-	// file written in place must stay unchanged for half of it before
-	// it is used.
+	// Interval is how often the files are looked at besides the change
+	// notifications, which may never come (DefaultWatchInterval when zero
+	// or negative); a file written in place must stay unchanged for half
+	// of it before it is used.
 	Interval time.Duration
 	// OnReload is called with the new material after each successful
 	// swap (a rotation, or Update), not after the first load.
