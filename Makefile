@@ -26,6 +26,9 @@ deps:
 
 test: deps vet cross
 	$(GO) test -count=1 -timeout 30m ./...
+	@echo "== race detector: certificate rotation (connector.Watch) and the TLS choice"
+	$(GO) test -race -count=1 -timeout 10m ./pkg/connector/ ./pkg/tlsconf/ ./pkg/hostname/
+	$(GO) test -race -count=1 -timeout 10m -run 'TestRotationUnderLoad' ./pkg/internal/e2e/
 
 # Builds for the platforms admins use, to catch platform breakage early.
 cross:
@@ -86,12 +89,12 @@ fixtures:
 check-fixtures:
 	bash fixtures/check-fixtures.sh
 
-# Benchmarks (developer tool): the Go benchmarks of keystore, merge and
-# preflight (output in $(BENCH_OUT)/go-bench.txt), then uccert and keytool
+# Benchmarks (developer tool): the Go benchmarks of keystore, merge,
+# preflight and connector (output in $(BENCH_OUT)/go-bench.txt), then uccert and keytool
 # timed as whole processes side by side; writes docs/PERFORMANCE.md. ~1-3 min.
 BENCH_OUT  ?= bin/bench
 BENCHTIME  ?= 1s
-BENCH_PKGS := ./pkg/keystore/ ./pkg/merge/ ./pkg/preflight/ ./pkg/tlsconf/
+BENCH_PKGS := ./pkg/keystore/ ./pkg/merge/ ./pkg/preflight/ ./pkg/tlsconf/ ./pkg/connector/
 .PHONY: bench
 bench:
 	@mkdir -p $(BENCH_OUT)

@@ -25,7 +25,9 @@
 // and returns a *tls.Config that chooses among all key entries by SNI
 // (RSA and EC alike, unlike Java's key manager) and requires client
 // certificates from the trust store's CAs; [Verify] runs every check of
-// `uccert verify` on the arguments and returns the report.
+// `uccert verify` on the arguments and returns the report. [Watch] keeps
+// that configuration current while the files are replaced: certificate
+// rotation without a restart.
 //
 // The package prints nothing and keeps no state. Problems and errors never
 // contain a password.

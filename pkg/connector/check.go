@@ -108,6 +108,16 @@ func DecideMode(a *Args, certStore *keystore.Store) Mode {
 // offline checks of `uccert verify` on them (package preflight). It
 // returns what it could load and the report; Material.TLS is nil.
 func Check(a *Args, opts CheckOptions) (*Material, *finding.Report) {
+	return check(a, opts, nil)
+}
+
+// contents are files already read, by the path the arguments name them
+// with: check and load judge exactly these bytes instead of reading the
+// files (Watch). A path that is not in it is read.
+type contents map[string][]byte
+
+// check is Check on the files' contents when files has them.
+func check(a *Args, opts CheckOptions, files contents) (*Material, *finding.Report) {
 	if a == nil {
 		return &Material{}, &finding.Report{Findings: []finding.Finding{{
 			Check: preflight.CheckStoreUnreadable, Severity: finding.Error, Subject: "arguments",
@@ -130,7 +140,7 @@ func Check(a *Args, opts CheckOptions) (*Material, *finding.Report) {
 		if s.File == "" {
 			return nil
 		}
-		return &preflight.StoreSpec{Path: s.File, Password: s.Pass, HasPassword: s.HasPass, Type: typ, TypeFromArgs: typ != "" && !byOption}
+		return &preflight.StoreSpec{Path: s.File, Data: files[s.File], Password: s.Pass, HasPassword: s.HasPass, Type: typ, TypeFromArgs: typ != "" && !byOption}
 	}
 	cert := preflight.Open(spec(FlagCertStoreType, a.CertStore, opts.CertTypeByOption))
 	key := preflight.Open(spec(FlagKeyStoreType, a.KeyStore, opts.KeyTypeByOption))
@@ -147,6 +157,7 @@ func Check(a *Args, opts CheckOptions) (*Material, *finding.Report) {
 		CertStore: cert,
 		KeyStore:  key,
 		Krb5:      a.KrbConf,
+		Krb5Data:  files[a.KrbConf],
 		Host:      opts.Host,
 		FEs:       opts.FEs,
 		Now:       opts.Now,
@@ -190,10 +201,15 @@ func Check(a *Args, opts CheckOptions) (*Material, *finding.Report) {
 // them (keystore.ErrIncorrectPassword, keystore.ErrTypeMismatch,
 // keystore.ErrKeyPassword...).
 func Load(a *Args, opts LoadOptions) (*Material, error) {
+	return load(a, opts, nil)
+}
+
+// load is Load on the files' contents when files has them (Watch).
+func load(a *Args, opts LoadOptions, files contents) (*Material, error) {
 	if a == nil {
 		return nil, ErrNoArgs
 	}
-	m, report := Check(a, CheckOptions{LoadOptions: opts})
+	m, report := check(a, CheckOptions{LoadOptions: opts}, files)
 	if failed := report.Filter(preflight.Blocking); len(failed) > 0 {
 		return nil, &finding.Failed{Findings: failed}
 	}

@@ -19,6 +19,12 @@
 // compares every x509_cert_* series with the stores as `keytool -list
 // -rfc` and `openssl x509` read them.
 //
+// rotation_test.go runs the daemon's certificate rotation under load: a Go
+// TLS server on connector.Watch, a Go client and a Java (JSSE) client
+// (judge's TLSLoop) making mutual-TLS handshakes without pause while the
+// host build's `uccert merge --force` replaces the store 50 times, bad
+// rotations included.
+//
 // The package has no code outside its tests; it exists because tests under
 // cmd/uccert cannot import pkg/internal/judge.
 package e2e

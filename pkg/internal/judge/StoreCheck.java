@@ -15,6 +15,11 @@
 //       and a client that sends SNI and trusts anything; prints "kmf:<algorithm>"
 //       and "served:<alias>\t<sha256>" (the alias of the store's entry whose
 //       certificate the server presented)
+//   tls-loop HOST PORT SNI KEYSTORE KSTYPE KSPASS TRUSTSTORE TSTYPE TSPASS SECONDS
+//     full handshakes one after the other until stdin ends or SECONDS pass;
+//     one line per handshake: "ok START END SERIAL" or "fail START END REASON"
+//     (START, END: milliseconds since the epoch; SERIAL: the server leaf's
+//     serial number in lowercase hex), then "done".
 //
 // Exit codes: 0 ok, 1 internal error, 2 keystore load failed, 3 TLS handshake
 // failed (client), 64 usage.
@@ -103,6 +108,14 @@ public final class StoreCheck {
                     }
                     served(args[1], args[2], password(args[3]), args[4], args[5]);
                     break;
+                case "tls-loop":
+                    if (args.length != 11) {
+                        usage();
+                    }
+                    tlsLoop(args[1], Integer.parseInt(args[2]), args[3],
+                            args[4], args[5], password(args[6]), args[7], args[8], password(args[9]),
+                            Integer.parseInt(args[10]));
+                    break;
                 case "tls-client":
                     if (args.length != 10) {
                         usage();
@@ -128,6 +141,7 @@ public final class StoreCheck {
         ERR.println("       StoreCheck tls-server KEYSTORE KSTYPE KSPASS TRUSTSTORE TSTYPE TSPASS PORTFILE");
         ERR.println("       StoreCheck tls-client HOST PORT SNI KEYSTORE KSTYPE KSPASS TRUSTSTORE TSTYPE TSPASS");
         ERR.println("       StoreCheck served KEYSTORE KSTYPE KSPASS KMALG SNI");
+        ERR.println("       StoreCheck tls-loop HOST PORT SNI KEYSTORE KSTYPE KSPASS TRUSTSTORE TSTYPE TSPASS SECONDS");
         ERR.println("passwords: env:NAME (hex of UTF-8 in NAME), hex:HEX, or literal text");
         System.exit(64);
     }
@@ -243,6 +257,19 @@ public final class StoreCheck {
 
     private static SSLContext context(String ksFile, String ksType, char[] ksPass,
                                       String tsFile, String tsType, char[] tsPass) throws Exception {
+        return context(managers(ksFile, ksType, ksPass, tsFile, tsType, tsPass));
+    }
+
+    /** A new context (with its own, empty session cache) on the managers. */
+    private static SSLContext context(Object[][] managers) throws Exception {
+        SSLContext ctx = SSLContext.getInstance("TLS");
+        ctx.init((javax.net.ssl.KeyManager[]) managers[0], (TrustManager[]) managers[1], null);
+        return ctx;
+    }
+
+    /** The key managers and the (recording) trust managers of the stores. */
+    private static Object[][] managers(String ksFile, String ksType, char[] ksPass,
+                                       String tsFile, String tsType, char[] tsPass) throws Exception {
         KeyStore ks = load(ksFile, ksType, ksPass);
         KeyStore ts = load(tsFile, tsType, tsPass);
         // PKIX (not SunX509): chooses among several key entries by key type,
@@ -257,13 +284,14 @@ public final class StoreCheck {
                 tms[i] = new Recorder((X509ExtendedTrustManager) tms[i]);
             }
         }
-        SSLContext ctx = SSLContext.getInstance("TLS");
-        ctx.init(kmf.getKeyManagers(), tms, null);
-        return ctx;
+        return new Object[][] {kmf.getKeyManagers(), tms};
     }
 
     /** The SHA-256 of the last server leaf seen, even when it was then refused. */
     private static volatile String lastServerLeaf;
+
+    /** The last server leaf seen (tls-loop), even when it was then refused. */
+    private static volatile X509Certificate lastServerCert;
 
     /** Delegates to the PKIX trust manager, remembering the server's leaf first. */
     private static final class Recorder extends X509ExtendedTrustManager {
@@ -274,6 +302,7 @@ public final class StoreCheck {
         }
 
         private static void record(X509Certificate[] chain) {
+            lastServerCert = chain.length == 0 ? null : chain[0];
             try {
                 lastServerLeaf = chain.length == 0 ? null : sha256(chain[0].getEncoded());
             } catch (Exception e) {
@@ -491,6 +520,63 @@ public final class StoreCheck {
         }
         OUT.println("kmf:" + alg);
         OUT.println("served:" + clean(alias) + "\t" + sha);
+    }
+
+    /**
+     * tls-loop: full mutual-TLS handshakes with the server, one after the
+     * other, each on a new connection (and a new context, whose session
+     * cache is empty: no session is resumed, each handshake must show the
+     * certificate the server presents now). The server must answer each
+     * with a line.
+     */
+    private static void tlsLoop(String host, int port, String sni,
+                                String ksFile, String ksType, char[] ksPass,
+                                String tsFile, String tsType, char[] tsPass, int seconds) throws Exception {
+        Object[][] managers = managers(ksFile, ksType, ksPass, tsFile, tsType, tsPass);
+        Thread stdin = new Thread(() -> {
+            try {
+                while (System.in.read() >= 0) {
+                    // wait for the end of input
+                }
+            } catch (IOException e) {
+                // the end, too
+            }
+        });
+        stdin.setDaemon(true);
+        stdin.start();
+        long deadline = System.currentTimeMillis() + seconds * 1000L;
+        while (stdin.isAlive() && System.currentTimeMillis() < deadline) {
+            lastServerCert = null;
+            SSLContext ctx = context(managers);
+            long start = System.currentTimeMillis();
+            String result;
+            try (Socket plain = new Socket()) {
+                plain.connect(new java.net.InetSocketAddress(host, port), 20_000);
+                try (SSLSocket s = (SSLSocket) ctx.getSocketFactory().createSocket(plain, host, port, false)) {
+                    s.setSoTimeout(20_000);
+                    SSLParameters params = s.getSSLParameters();
+                    params.setProtocols(PROTOCOLS);
+                    params.setServerNames(List.of(new SNIHostName(sni)));
+                    params.setEndpointIdentificationAlgorithm("HTTPS");
+                    s.setSSLParameters(params);
+                    s.startHandshake();
+                    X509Certificate seen = lastServerCert;
+                    BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
+                    String reply = in.readLine();
+                    if (seen == null) {
+                        result = "fail " + start + " " + System.currentTimeMillis() + " no certificate received (session resumed)";
+                    } else if (reply == null) {
+                        result = "fail " + start + " " + System.currentTimeMillis() + " server closed the connection without a reply";
+                    } else {
+                        result = "ok " + start + " " + System.currentTimeMillis() + " " + seen.getSerialNumber().toString(16);
+                    }
+                }
+            } catch (IOException e) {
+                result = "fail " + start + " " + System.currentTimeMillis() + " " + describeChain(e);
+            }
+            OUT.println(result);
+        }
+        OUT.println("done");
     }
 
     private static String sha256(byte[] der) throws Exception {
