@@ -1,3 +1,5 @@
+//go:build !windows
+
 // Command uccert-bench times uccert and keytool as whole processes, side by
 // side in one run, and writes the results to docs/PERFORMANCE.md. It is a
 // developer tool (`make bench`), not part of the product.
