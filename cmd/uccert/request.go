@@ -192,7 +192,10 @@ func runRequest(c *cli.Context, e *env) error {
 		if err := secret.CheckStorePassword(p); err != nil {
 			return fmt.Errorf("%s: %w", out.key, err)
 		}
-		if err := keystore.CheckPassword(keystore.FormatPKCS12, p); err != nil {
+		if err := keystore.CheckPassword(keystore.FormatPKCS12, p); errors.Is(err, keystore.ErrPasswordEncoding) {
+			// The pending key is always PKCS#12: JKS is no way out here.
+			return fmt.Errorf("%s: %w: Java cannot open a PKCS#12 store whose password is not ASCII; choose an ASCII password", out.key, keystore.ErrPasswordEncoding)
+		} else if err != nil {
 			return fmt.Errorf("%s: %w", out.key, err)
 		}
 		return nil

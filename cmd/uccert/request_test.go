@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"crypto/rand"
 	"crypto/x509"
 	"encoding/json"
@@ -331,5 +332,30 @@ func TestMergePendingKey(t *testing.T) {
 	}
 	if err != nil || !reflect.DeepEqual(got, []string{"fe1.uc.example.com", "ucc.uc.example.com"}) {
 		t.Fatalf("%v %v", err, got)
+	}
+}
+
+// On a terminal the pending key's password is asked twice; a non-ASCII
+// one is refused and asked again.
+func TestRequestPrompts(t *testing.T) {
+	dir := t.TempDir()
+	p := &fakePrompter{answers: []string{"pässwort", "pending-pass", "pending-pass"}}
+	var stdout, stderr strings.Builder
+	e := &env{stdin: strings.NewReader(""), stdout: &stdout, stderr: &stderr, prompter: p,
+		getenv: func(string) (string, bool) { return "", false }, now: time.Now}
+	code := run(context.Background(), []string{"uccert", "request", "--host", "ucc.uc.example.com", "--key-type", "ec-p256",
+		"-o", filepath.Join(dir, "ucc.csr"), "--key-out", filepath.Join(dir, "pending.p12")}, e)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr.String())
+	}
+	want := []string{"new password for pending.p12", "new password for pending.p12", "new password for pending.p12 (again)"}
+	if !reflect.DeepEqual(p.labels, want) || !strings.Contains(stderr.String(), "not ASCII; choose an ASCII password; try again") {
+		t.Errorf("prompts %q\nstderr %s", p.labels, stderr.String())
+	}
+	if _, err := keystore.Load(filepath.Join(dir, "pending.p12"), keystore.DecodeOptions{Password: secret.NewPassword("pending-pass")}); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(stdout.String(), "--in-pass prompt --out-pass prompt") {
+		t.Errorf("the merge line should ask for the password:\n%s", stdout.String())
 	}
 }

@@ -17,7 +17,8 @@ import (
 // without its CR, and an OpenSSL CA issues the certificate; the INF has
 // CRLF line ends and the request's fields. uccert.exe merge then pairs the
 // reply (DER, as certreq saves it) with the pending key and the CA chain,
-// and Java loads the result; without the reply the merge is refused.
+// and Java loads the result. A pending key without its reply, a reply
+// without its key and a reply for another key are refused.
 func TestWineRequest(t *testing.T) {
 	s := setup(t)
 	const pass = "pending-pass"
@@ -93,5 +94,29 @@ func TestWineRequest(t *testing.T) {
 	if got := keyAliases(t, s.linux(store), "JKS", storePass); !reflect.DeepEqual(got, []string{"ucc.uc.example.com"}) {
 		t.Fatalf("Java: %v", got)
 	}
-	assertOnly(t, s.dir, append(keys(inputs), keys(passFiles)...), "key.pass", csr, pending, inf, reply, store)
+
+	// A reply without its key, and a reply for another key (a second
+	// request's), are refused too, naming the file.
+	s.ok(t, "request", "--host", "ucc.uc.example.com", "-o", s.path("other.csr"), "--key-out", s.path("other.p12"),
+		"--key-pass", "file:"+s.path("key.pass"))
+	otherPEM, err := judge.OpenSSLSignCSR(t, s.linux("other.csr"), fixturesPath("pki/issuing.pem"), fixturesPath("pki/issuing.key.pem"), 365)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.w.WriteFile(t, s.path("other.cer"), []byte(otherPEM))
+	for _, c := range []struct {
+		name, message string
+		inputs        []string
+	}{
+		{"reply without key", s.path(reply) + ": the private key of CN=ucc.uc.example.com is in none of the inputs", []string{s.path(reply), s.path("ca chain.p7b")}},
+		{"reply for another key", s.path("other.cer") + ": CN=ucc.uc.example.com was issued for another key than the one pending in " + s.path(pending),
+			[]string{s.path(pending), s.path("other.cer")}},
+	} {
+		r := s.uccert(t, append([]string{"merge", "-o", s.path("refused.jks"), "--in-pass", "file:" + s.path("key.pass"),
+			"--out-pass", "file:" + s.path("out.pass")}, c.inputs...)...)
+		if r.ExitCode != 1 || !strings.Contains(r.Stderr, c.message) {
+			t.Errorf("%s: exit %d\n%s%s", c.name, r.ExitCode, r.Stdout, r.Stderr)
+		}
+	}
+	assertOnly(t, s.dir, append(keys(inputs), keys(passFiles)...), "key.pass", csr, pending, inf, reply, store, "other.csr", "other.p12", "other.cer")
 }
