@@ -138,12 +138,14 @@ func newApp(e *env) *cli.App {
 guide: it reads Front End .pfx exports, merges them into one JKS or PKCS#12 store
 whose keys all use the store password, builds the trust store from the CA
 certificates, checks everything before start-up, and prints the connector's
--cert_store_*/-key_store_*/-krb_conf_file arguments.
+-cert_store_*/-key_store_*/-krb_conf_file arguments. For the connector host's own
+certificate it makes the key and a request for the CA (request), and merges the reply.
 
 EXAMPLES:
    uccert inspect fe1.pfx
    uccert merge -o ucc-keys.jks --in-pass env:FE_PASS --out-pass prompt fe1.pfx fe2.pfx
    uccert truststore -o ucc-trust.jks --out-pass prompt CA.cer
+   uccert request --host ucc01.example.com -o ucc01.csr --key-out ucc01-pending.p12 --key-pass prompt
 
 ` + passwordSources + jsonContract + exitCodes,
 		HideVersion:          true,
@@ -173,6 +175,7 @@ EXAMPLES:
 			removeCommand(e),
 			verifyCommand(e),
 			argsCommand(e),
+			requestCommand(e),
 			completionCommand(e),
 		},
 	}

@@ -134,6 +134,8 @@ func mergeAdvice(err error) error {
 		return fmt.Errorf("%w (give the key password with --in-key-pass)", err)
 	case errors.Is(err, keystore.ErrNoCertificate):
 		return fmt.Errorf("%w (put the key and its certificate chain in one PEM or PKCS#12 file)", err)
+	case errors.Is(err, merge.ErrReplyMissing) || errors.Is(err, merge.ErrKeyMissing):
+		return pairAdvice(err)
 	case errors.Is(err, merge.ErrNoKeys):
 		return fmt.Errorf("%w; merge takes the exports that hold private keys — for CA certificates build the trust store: uccert truststore -o TRUST.jks --out-pass env:VAR CA.cer", err)
 	}

@@ -299,6 +299,11 @@ func decodePEM(data []byte, format Format) (*File, error) {
 		}
 	}
 	if len(f.Certificates) == 0 && len(f.Keys) == 0 {
+		for _, b := range blocks {
+			if b.label == "CERTIFICATE REQUEST" || b.label == "NEW CERTIFICATE REQUEST" {
+				return nil, fmt.Errorf("%w: it is a certificate request (CSR), what is sent to a CA; give the certificate the CA issued for it", ErrNoCertificates)
+			}
+		}
 		return nil, fmt.Errorf("%w (PEM blocks found: %d)", ErrNoCertificates, len(blocks))
 	}
 	return f, nil

@@ -249,11 +249,22 @@ func (a *assembler) unique(want, source string) string {
 // full chain, and carries trusted entries over. Keys are written later
 // under the store password, whatever protected them before.
 //
+// A pending key of uccert request is paired with the certificate the CA
+// issued for it (see pending.go): the result holds the issued chain, never
+// the placeholder.
+//
 // Errors: ErrUnusableKey (with a *keystore.UnusableKeyError: errors.Is
 // keystore.ErrKeyPassword for a key under another password), ErrNoKeys,
-// ErrTooManyAliases.
+// ErrTooManyAliases, and a *PairError (ErrReplyMissing, ErrKeyMissing).
 func Merge(inputs []Input, opts Options) (*Result, error) {
+	// Pending keys of uccert request get the CA's reply (pending.go).
+	p, err := pairPending(inputs, opts.Base, opts.BaseName)
+	if err != nil {
+		return nil, err
+	}
+	inputs, opts.Base = p.inputs, p.base
 	a := newAssembler(opts.Format, opts.Base, opts.BaseName)
+	a.res.Notes = append(a.res.Notes, p.notes...)
 	nkeys := 0
 	aliasIdx := 0
 	for _, in := range inputs {
