@@ -92,9 +92,9 @@ func parsePKCS7Certificates(der []byte) ([]*x509.Certificate, error) {
 		if !is(c, asn1.ClassUniversal, tagSequence) {
 			return nil, malformed7("certificate %d is not a SEQUENCE", i+1)
 		}
-		cert, err := x509.ParseCertificate(c.FullBytes)
+		cert, err := parseCertAt(c.FullBytes, fmt.Sprintf("PKCS#7: certificate %d", i+1))
 		if err != nil {
-			return nil, malformed7("certificate %d: %w", i+1, err)
+			return nil, err
 		}
 		out = append(out, cert)
 	}

@@ -3,7 +3,6 @@ package pkcs12
 import (
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/uccert/uccert/pkg/internal/ber"
 )
@@ -79,17 +78,4 @@ func berError(what string, err error) error {
 		return newError(ErrMalformed, err, "%s is followed by unexpected bytes", what)
 	}
 	return newError(ErrMalformed, err, "%s is not a valid DER or BER encoding", what)
-}
-
-// libraryWords returns the message of an error from crypto/x509 without
-// its "x509: " prefix, or "" when what remains still reads like library
-// internals (nested asn1 or cryptobyte messages).
-func libraryWords(err error) string {
-	s := strings.TrimPrefix(err.Error(), "x509: ")
-	for _, raw := range []string{"asn1:", "cryptobyte", "x509:", "ber:", "crypto/"} {
-		if strings.Contains(s, raw) {
-			return ""
-		}
-	}
-	return s
 }
