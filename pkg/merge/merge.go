@@ -10,7 +10,9 @@ package merge
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"crypto/x509"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"path/filepath"
@@ -53,6 +55,10 @@ type Options struct {
 	FEs  []string
 	// Now is when validity is judged (time.Now when zero).
 	Now time.Time
+	// DropSecrets leaves out the inputs' secret keys (Java
+	// SecretKeyEntry) when Format cannot hold them (JKS), each named in a
+	// note; without it such a merge fails with ErrSecretKeys.
+	DropSecrets bool
 }
 
 // Placed is an entry of the result and where it came from.
@@ -88,6 +94,10 @@ var (
 	ErrTooManyAliases = errors.New("more aliases than entries")
 	// ErrNoCertificates: the trust store inputs hold no certificate.
 	ErrNoCertificates = errors.New("no certificate in the inputs")
+	// ErrSecretKeys: the inputs hold secret keys (Java SecretKeyEntry:
+	// AES, HMAC...) and the output format cannot hold them: only PKCS#12
+	// can (see Options.DropSecrets).
+	ErrSecretKeys = errors.New("secret keys cannot be stored in this store type")
 )
 
 // assembler holds the alias and duplicate bookkeeping shared by Merge and
@@ -97,7 +107,7 @@ type assembler struct {
 	res     *Result
 	aliases map[string]bool   // AliasKey of every alias in use
 	next    map[string]int    // AliasKey of a wanted alias → next suffix to try
-	certs   map[string]string // kind and leaf fingerprint → alias
+	certs   map[string]string // identity (kind and leaf or secret fingerprint) → alias
 }
 
 func newAssembler(format keystore.Format, base *keystore.Store, baseName string) *assembler {
@@ -145,10 +155,23 @@ func certKey(kind keystore.Kind, c *x509.Certificate) string {
 	return kind.String() + ":" + certfile.Fingerprint(c)
 }
 
+// identity is what makes two entries the same: the kind and the leaf, or
+// a secret key's bytes; "" for an entry without either.
+func identity(e *keystore.Entry) string {
+	switch {
+	case e.Leaf() != nil:
+		return certKey(e.Kind, e.Leaf())
+	case e.Kind == keystore.KindSecret && len(e.PKCS8) > 0:
+		sum := sha256.Sum256(e.PKCS8)
+		return "secret:" + hex.EncodeToString(sum[:])
+	}
+	return ""
+}
+
 func (a *assembler) place(e *keystore.Entry, source string, kept bool) {
 	a.aliases[a.format.AliasKey(e.Alias)] = true
-	if leaf := e.Leaf(); leaf != nil {
-		a.certs[certKey(e.Kind, leaf)] = e.Alias
+	if id := identity(e); id != "" {
+		a.certs[id] = e.Alias
 	}
 	a.res.Store.Entries = append(a.res.Store.Entries, e)
 	a.res.Entries = append(a.res.Entries, Placed{Entry: e, Source: source, Kept: kept})
@@ -162,9 +185,12 @@ func (a *assembler) note(format string, args ...any) {
 // kept once, a taken alias gets -2, -3…; both are noted. It reports
 // whether e was placed.
 func (a *assembler) add(e *keystore.Entry, want, source string) bool {
-	leaf := e.Leaf()
-	if prev, dup := a.certs[certKey(e.Kind, leaf)]; dup {
-		a.note("%s: %q (%s) is the same certificate as entry %q; kept once", source, want, leaf.Subject.CommonName, prev)
+	if prev, dup := a.certs[identity(e)]; dup && identity(e) != "" {
+		if leaf := e.Leaf(); leaf != nil {
+			a.note("%s: %q (%s) is the same certificate as entry %q; kept once", source, want, leaf.Subject.CommonName, prev)
+		} else {
+			a.note("%s: %q (%s) is the same secret key as entry %q; kept once", source, want, e.KeyDescription(), prev)
+		}
 		return false
 	}
 	e.Alias = a.unique(want, source)
@@ -192,16 +218,22 @@ func (a *assembler) unique(want, source string) string {
 }
 
 // Merge turns every private key of the inputs into a key entry with its
-// full chain, and carries trusted entries over. Keys are written later
-// under the store password, whatever protected them before.
+// full chain, and carries trusted entries and secret keys over. Keys are
+// written later under the store password, whatever protected them before.
+// Keys TLS cannot use (DSA, GOST R 34.10, ...) are carried over as the
+// inputs held them (keystore.Entry.Writable), and reported in Findings
+// (key-weak). Secret keys go into PKCS#12 only: for JKS output they fail
+// the merge (ErrSecretKeys, naming each) unless Options.DropSecrets.
 //
 // Errors: ErrUnusableKey (with a *keystore.UnusableKeyError: errors.Is
-// keystore.ErrKeyPassword for a key under another password), ErrNoKeys,
-// ErrTooManyAliases.
+// keystore.ErrKeyPassword for a key under another password,
+// keystore.ErrNoCertificate for a key without certificate), ErrNoKeys,
+// ErrTooManyAliases, ErrSecretKeys.
 func Merge(inputs []Input, opts Options) (*Result, error) {
 	a := newAssembler(opts.Format, opts.Base, opts.BaseName)
 	nkeys := 0
 	aliasIdx := 0
+	var secretsRefused []string
 	for _, in := range inputs {
 		if in.Store == nil {
 			return nil, fmt.Errorf("%s: %w (no store)", in.Name, ErrNoKeys)
@@ -214,10 +246,10 @@ func Merge(inputs []Input, opts Options) (*Result, error) {
 			}
 			switch e.Kind {
 			case keystore.KindKey:
-				if err := e.Usable(); err != nil {
+				if err := e.Writable(); err != nil {
 					return nil, fmt.Errorf("%w: %w", ErrUnusableKey, &keystore.UnusableKeyError{File: in.Name, Alias: displayAlias(e, in.Name), Err: err})
 				}
-				ne := &keystore.Entry{Kind: keystore.KindKey, Key: e.Key, Chain: completeChain(e.Chain, pool), Created: e.Created}
+				ne := &keystore.Entry{Kind: keystore.KindKey, Key: e.Key, KeyErr: e.KeyErr, PKCS8: e.PKCS8, Chain: completeChain(e.Chain, pool), Created: e.Created}
 				if len(ne.Chain) > len(e.Chain) {
 					a.note("%s: completed the chain of %q from the file's other certificates (%d → %d)", in.Name, displayAlias(e, in.Name), len(e.Chain), len(ne.Chain))
 				}
@@ -244,6 +276,21 @@ func Merge(inputs []Input, opts Options) (*Result, error) {
 				}
 				used++
 				a.add(&keystore.Entry{Kind: keystore.KindTrusted, Chain: e.Chain[:1], Created: e.Created}, alias, in.Name)
+			case keystore.KindSecret:
+				used++
+				what := fmt.Sprintf("%q (%s)", e.Alias, e.KeyDescription())
+				switch {
+				case opts.Format == keystore.FormatPKCS12:
+					alias := e.Alias
+					if alias == "" {
+						alias = "secret"
+					}
+					a.add(&keystore.Entry{Kind: keystore.KindSecret, PKCS8: e.PKCS8, SecretAlgorithm: e.SecretAlgorithm, Created: e.Created}, alias, in.Name)
+				case opts.DropSecrets:
+					a.note("%s: secret key %s dropped, as asked: %s stores cannot hold secret keys", in.Name, what, opts.Format)
+				default:
+					secretsRefused = append(secretsRefused, in.Name+": "+what)
+				}
 			}
 		}
 		for _, e := range in.Store.Entries {
@@ -257,6 +304,9 @@ func Merge(inputs []Input, opts Options) (*Result, error) {
 		if used == 0 {
 			return nil, fmt.Errorf("%s: %w (it holds %s and no private key or trusted entry)", in.Name, ErrNoKeys, finding.Count(len(pool), "certificate", "certificates"))
 		}
+	}
+	if len(secretsRefused) > 0 {
+		return nil, fmt.Errorf("%w (%s; only PKCS#12 holds secret keys): %s", ErrSecretKeys, opts.Format, strings.Join(secretsRefused, ", "))
 	}
 	if aliasIdx < len(opts.Aliases) {
 		return nil, fmt.Errorf("%w: %d aliases for %d key entries", ErrTooManyAliases, len(opts.Aliases), aliasIdx)
