@@ -109,7 +109,7 @@ func Decode(data []byte, opts DecodeOptions) (s *Store, err error) {
 	if data[0] == 0x30 {
 		// ASN.1 that is none of ours: say what is wrong with it if anything.
 		if _, err := ber.ToDER(data); err != nil {
-			return nil, wrapKind(ErrMalformed, err)
+			return nil, fmt.Errorf("%w: %s", ErrMalformed, ber.Words("the ASN.1 structure", err))
 		}
 	}
 	return nil, ErrUnknownFormat

@@ -101,7 +101,11 @@ func Parse(der []byte) (crypto.PrivateKey, error) {
 	case !ok:
 		return nil, ErrNotPrivateKeyInfo
 	case info.Algorithm.Equal(oidDSA):
-		return parseDSA(info)
+		k, err := parseDSA(info)
+		if err != nil {
+			return nil, err // not a typed nil in the interface
+		}
+		return k, nil
 	}
 	return nil, &UnsupportedError{Algorithm: info.Algorithm, What: Describe(info, err), Err: err}
 }

@@ -69,13 +69,5 @@ func unsupported(format string, args ...any) error {
 
 // berError says in words why ber.ToDER refused what, and keeps the cause.
 func berError(what string, err error) error {
-	switch {
-	case errors.Is(err, ber.ErrTruncated):
-		return newError(ErrMalformed, err, "%s ends early (truncated file?)", what)
-	case errors.Is(err, ber.ErrTooDeep):
-		return newError(ErrMalformed, err, "%s is nested more than %d levels deep", what, ber.MaxDepth)
-	case errors.Is(err, ber.ErrTrailingData):
-		return newError(ErrMalformed, err, "%s is followed by unexpected bytes", what)
-	}
-	return newError(ErrMalformed, err, "%s is not a valid DER or BER encoding", what)
+	return newError(ErrMalformed, err, "%s", ber.Words(what, err))
 }
