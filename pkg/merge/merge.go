@@ -96,9 +96,42 @@ var (
 	ErrNoCertificates = errors.New("no certificate in the inputs")
 	// ErrSecretKeys: the inputs hold secret keys (Java SecretKeyEntry:
 	// AES, HMAC...) and the output format cannot hold them: only PKCS#12
-	// can (see Options.DropSecrets).
+	// can (see Options.DropSecrets). The error is a *SecretKeysError.
 	ErrSecretKeys = errors.New("secret keys cannot be stored in this store type")
 )
+
+// SecretKey names a secret key of an input: the file, its alias and its
+// description ("AES 128", keystore.Entry.KeyDescription).
+type SecretKey struct {
+	File, Alias, Key string
+}
+
+// SecretKeysError is ErrSecretKeys with every secret key the output
+// format could not hold, in input order.
+type SecretKeysError struct {
+	Format keystore.Format
+	Keys   []SecretKey
+}
+
+func (e *SecretKeysError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s (%s; only PKCS#12 holds secret keys):", ErrSecretKeys, e.Format)
+	for i, k := range e.Keys {
+		switch {
+		case i == 0 || k.File != e.Keys[i-1].File:
+			if i > 0 {
+				b.WriteString(";")
+			}
+			fmt.Fprintf(&b, " %s: %q (%s)", k.File, k.Alias, k.Key)
+		default:
+			fmt.Fprintf(&b, ", %q (%s)", k.Alias, k.Key)
+		}
+	}
+	return b.String()
+}
+
+// Unwrap returns ErrSecretKeys.
+func (e *SecretKeysError) Unwrap() error { return ErrSecretKeys }
 
 // assembler holds the alias and duplicate bookkeeping shared by Merge and
 // TrustStore.
@@ -228,12 +261,12 @@ func (a *assembler) unique(want, source string) string {
 // Errors: ErrUnusableKey (with a *keystore.UnusableKeyError: errors.Is
 // keystore.ErrKeyPassword for a key under another password,
 // keystore.ErrNoCertificate for a key without certificate), ErrNoKeys,
-// ErrTooManyAliases, ErrSecretKeys.
+// ErrTooManyAliases, ErrSecretKeys (a *SecretKeysError).
 func Merge(inputs []Input, opts Options) (*Result, error) {
 	a := newAssembler(opts.Format, opts.Base, opts.BaseName)
 	nkeys := 0
 	aliasIdx := 0
-	var secretsRefused []string
+	var secretsRefused []SecretKey
 	for _, in := range inputs {
 		if in.Store == nil {
 			return nil, fmt.Errorf("%s: %w (no store)", in.Name, ErrNoKeys)
@@ -289,7 +322,7 @@ func Merge(inputs []Input, opts Options) (*Result, error) {
 				case opts.DropSecrets:
 					a.note("%s: secret key %s dropped, as asked: %s stores cannot hold secret keys", in.Name, what, opts.Format)
 				default:
-					secretsRefused = append(secretsRefused, in.Name+": "+what)
+					secretsRefused = append(secretsRefused, SecretKey{File: in.Name, Alias: e.Alias, Key: e.KeyDescription()})
 				}
 			}
 		}
@@ -306,7 +339,7 @@ func Merge(inputs []Input, opts Options) (*Result, error) {
 		}
 	}
 	if len(secretsRefused) > 0 {
-		return nil, fmt.Errorf("%w (%s; only PKCS#12 holds secret keys): %s", ErrSecretKeys, opts.Format, strings.Join(secretsRefused, ", "))
+		return nil, &SecretKeysError{Format: opts.Format, Keys: secretsRefused}
 	}
 	if aliasIdx < len(opts.Aliases) {
 		return nil, fmt.Errorf("%w: %d aliases for %d key entries", ErrTooManyAliases, len(opts.Aliases), aliasIdx)
