@@ -113,7 +113,7 @@ func checkKey(c *collector, path string, e *keystore.Entry) {
 	case errors.Is(err, keystore.ErrKeyAlgorithm):
 		// DSA, GOST R 34.10, Ed448...: read and kept, but no TLS peer
 		// is ever served with it.
-		c.fail(CheckKeyWeak, subject, weakKeyHint, err, "%s key: the connector cannot use it for TLS (Go's TLS has no DSA or GOST, TLS 1.3 no DSA signatures); the entry is kept but serves no name", e.KeyDescription())
+		c.fail(CheckKeyWeak, subject, weakKeyHint, err, "%s key: TLS 1.3 and Go's TLS cannot sign with it (the entry is kept, but serves no name)", e.KeyDescription())
 		return
 	case err != nil:
 		c.fail(CheckKeyPasswordDiffers, subject, "rebuild the store with uccert merge", err, "the key cannot be recovered: %s", err.Error())
