@@ -130,7 +130,7 @@ func TestTrustStoreNamesSecretKeys(t *testing.T) {
 // PrivateKeyEntry whose key Java recovers and signs with (SHA256withDSA,
 // verified by the certificate), in JKS and in both PKCS#12 profiles; the
 // secret keys are SecretKeyEntries with their algorithms; keytool lists
-// every alias.
+// every alias; OpenSSL decrypts every key of the PKCS#12 files.
 func TestCarriedEntriesJudgedByJava(t *testing.T) {
 	jvm := judge.Java(t)
 	dir := t.TempDir()
@@ -178,6 +178,14 @@ func TestCarriedEntriesJudgedByJava(t *testing.T) {
 			}
 			if got := judge.KeytoolList(t, out, c.javaType, "changeit1"); !slices.Equal(got, listed) {
 				t.Errorf("keytool lists %q, Java %q", got, listed)
+			}
+			if c.format == keystore.FormatPKCS12 {
+				// OpenSSL decrypts every key, the DSA one included, and
+				// every certificate (5 leaves, issuing CA, root).
+				keys, certs, err := judge.OpenSSLPKCS12Info(t, out, "changeit1", false)
+				if err != nil || keys != 5 || certs != 7 {
+					t.Errorf("openssl: %d keys, %d certificates, %v", keys, certs, err)
+				}
 			}
 			// uccert reads back what it wrote, the DSA key byte for byte.
 			back, err := keystore.Load(out, keystore.DecodeOptions{Password: secret.NewPassword("changeit1")})
