@@ -259,3 +259,25 @@ func TestBinaryReadsNegativeSerials(t *testing.T) {
 		}
 	}
 }
+
+// truststore takes certificates: the secret keys of a PKCS#12 input are
+// left out, each named in a note.
+func TestTrustStoreNamesSecretKeys(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "trust.jks")
+	r := runCLI(t, "", nil, "truststore", "--json", "-o", out, "--out-pass", "pass:changeit1", "--in-pass", "pass:changeit1", fixture("stores", "secret-keys.p12"))
+	if r.code != 0 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	var doc struct {
+		Notes []string `json:"notes"`
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &doc); err != nil {
+		t.Fatal(err)
+	}
+	notes := strings.Join(doc.Notes, "\n")
+	for _, s := range []string{`secret key "aes-key" (AES 128) left out`, `secret key "hmac-key" (HmacSHA256 256) left out`} {
+		if !strings.Contains(notes, s) {
+			t.Errorf("notes %q lack %q", doc.Notes, s)
+		}
+	}
+}
