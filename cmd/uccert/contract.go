@@ -178,7 +178,7 @@ func errorCode(err error) string {
 		return "too-large"
 	case errors.Is(err, keystore.ErrLocked):
 		return "locked"
-	case errors.Is(err, keystore.ErrUnsupported), errors.Is(err, keystore.ErrPasswordEncoding):
+	case errors.Is(err, keystore.ErrUnsupported), errors.Is(err, keystore.ErrPasswordEncoding), errors.Is(err, merge.ErrSecretKeys):
 		return "unsupported"
 	case errors.Is(err, keystore.ErrMalformed), errors.Is(err, keystore.ErrUnknownFormat), errors.Is(err, keystore.ErrLimit),
 		errors.Is(err, certfile.ErrMalformed), errors.Is(err, connector.ErrBadCharacter), errors.Is(err, connector.ErrUnbalancedQuote):
@@ -201,12 +201,15 @@ func errorFile(err error) string {
 	var fe *fileError
 	var pe *fs.PathError
 	var ue *keystore.UnusableKeyError
+	var se *merge.SecretKeysError
 	var failed *finding.Failed
 	switch {
 	case errors.As(err, &fe):
 		return fe.file
 	case errors.As(err, &ue) && ue.File != "":
 		return ue.File
+	case errors.As(err, &se) && len(se.Keys) > 0:
+		return se.Keys[0].File
 	case errors.As(err, &failed) && len(failed.Findings) > 0:
 		return strings.SplitN(failed.Findings[0].Subject, "#", 2)[0]
 	case errors.As(err, &pe):

@@ -2,7 +2,10 @@ package main
 
 import (
 	"crypto/x509"
+	"fmt"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/uccert/uccert/pkg/certfile"
 	"github.com/uccert/uccert/pkg/keystore"
@@ -17,19 +20,22 @@ type entryInfo struct {
 	Subject   string    `json:"subject"`
 	Issuer    string    `json:"issuer"`
 	DNSNames  []string  `json:"dns_names"`
-	NotBefore time.Time `json:"not_before"`
-	NotAfter  time.Time `json:"not_after"`
+	NotBefore time.Time `json:"not_before,omitzero"` // omitted for entries without a certificate
+	NotAfter  time.Time `json:"not_after,omitzero"`
 	Key       string    `json:"key"`
 	ChainLen  int       `json:"chain_len"`
 	SHA256    string    `json:"sha256"`
 	// KeyProblem says why a key entry's key cannot be used (omitted when
 	// it can).
 	KeyProblem string `json:"key_problem,omitempty"`
+	// malformed are the DNS names that are not ASCII
+	// (certfile.MalformedNames), which human output shows escaped.
+	malformed map[string]bool
 }
 
 // describe returns the entryInfo of e.
 func describe(e *keystore.Entry) entryInfo {
-	info := entryInfo{Alias: e.Alias, Kind: e.Kind.String(), ChainLen: len(e.Chain), DNSNames: []string{}}
+	info := entryInfo{Alias: e.Alias, Kind: e.Kind.String(), ChainLen: len(e.Chain), DNSNames: []string{}, Key: e.KeyDescription()}
 	if leaf := e.Leaf(); leaf != nil {
 		info.Subject = certfile.SubjectDN(leaf)
 		info.Issuer = certfile.IssuerDN(leaf)
@@ -38,11 +44,20 @@ func describe(e *keystore.Entry) entryInfo {
 		}
 		info.NotBefore = leaf.NotBefore.UTC()
 		info.NotAfter = leaf.NotAfter.UTC()
-		info.Key = keystore.PublicKeyDescription(leaf.PublicKey)
 		info.SHA256 = certfile.Fingerprint(leaf)
+		for _, n := range certfile.MalformedNames(leaf) {
+			if info.malformed == nil {
+				info.malformed = map[string]bool{}
+			}
+			info.malformed[n.Value] = true
+		}
 	}
-	if e.KeyErr != nil {
-		info.KeyProblem = e.KeyErr.Error()
+	if e.Kind == keystore.KindKey {
+		// Why the connector could not use the key: not recovered, no
+		// certificate, not matching it, an algorithm TLS cannot use.
+		if err := e.Usable(); err != nil {
+			info.KeyProblem = err.Error()
+		}
 	}
 	return info
 }
@@ -55,4 +70,26 @@ func serialText(c *x509.Certificate) string {
 		return ""
 	}
 	return c.SerialNumber.Text(16)
+}
+
+// escName shows a name that is not ASCII with every other byte escaped
+// (\u00fc, or \xNN for bytes that are not UTF-8), the way the certificate
+// stores it, so that look-alike letters cannot pass for ASCII ones.
+func escName(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && n == 1:
+			fmt.Fprintf(&b, `\x%02x`, s[i])
+		case r < 0x20 || r == 0x7f:
+			fmt.Fprintf(&b, `\x%02x`, r)
+		case r > 0x7f:
+			fmt.Fprintf(&b, `\u%04x`, r)
+		default:
+			b.WriteRune(r)
+		}
+		i += n
+	}
+	return b.String()
 }

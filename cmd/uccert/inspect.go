@@ -150,17 +150,31 @@ func renderEntry(e *env, info entryInfo) {
 	}
 	fmt.Fprintf(e.stdout, "  %s  [%s]\n", esc(alias), info.Kind)
 	row := func(k, v string) { fmt.Fprintf(e.stdout, "    %-9s %s\n", k+":", esc(v)) }
-	row("subject", info.Subject)
-	row("issuer", info.Issuer)
-	if len(info.DNSNames) > 0 {
-		row("dns", strings.Join(info.DNSNames, ", "))
+	certified := info.SHA256 != ""
+	if certified {
+		row("subject", info.Subject)
+		row("issuer", info.Issuer)
 	}
-	row("valid", info.NotBefore.Format("2006-01-02T15:04:05Z")+" to "+info.NotAfter.Format("2006-01-02T15:04:05Z"))
+	if len(info.DNSNames) > 0 {
+		names := make([]string, len(info.DNSNames))
+		for i, n := range info.DNSNames {
+			names[i] = n
+			if info.malformed[n] {
+				names[i] = escName(n) + " (not ASCII)"
+			}
+		}
+		row("dns", strings.Join(names, ", "))
+	}
+	if certified {
+		row("valid", info.NotBefore.Format("2006-01-02T15:04:05Z")+" to "+info.NotAfter.Format("2006-01-02T15:04:05Z"))
+	}
 	row("key", info.Key)
 	if info.Kind == "key" {
 		row("chain", fmt.Sprintf("%d %s", info.ChainLen, plural(info.ChainLen, "certificate", "certificates")))
 	}
-	row("sha256", info.SHA256)
+	if certified {
+		row("sha256", info.SHA256)
+	}
 	if info.KeyProblem != "" {
 		row("WARNING", info.KeyProblem)
 	}

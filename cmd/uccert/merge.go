@@ -28,6 +28,10 @@ input's friendlyName, else the file name (lower-case). The same certificate twic
 kept once; different certificates that would share an alias get -2, -3...; both are
 reported. No entry is dropped silently. OUT is written atomically and read back.
 
+Keys TLS cannot use (DSA, GOST) are carried over as they are, with a key-weak warning;
+a key without its certificate is refused. Java secret keys (AES, HMAC) are carried into
+PKCS#12; JKS cannot hold them, so a JKS OUT refuses them unless --drop-secrets.
+
 --in-pass and --in-key-pass pair with the INPUTs in order; given once, they apply to
 all. --in-key-pass is the key password of a JKS whose keys are not protected by its
 store password (keytool's -srckeypass).
@@ -62,6 +66,7 @@ EXAMPLES:
 			&cli.StringFlag{Name: "host", Usage: "the connector host's `FQDN`: warn about entries that match neither it nor an --fe"},
 			&cli.StringSliceFlag{Name: "fe", KeepSpace: true, Usage: "a Front End `FQDN` (repeatable): warn about entries that match none"},
 			&cli.BoolFlag{Name: "replace", Usage: "with --append: a new key entry replaces the entries of OUT for the same names and key algorithm (renewal)"},
+			&cli.BoolFlag{Name: "drop-secrets", Usage: "JKS output: leave out the inputs' secret keys (Java SecretKeyEntry), naming each in a note; without it they are refused, since only PKCS#12 holds them"},
 		),
 		Action: func(c *cli.Context) error { return runMerge(c, e) },
 	}
@@ -114,7 +119,8 @@ func runMerge(c *cli.Context, e *env) error {
 	var res *merge.Result
 	err = out.write(c.Context, e, password, func(base *keystore.Store) (*keystore.Store, error) {
 		var err error
-		res, err = merge.Merge(ins, merge.Options{Aliases: aliases, Base: base, BaseName: out.path, Format: out.format, Host: host, FEs: fes, Now: e.now(), Replace: replace})
+		res, err = merge.Merge(ins, merge.Options{Aliases: aliases, Base: base, BaseName: out.path, Format: out.format, Host: host, FEs: fes, Now: e.now(), Replace: replace,
+			DropSecrets: c.Bool("drop-secrets")})
 		if err != nil {
 			return nil, err
 		}
@@ -136,6 +142,8 @@ func mergeAdvice(err error) error {
 		return fmt.Errorf("%w (put the key and its certificate chain in one PEM or PKCS#12 file)", err)
 	case errors.Is(err, merge.ErrReplyMissing) || errors.Is(err, merge.ErrKeyMissing):
 		return pairAdvice(err)
+	case errors.Is(err, merge.ErrSecretKeys):
+		return fmt.Errorf("%w; write PKCS#12 (--type pkcs12, or an OUT ending in .p12) to keep them, or leave them out with --drop-secrets", err)
 	case errors.Is(err, merge.ErrNoKeys):
 		return fmt.Errorf("%w; merge takes the exports that hold private keys — for CA certificates build the trust store: uccert truststore -o TRUST.jks --out-pass env:VAR CA.cer", err)
 	}

@@ -12,6 +12,23 @@
 // PKCS#7 files may be BER (Windows and streaming encoders write indefinite
 // lengths); they are converted with the ber package, which bounds nesting.
 //
+// Every certificate goes through [ParseCertificate], crypto/x509's parser
+// made to read what OpenSSL and Java read: a subjectAltName with non-ASCII
+// names is read (and [MalformedNames] lists those names). Certificates
+// with a negative serial number (older Windows CAs issued them) are read
+// only when the program runs with GODEBUG=x509negativeserial=1, which
+// crypto/x509 needs for them: put the line
+//
+//	//go:debug x509negativeserial=1
+//
+// above the package clause of the program's main package (uccert's
+// command line does), or set the environment variable. Without it such a
+// certificate is [ErrNegativeSerial], whose message names the setting.
+//
+// PKCS#8 private keys are read as crypto/x509 reads them, and DSA keys as
+// *dsa.PrivateKey; a key of another algorithm Go's crypto cannot use is an
+// [UnsupportedKey] (listed, kept as it is), not an error.
+//
 // Every error wraps one of the sentinel errors below, so callers can test
 // for it with [errors.Is] and show the message as it is.
 package certfile
@@ -29,6 +46,7 @@ import (
 	"strings"
 
 	"github.com/uccert/uccert/pkg/internal/limitio"
+	"github.com/uccert/uccert/pkg/internal/pkcs8"
 )
 
 // MaxSize is the largest input Decode and Load accept, in bytes.
@@ -86,9 +104,30 @@ type File struct {
 	Certificates []*x509.Certificate
 	// Keys holds the PEM private keys in file order: PKCS#8 "PRIVATE
 	// KEY", PKCS#1 "RSA PRIVATE KEY" and SEC1 "EC PRIVATE KEY", as
-	// *rsa.PrivateKey, *ecdsa.PrivateKey, ed25519.PrivateKey or
-	// *ecdh.PrivateKey. DER and PKCS#7 files have none.
+	// *rsa.PrivateKey, *ecdsa.PrivateKey, ed25519.PrivateKey,
+	// *ecdh.PrivateKey or *dsa.PrivateKey (DSA keys, which crypto/x509
+	// does not parse, are read here), and as *UnsupportedKey for a PKCS#8
+	// key whose algorithm Go's crypto cannot use. DER and PKCS#7 files
+	// have none.
 	Keys []crypto.PrivateKey
+}
+
+// UnsupportedKey is a PEM PKCS#8 private key whose algorithm Go's crypto
+// cannot use (GOST R 34.10, Ed448, X448, ...): the file is read, the key
+// is listed with the reason (Err names the key in words: "GOST R
+// 34.10-2001 key", ...) and can be written back as it was (PKCS8).
+type UnsupportedKey struct {
+	PKCS8 []byte
+	Err   error
+}
+
+// keyError says in words why a PEM private key block cannot be read.
+func keyError(n int, label string, err error) error {
+	words := "not a valid private key"
+	if w := pkcs8.LibraryWords(err); w != "" {
+		words += " (" + w + ")"
+	}
+	return &certError{where: fmt.Sprintf("PEM block %d (%s)", n, label), kind: ErrMalformed, words: words, cause: err}
 }
 
 // Fingerprint returns the SHA-256 fingerprint of c (of its DER encoding)
@@ -135,9 +174,9 @@ func Decode(data []byte) (*File, error) {
 	f := &File{Format: format}
 	switch format {
 	case FormatDER:
-		c, err := x509.ParseCertificate(data)
+		c, err := parseCertAt(data, "DER certificate")
 		if err != nil {
-			return nil, fmt.Errorf("%w: DER certificate: %w", ErrMalformed, err)
+			return nil, err
 		}
 		f.Certificates = []*x509.Certificate{c}
 	case FormatPKCS7:
@@ -324,9 +363,6 @@ func (f *File) addPEM(n int, block *pem.Block) error {
 	if _, ok := block.Headers["DEK-Info"]; ok || strings.Contains(block.Headers["Proc-Type"], "ENCRYPTED") {
 		return fmt.Errorf("%w (PEM block %d, %s)", ErrEncryptedKey, n, block.Type)
 	}
-	malformed := func(err error) error {
-		return fmt.Errorf("%w: PEM block %d (%s): %w", ErrMalformed, n, block.Type, err)
-	}
 	switch block.Type {
 	case "CERTIFICATE", "X509 CERTIFICATE", "TRUSTED CERTIFICATE":
 		der := block.Bytes
@@ -335,12 +371,12 @@ func (f *File) addPEM(n int, block *pem.Block) error {
 			// settings (X509_CERT_AUX), which are not kept.
 			var err error
 			if der, err = firstElement(der); err != nil {
-				return malformed(err)
+				return fmt.Errorf("%w: PEM block %d (%s): the certificate is not a DER SEQUENCE", ErrMalformed, n, block.Type)
 			}
 		}
-		c, err := x509.ParseCertificate(der)
+		c, err := parseCertAt(der, fmt.Sprintf("PEM block %d (%s)", n, block.Type))
 		if err != nil {
-			return malformed(err)
+			return err
 		}
 		f.Certificates = append(f.Certificates, c)
 	case "PKCS7", "CMS":
@@ -354,16 +390,21 @@ func (f *File) addPEM(n int, block *pem.Block) error {
 	case "PRIVATE KEY", "RSA PRIVATE KEY", "EC PRIVATE KEY":
 		var key crypto.PrivateKey
 		var err error
+		var ue *pkcs8.UnsupportedError
 		switch block.Type {
 		case "PRIVATE KEY":
-			key, err = x509.ParsePKCS8PrivateKey(block.Bytes)
+			key, err = pkcs8.Parse(block.Bytes)
 		case "RSA PRIVATE KEY":
 			key, err = x509.ParsePKCS1PrivateKey(block.Bytes)
 		default:
 			key, err = x509.ParseECPrivateKey(block.Bytes)
 		}
-		if err != nil {
-			return malformed(err)
+		switch {
+		case errors.As(err, &ue):
+			// Listed, and kept as it is (GOST, Ed448, ...).
+			key = &UnsupportedKey{PKCS8: append([]byte(nil), block.Bytes...), Err: err}
+		case err != nil:
+			return keyError(n, block.Type, err)
 		}
 		f.Keys = append(f.Keys, key)
 	}

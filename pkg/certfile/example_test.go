@@ -84,3 +84,23 @@ func ExampleLoad() {
 	// der 1 Example Root
 	// true
 }
+
+// A certificate whose dNSName holds raw UTF-8 (OpenSSL copies what it is
+// given; crypto/x509 refuses the certificate) is read, and
+// MalformedNames says which names no TLS client will match.
+func ExampleParseCertificate() {
+	f, err := certfile.Load("../../fixtures/pki/idn.cer")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	c := f.Certificates[0]
+	again, err := certfile.ParseCertificate(c.Raw)
+	fmt.Println(err, again.DNSNames)
+	for _, n := range certfile.MalformedNames(c) {
+		fmt.Printf("%s %+q\n", n.Type, n.Value)
+	}
+	// Output:
+	// <nil> [bücher.uc.example.com]
+	// dNSName "b\u00fccher.uc.example.com"
+}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -41,8 +42,13 @@ func FuzzDecode(f *testing.F) {
 				t.Fatalf("File with an error: %v", err)
 			}
 			if !errors.Is(err, ErrTooLarge) && !errors.Is(err, ErrNoCertificates) && !errors.Is(err, ErrEncryptedKey) &&
-				!errors.Is(err, ErrUnknownFormat) && !errors.Is(err, ErrMalformed) {
+				!errors.Is(err, ErrUnknownFormat) && !errors.Is(err, ErrMalformed) && !errors.Is(err, ErrNegativeSerial) {
 				t.Fatalf("undeclared error: %v", err)
+			}
+			for _, raw := range []string{"x509:", "asn1:", "ber:", "cryptobyte"} {
+				if strings.Contains(err.Error(), raw) {
+					t.Fatalf("library text %q in %q", raw, err)
+				}
 			}
 			if !ok && !errors.Is(err, ErrUnknownFormat) {
 				t.Fatalf("Detect rejects, but Decode says %v", err)

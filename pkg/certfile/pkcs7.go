@@ -34,7 +34,7 @@ const (
 func parsePKCS7Certificates(der []byte) ([]*x509.Certificate, error) {
 	d, err := ber.ToDER(der)
 	if err != nil {
-		return nil, fmt.Errorf("%w: PKCS#7: %w", ErrMalformed, err)
+		return nil, &certError{where: "PKCS#7", kind: ErrMalformed, words: ber.Words("the PKCS#7 structure", err), cause: err}
 	}
 	// ContentInfo ::= SEQUENCE { contentType OID, content [0] EXPLICIT ANY OPTIONAL }
 	ci, err := elements(d, asn1.ClassUniversal, tagSequence, "ContentInfo")
@@ -46,7 +46,7 @@ func parsePKCS7Certificates(der []byte) ([]*x509.Certificate, error) {
 	}
 	var oid asn1.ObjectIdentifier
 	if _, err := asn1.Unmarshal(ci[0].FullBytes, &oid); err != nil {
-		return nil, malformed7("content type: %w", err)
+		return nil, notDER("the content type", err)
 	}
 	var content *asn1.RawValue
 	switch {
@@ -92,9 +92,9 @@ func parsePKCS7Certificates(der []byte) ([]*x509.Certificate, error) {
 		if !is(c, asn1.ClassUniversal, tagSequence) {
 			return nil, malformed7("certificate %d is not a SEQUENCE", i+1)
 		}
-		cert, err := x509.ParseCertificate(c.FullBytes)
+		cert, err := parseCertAt(c.FullBytes, fmt.Sprintf("PKCS#7: certificate %d", i+1))
 		if err != nil {
-			return nil, malformed7("certificate %d: %w", i+1, err)
+			return nil, err
 		}
 		out = append(out, cert)
 	}
@@ -144,7 +144,7 @@ func elements(der []byte, class, tag int, what string) ([]asn1.RawValue, error) 
 	var v asn1.RawValue
 	rest, err := asn1.Unmarshal(der, &v)
 	if err != nil {
-		return nil, malformed7("%s: %w", what, err)
+		return nil, notDER(what, err)
 	}
 	if len(rest) != 0 {
 		return nil, malformed7("%s: %d trailing bytes", what, len(rest))
@@ -162,7 +162,7 @@ func elementsOf(b []byte, what string) ([]asn1.RawValue, error) {
 		var v asn1.RawValue
 		rest, err := asn1.Unmarshal(b, &v)
 		if err != nil {
-			return nil, malformed7("%s: %w", what, err)
+			return nil, notDER(what, err)
 		}
 		out = append(out, v)
 		b = rest
@@ -171,6 +171,12 @@ func elementsOf(b []byte, what string) ([]asn1.RawValue, error) {
 }
 
 func is(v asn1.RawValue, class, tag int) bool { return v.Class == class && v.Tag == tag }
+
+// notDER is a part of a PKCS#7 file that encoding/asn1 refused: the
+// message says which part, the cause is kept for errors.Is only.
+func notDER(what string, err error) error {
+	return &certError{where: "PKCS#7", kind: ErrMalformed, words: what + " is not valid DER", cause: err}
+}
 
 func malformed7(format string, args ...any) error {
 	return fmt.Errorf("%w: PKCS#7: %w", ErrMalformed, fmt.Errorf(format, args...))

@@ -2,14 +2,13 @@ package keystore
 
 import (
 	"bytes"
-	"crypto/x509"
 	"fmt"
 )
 
 // Compare reports the first difference between the entries of want and
 // got (nil when they hold the same entries) as a plain error (it is the
-// cause of WriteFile's ErrReadBack): aliases, kinds, keys and
-// chains. Aliases compare by got's format (Format.AliasKey). Order and
+// cause of WriteFile's ErrReadBack): aliases, kinds, keys (their PKCS#8
+// encodings), secret keys and chains. Aliases compare by got's format (Format.AliasKey). Order and
 // creation dates are not compared.
 func Compare(want, got *Store) error {
 	norm := got.Format.AliasKey
@@ -39,14 +38,19 @@ func Compare(want, got *Store) error {
 				return fmt.Errorf("entry %q: certificate %d differs", w.Alias, i+1)
 			}
 		}
-		if w.Kind == KindKey {
-			if g.Key == nil {
+		switch w.Kind {
+		case KindKey:
+			if g.Key == nil && g.PKCS8 == nil {
 				return fmt.Errorf("entry %q: key not recoverable with the store password", w.Alias)
 			}
-			wk, err1 := x509.MarshalPKCS8PrivateKey(w.Key)
-			gk, err2 := x509.MarshalPKCS8PrivateKey(g.Key)
+			wk, err1 := w.keyBytes()
+			gk, err2 := g.keyBytes()
 			if err1 != nil || err2 != nil || !bytes.Equal(wk, gk) {
 				return fmt.Errorf("entry %q: private key differs", w.Alias)
+			}
+		case KindSecret:
+			if !bytes.Equal(w.PKCS8, g.PKCS8) {
+				return fmt.Errorf("entry %q: secret key differs", w.Alias)
 			}
 		}
 	}

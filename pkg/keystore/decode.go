@@ -109,7 +109,7 @@ func Decode(data []byte, opts DecodeOptions) (s *Store, err error) {
 	if data[0] == 0x30 {
 		// ASN.1 that is none of ours: say what is wrong with it if anything.
 		if _, err := ber.ToDER(data); err != nil {
-			return nil, wrapKind(ErrMalformed, err)
+			return nil, fmt.Errorf("%w: %s", ErrMalformed, ber.Words("the ASN.1 structure", err))
 		}
 	}
 	return nil, ErrUnknownFormat
@@ -150,12 +150,20 @@ func decodeCertFile(data []byte, f Format) (*Store, error) {
 			return nil, wrapKind(ErrTooLarge, err)
 		case errors.Is(err, certfile.ErrUnknownFormat):
 			return nil, wrapKind(ErrUnknownFormat, err)
+		case errors.Is(err, certfile.ErrNegativeSerial):
+			return nil, wrapKind(ErrUnsupported, err)
 		}
 		return nil, wrapKind(ErrMalformed, err)
 	}
 	keys := make([]keyCand, len(cf.Keys))
+	entries := make([]*Entry, len(cf.Keys))
 	for i, k := range cf.Keys {
-		keys[i] = keyCand{key: k}
+		e := &Entry{Kind: KindKey, Key: k}
+		if u, ok := k.(*certfile.UnsupportedKey); ok {
+			// A key Go's crypto cannot use: listed and kept as it is.
+			e.Key, e.PKCS8, e.KeyErr = readKey(u.PKCS8)
+		}
+		keys[i], entries[i] = keyCand{key: e.Key}, e
 	}
 	certs := make([]certCand, len(cf.Certificates))
 	for j, c := range cf.Certificates {
@@ -165,7 +173,7 @@ func decodeCertFile(data []byte, f Format) (*Store, error) {
 	b := newChainer(cf.Certificates)
 	chainMember := map[string]bool{}
 	for i, leaf := range pairKeys(keys, certs) {
-		e := &Entry{Kind: KindKey, Key: cf.Keys[i]}
+		e := entries[i]
 		if leaf >= 0 {
 			e.Chain = b.build(cf.Certificates[leaf])
 			for _, c := range e.Chain {

@@ -28,11 +28,15 @@ type EncodeOptions struct {
 // Encode writes s in opts.Format. Every key is protected with the store
 // password, so Java's KeyManagerFactory can recover it with that password.
 //
+// Keys crypto/x509 cannot encode (DSA, algorithms Go's crypto cannot use)
+// are written as the file they came from held them (Entry.PKCS8); secret
+// keys go into PKCS#12 as Java writes them.
+//
 // Errors wrap ErrUnsupported (a format that cannot be written, an entry
-// kind the format cannot hold), ErrPasswordEncoding (CheckPassword),
-// ErrNoAlias, ErrDuplicateAlias (Format.AliasKey), ErrMalformed (a
-// trusted entry without exactly one certificate) or an
-// *UnusableKeyError (Entry.Usable).
+// kind the format cannot hold: a secret key in JKS), ErrPasswordEncoding
+// (CheckPassword), ErrNoAlias, ErrDuplicateAlias (Format.AliasKey),
+// ErrMalformed (a trusted entry without exactly one certificate) or an
+// *UnusableKeyError (Entry.Writable).
 func Encode(s *Store, opts EncodeOptions) ([]byte, error) {
 	if s == nil {
 		return nil, fmt.Errorf("%w: no store to encode", ErrMalformed)
@@ -54,8 +58,10 @@ func Encode(s *Store, opts EncodeOptions) ([]byte, error) {
 
 // checkEntries checks what every writer needs of s's entries before it
 // encodes anything: each has an alias, no two aliases are the same for f
-// (Format.AliasKey), key entries are usable, other entries hold exactly
-// one certificate, and f can hold each kind (JKS: key and trusted).
+// (Format.AliasKey), key and secret entries can be written
+// (Entry.Writable), certificate entries hold exactly one certificate, and
+// f can hold each kind (JKS: key and trusted; PKCS#12 also cert and
+// secret).
 func checkEntries(s *Store, f Format) error {
 	seen := make(map[string]string, len(s.Entries))
 	for _, e := range s.Entries {
@@ -75,7 +81,14 @@ func checkEntries(s *Store, f Format) error {
 		seen[k] = e.Alias
 		switch e.Kind {
 		case KindKey:
-			if err := e.Usable(); err != nil {
+			if err := e.Writable(); err != nil {
+				return &UnusableKeyError{Alias: e.Alias, Err: err}
+			}
+		case KindSecret:
+			if f != FormatPKCS12 {
+				return fmt.Errorf("%w: secret key %q (%s): %s stores cannot hold secret keys, only PKCS#12 can", ErrUnsupported, e.Alias, e.KeyDescription(), f)
+			}
+			if err := e.Writable(); err != nil {
 				return &UnusableKeyError{Alias: e.Alias, Err: err}
 			}
 		case KindTrusted, KindCert:

@@ -30,6 +30,11 @@ var (
 	ErrDuplicateAlias = errors.New("duplicate alias")
 	// ErrNoAlias: an entry to be written has no alias.
 	ErrNoAlias = errors.New("entry has no alias")
+	// ErrKeyAlgorithm: a key whose algorithm Go's crypto or TLS cannot use
+	// (DSA, GOST R 34.10, Ed448, ...). The entry is read and written back
+	// as it was (Entry.PKCS8, Entry.Writable) but cannot serve TLS
+	// (Entry.Usable). Such errors also wrap ErrUnsupported.
+	ErrKeyAlgorithm = errors.New("key algorithm unusable for TLS")
 	// ErrNoKey: a key entry has no private key.
 	ErrNoKey = errors.New("key entry has no private key")
 	// ErrNoCertificate: a key entry has no certificate.

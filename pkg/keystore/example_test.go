@@ -76,3 +76,30 @@ func ExampleDetect() {
 	// pki/chain.p7b pkcs7
 	// pki/chain.pem pem
 }
+
+// Entries uccert cannot use are listed, never dropped: a DSA key (which
+// TLS cannot use, but a merge carries over) and Java secret keys.
+func ExampleEntry_KeyDescription() {
+	for _, f := range []struct{ file, pass string }{
+		{"../../fixtures/stores/four-rsa-one-dsa.p12", "changeit1"},
+		{"../../fixtures/stores/secret-keys.p12", "changeit1"},
+	} {
+		s, err := keystore.Load(f.file, keystore.DecodeOptions{Password: secret.NewPassword(f.pass)})
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
+		for _, e := range s.Entries {
+			fmt.Println(e.Kind, e.Alias, e.KeyDescription(), e.Writable() == nil, e.Usable() == nil)
+		}
+	}
+	// Output:
+	// key fe1.uc.example.com RSA 2048 true true
+	// key fe2.uc.example.com RSA 2048 true true
+	// key dsa.uc.example.com DSA 2048 true false
+	// key fe3.uc.example.com RSA 2048 true true
+	// key ucc.uc.example.com RSA 2048 true true
+	// key fe2.uc.example.com RSA 2048 true true
+	// secret aes-key AES 128 true true
+	// secret hmac-key HmacSHA256 256 true true
+}

@@ -45,10 +45,19 @@ var declaredDecodeErrors = []error{ErrIncorrectPassword, ErrMalformed, ErrUnknow
 // nothing): an error must be a declared one and not a recovered panic
 // (Decode turns panics into ErrMalformed "internal error"); a store must
 // be well-formed.
+// libraryText is what messages never show: the texts of the libraries
+// underneath, instead of what they mean for an administrator.
+var libraryText = []string{"x509:", "asn1:", "ber:", "cryptobyte", "pkcs12:"}
+
 func checkDecoded(s *Store, err error) error {
 	if err != nil {
 		if s != nil {
 			return fmt.Errorf("a store with the error %v", err)
+		}
+		for _, raw := range libraryText {
+			if strings.Contains(err.Error(), raw) {
+				return fmt.Errorf("library text %q in the error %q", raw, err)
+			}
 		}
 		if strings.Contains(err.Error(), "internal error") {
 			return fmt.Errorf("recovered panic: %v", err)
@@ -86,17 +95,29 @@ func checkStore(s *Store) error {
 			if (e.Key == nil) == (e.KeyErr == nil) {
 				return fmt.Errorf("entry %d: key %v and key error %v", i, e.Key != nil, e.KeyErr)
 			}
-			if e.KeyErr != nil && !errors.Is(e.KeyErr, ErrKeyPassword) && !errors.Is(e.KeyErr, ErrUnsupported) {
+			if e.KeyErr != nil && !errors.Is(e.KeyErr, ErrKeyPassword) && !errors.Is(e.KeyErr, ErrUnsupported) && !errors.Is(e.KeyErr, ErrMalformed) {
 				return fmt.Errorf("entry %d: undeclared key error %v", i, e.KeyErr)
+			}
+			for _, raw := range libraryText {
+				if e.KeyErr != nil && strings.Contains(e.KeyErr.Error(), raw) {
+					return fmt.Errorf("entry %d: library text %q in the key error %q", i, raw, e.KeyErr)
+				}
+			}
+			if errors.Is(e.KeyErr, ErrKeyAlgorithm) && len(e.PKCS8) == 0 {
+				return fmt.Errorf("entry %d: a key Go cannot use, not kept: %v", i, e.KeyErr)
 			}
 		case KindTrusted, KindCert:
 			if len(e.Chain) != 1 || e.Key != nil || e.KeyErr != nil {
 				return fmt.Errorf("%v entry %d: %d certificates, key %v, key error %v", e.Kind, i, len(e.Chain), e.Key != nil, e.KeyErr)
 			}
+		case KindSecret:
+			if len(e.Chain) != 0 || e.Key != nil || e.KeyErr != nil || len(e.PKCS8) == 0 || e.KeyDescription() == "" {
+				return fmt.Errorf("secret entry %d: %d certificates, key %v, key error %v, %d bytes, %q", i, len(e.Chain), e.Key != nil, e.KeyErr, len(e.PKCS8), e.KeyDescription())
+			}
 		default:
 			return fmt.Errorf("entry %d: kind %v", i, e.Kind)
 		}
-		if leaf := e.Leaf(); leaf != nil && PublicKeyDescription(leaf.PublicKey) == "" {
+		if leaf := e.Leaf(); leaf != nil && (PublicKeyDescription(leaf.PublicKey) == "" || e.KeyDescription() == "") {
 			return fmt.Errorf("entry %d: no key description", i)
 		}
 	}
@@ -116,7 +137,7 @@ func checkRoundTrip(t *testing.T, s *Store, password string) {
 	keys := 0
 	for _, e := range s.Entries {
 		switch {
-		case e.Kind == KindKey && e.Usable() != nil:
+		case e.Kind == KindKey && e.Writable() != nil:
 			return
 		case e.Kind == KindCert && s.Format == FormatJKS:
 			return

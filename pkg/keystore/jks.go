@@ -1,11 +1,11 @@
 package keystore
 
 import (
-	"crypto/x509"
 	"errors"
 	"fmt"
 	"time"
 
+	"github.com/uccert/uccert/pkg/certfile"
 	"github.com/uccert/uccert/pkg/keystore/internal/jks"
 )
 
@@ -27,6 +27,17 @@ func jksError(err error) error {
 		return wrapKind(ErrDuplicateAlias, err)
 	}
 	return wrapKind(ErrMalformed, err) // jks.ErrMalformed, jks.ErrInvalid
+}
+
+// certError is a certificate of a store that certfile.ParseCertificate
+// refused, at where: ErrUnsupported for a negative serial number (see
+// certfile.ErrNegativeSerial), else ErrMalformed.
+func certError(where string, err error) error {
+	kind := ErrMalformed
+	if errors.Is(err, certfile.ErrNegativeSerial) {
+		kind = ErrUnsupported
+	}
+	return fmt.Errorf("%w: %s: %w", kind, where, err)
 }
 
 // decodeJKS reads a JKS store with package jks (Java's formats, passwords
@@ -51,9 +62,9 @@ func decodeJKS(b []byte, opts DecodeOptions) (*Store, error) {
 	for _, je := range ents {
 		e := &Entry{Alias: je.Alias, Created: je.Created, Kind: KindTrusted}
 		for i, der := range je.Chain {
-			c, err := x509.ParseCertificate(der)
+			c, err := certfile.ParseCertificate(der)
 			if err != nil {
-				return nil, fmt.Errorf("%w: JKS entry %q: certificate %d: %w", ErrMalformed, je.Alias, i+1, err)
+				return nil, certError(fmt.Sprintf("JKS entry %q: certificate %d", je.Alias, i+1), err)
 			}
 			e.Chain = append(e.Chain, c)
 		}
@@ -77,9 +88,7 @@ func decodeJKS(b []byte, opts DecodeOptions) (*Store, error) {
 			case err != nil:
 				e.KeyErr = wrapKind(ErrUnsupported, err)
 			default:
-				if e.Key, err = x509.ParsePKCS8PrivateKey(pkcs8); err != nil {
-					e.KeyErr = fmt.Errorf("%w: key algorithm: %w", ErrUnsupported, err)
-				}
+				e.Key, e.PKCS8, e.KeyErr = readKey(pkcs8)
 			}
 		}
 		s.Entries = append(s.Entries, e)
@@ -107,9 +116,9 @@ func encodeJKS(s *Store, opts EncodeOptions) ([]byte, error) {
 			je.Chain = append(je.Chain, c.Raw)
 		}
 		if e.Kind == KindKey {
-			der, err := x509.MarshalPKCS8PrivateKey(e.Key)
+			der, err := e.keyBytes()
 			if err != nil {
-				return nil, fmt.Errorf("key of %q: %w: %w", e.Alias, ErrUnsupported, err)
+				return nil, err
 			}
 			if je.Protected, err = jks.ProtectKey(der, opts.Password.Reveal(), opts.Rand); err != nil {
 				return nil, jksError(err)

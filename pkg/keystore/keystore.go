@@ -3,9 +3,21 @@
 // leaf first) and trusted-certificate entries, read from and written to
 // JKS and PKCS#12 the way Java and OpenSSL read them.
 //
-// Decode reads any supported file: JKS, PKCS#12 (any number of keys and
-// certificates, DER or BER, modern and legacy encryption), and certificate
-// files (DER, PEM with optional unencrypted keys, PKCS#7). Encode writes
+// Decode reads any supported file: JKS, PKCS#12 (any number of keys,
+// certificates and Java secret keys, DER or BER, modern and legacy
+// encryption), and certificate files (DER, PEM with optional unencrypted
+// keys, PKCS#7). One entry uccert cannot use does not fail a file: a DSA
+// key, a key of an algorithm Go's crypto cannot use (GOST R 34.10, Ed448,
+// ...) or a key without its certificate is an entry that says why
+// (Entry.Usable), and DSA and such keys are written back as they were
+// (Entry.PKCS8, Entry.Writable). Certificates are read by
+// certfile.ParseCertificate: non-ASCII subjectAltNames are read (see
+// certfile.MalformedNames), and negative serial numbers, which older
+// Windows CAs issued, need GODEBUG=x509negativeserial=1 in the program
+// (a "//go:debug x509negativeserial=1" line above the main package's
+// package clause, as uccert's command line has); without it such a file
+// fails with an error that wraps ErrUnsupported and
+// certfile.ErrNegativeSerial and names the setting. Encode writes
 // JKS and PKCS#12 (profiles ProfileModern and ProfileLegacy), and
 // WriteFile writes atomically, reading the result back before it replaces
 // anything. Inputs are capped (MaxInputSize, iteration counts, nesting
@@ -168,9 +180,14 @@ const (
 	// content, or a PKCS#12 certificate that belongs to no key and lacks
 	// Java's trusted-certificate attribute.
 	KindCert
+	// KindSecret is a secret key (Java's SecretKeyEntry: AES, HmacSHA256,
+	// ...), which only PKCS#12 stores hold: Entry.SecretAlgorithm names
+	// it, Entry.PKCS8 holds it as Java encodes it, and it has no
+	// certificate.
+	KindSecret
 )
 
-// String returns "key", "trusted" or "cert".
+// String returns "key", "trusted", "cert" or "secret".
 func (k Kind) String() string {
 	switch k {
 	case KindKey:
@@ -179,6 +196,8 @@ func (k Kind) String() string {
 		return "trusted"
 	case KindCert:
 		return "cert"
+	case KindSecret:
+		return "secret"
 	}
 	return fmt.Sprintf("Kind(%d)", int(k))
 }
@@ -189,10 +208,23 @@ type Entry struct {
 	// has none (Windows exports, certificate files).
 	Alias string
 	Kind  Kind
-	// Key is the private key of a KindKey entry; nil when it could not be
-	// recovered, and then KeyErr says why.
+	// Key is the private key of a KindKey entry: what crypto/x509 parses
+	// (*rsa.PrivateKey, *ecdsa.PrivateKey, ed25519.PrivateKey, ...) or a
+	// *dsa.PrivateKey. It is nil when the key could not be recovered, or
+	// when Go's crypto cannot use its algorithm (GOST R 34.10, Ed448, ...);
+	// then KeyErr says why (for such an algorithm it wraps ErrUnsupported
+	// and ErrKeyAlgorithm, and PKCS8 keeps the key).
 	Key    crypto.PrivateKey
 	KeyErr error
+	// PKCS8 is the key as the file held it (a PKCS#8 PrivateKeyInfo) when
+	// crypto/x509 cannot encode it: a DSA key, a key whose algorithm Go's
+	// crypto cannot use, and the secret key of a KindSecret entry.
+	// Encode writes these bytes back as they were, so such entries are
+	// carried over by a merge (see Writable). It is nil otherwise.
+	PKCS8 []byte
+	// SecretAlgorithm is the algorithm of a KindSecret entry as Java names
+	// it ("AES", "HmacSHA256", ...), or "OID x.y.z".
+	SecretAlgorithm string
 	// KeyPasswordDiffers is set when the key was recovered with one of
 	// DecodeOptions.KeyPasswords rather than the store password (the
 	// keytool -importkeystore trap).

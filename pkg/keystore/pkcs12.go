@@ -1,11 +1,14 @@
 package keystore
 
 import (
+	"crypto"
+	"crypto/dsa" // DSA keys are read and written back, never used to sign
 	"crypto/sha1"
 	"crypto/x509"
 	"errors"
 	"fmt"
 
+	"github.com/uccert/uccert/pkg/internal/pkcs8"
 	"github.com/uccert/uccert/pkg/keystore/internal/pkcs12"
 )
 
@@ -30,9 +33,6 @@ func decodePKCS12(b []byte, opts DecodeOptions) (*Store, error) {
 		return nil, p12Error(err)
 	}
 	s := &Store{Format: FormatPKCS12, Notes: append(c.Skipped, c.Notes...), Protection: c.MAC}
-	for _, sb := range c.Secrets {
-		s.Notes = append(s.Notes, fmt.Sprintf("secret key %q (%s) not carried over: only private keys and certificates are kept", sb.Attrs.FriendlyName, sb.AlgorithmName))
-	}
 	pool := make([]*x509.Certificate, len(c.Certs))
 	certs := make([]certCand, len(c.Certs))
 	for i, cb := range c.Certs {
@@ -48,29 +48,33 @@ func decodePKCS12(b []byte, opts DecodeOptions) (*Store, error) {
 	ch := newChainer(pool)
 	for i, leaf := range pairKeys(keys, certs) {
 		kb := c.Keys[i]
-		if leaf < 0 && kb.Key == nil {
-			// A key Go cannot use (DSA, GOST, ...) that no localKeyId pairs.
-			s.Notes = append(s.Notes, fmt.Sprintf("private key %d skipped: %s", i+1, kb.Err.Error()))
-			continue
-		}
-		if leaf < 0 {
-			return nil, fmt.Errorf("%w: private key %d has no matching certificate in the file", ErrMalformed, i+1)
-		}
-		used[leaf] = true
-		e := &Entry{Kind: KindKey, Key: kb.Key, Chain: ch.build(c.Certs[leaf].Cert)}
-		if kb.Key == nil {
-			e.KeyErr = p12Error(kb.Err)
-		}
-		for _, ce := range e.Chain {
-			inChain[string(ce.Raw)] = true
-		}
-		switch {
-		case kb.Attrs.HasFriendlyName:
+		e := &Entry{Kind: KindKey}
+		e.Key, e.PKCS8, e.KeyErr = bagKey(kb)
+		if kb.Attrs.HasFriendlyName {
 			e.Alias = kb.Attrs.FriendlyName
-		case c.Certs[leaf].Attrs.HasFriendlyName:
-			e.Alias = c.Certs[leaf].Attrs.FriendlyName
+		}
+		if leaf >= 0 {
+			used[leaf] = true
+			e.Chain = ch.build(c.Certs[leaf].Cert)
+			for _, ce := range e.Chain {
+				inChain[string(ce.Raw)] = true
+			}
+			if !kb.Attrs.HasFriendlyName && c.Certs[leaf].Attrs.HasFriendlyName {
+				e.Alias = c.Certs[leaf].Attrs.FriendlyName
+			}
+		} else {
+			// Listed (keytool shows a PrivateKeyEntry with no chain);
+			// Usable says ErrNoCertificate.
+			name := fmt.Sprintf("private key %d", i+1)
+			if e.Alias != "" {
+				name = fmt.Sprintf("private key %q", e.Alias)
+			}
+			s.Notes = append(s.Notes, name+" has no certificate in the file: it cannot be used or merged without one")
 		}
 		s.Entries = append(s.Entries, e)
+	}
+	for _, sb := range c.Secrets {
+		s.Entries = append(s.Entries, &Entry{Alias: sb.Attrs.FriendlyName, Kind: KindSecret, PKCS8: sb.PKCS8, SecretAlgorithm: sb.AlgorithmName})
 	}
 	for j, cb := range c.Certs {
 		if used[j] {
@@ -87,6 +91,22 @@ func decodePKCS12(b []byte, opts DecodeOptions) (*Store, error) {
 	return s, nil
 }
 
+// bagKey is a key bag as an entry holds it: the key (package pkcs8 parsed
+// it), the bytes to keep when crypto/x509 cannot encode it again, and why
+// it cannot be used.
+func bagKey(kb pkcs12.KeyBag) (crypto.PrivateKey, []byte, error) {
+	var ue *pkcs8.UnsupportedError
+	switch _, dsaKey := kb.Key.(*dsa.PrivateKey); {
+	case dsaKey:
+		return kb.Key, kb.PKCS8, nil
+	case kb.Key != nil:
+		return kb.Key, nil, nil
+	case errors.As(kb.Err, &ue):
+		return nil, kb.PKCS8, unsupportedKey(ue.What + "; the entry is kept as it is")
+	}
+	return nil, nil, p12Error(kb.Err)
+}
+
 func encodePKCS12(s *Store, opts EncodeOptions) ([]byte, error) {
 	c := &pkcs12.Contents{}
 	seenCert := map[string]bool{}
@@ -96,9 +116,9 @@ func encodePKCS12(s *Store, opts EncodeOptions) ([]byte, error) {
 	for _, e := range s.Entries {
 		switch e.Kind {
 		case KindKey:
-			der, err := x509.MarshalPKCS8PrivateKey(e.Key)
+			der, err := e.keyBytes()
 			if err != nil {
-				return nil, fmt.Errorf("key of %q: %w: %w", e.Alias, ErrUnsupported, err)
+				return nil, err
 			}
 			id := localKeyID(e.Chain[0])
 			attrs := pkcs12.Attributes{FriendlyName: e.Alias, HasFriendlyName: true, LocalKeyID: id}
@@ -109,6 +129,11 @@ func encodePKCS12(s *Store, opts EncodeOptions) ([]byte, error) {
 			attrs := pkcs12.Attributes{FriendlyName: e.Alias, HasFriendlyName: true, JavaTrusted: e.Kind == KindTrusted}
 			c.Certs = append(c.Certs, pkcs12.CertBag{Cert: e.Chain[0], Attrs: attrs})
 			seenCert[string(e.Chain[0].Raw)] = true
+		case KindSecret:
+			// As Java writes a SecretKeyEntry: a secret bag with the
+			// friendlyName.
+			attrs := pkcs12.Attributes{FriendlyName: e.Alias, HasFriendlyName: true}
+			c.Secrets = append(c.Secrets, pkcs12.SecretBag{PKCS8: e.PKCS8, Attrs: attrs})
 		}
 	}
 	// Chain certificates once each, after the entries, without attributes

@@ -76,8 +76,8 @@ var ErrLocked = lock.ErrLocked
 // opts.LockTimeout), reads the store with opts.Password, calls modify
 // with it, and writes what modify returns with WriteFile (replacing the
 // file atomically) before it releases the lock. The current store must be
-// of opts.Format (else ErrTypeMismatch) and its key entries usable (else
-// an *UnusableKeyError), since they are written again.
+// of opts.Format (else ErrTypeMismatch) and its entries writable (else an
+// *UnusableKeyError, see Entry.Writable), since they are written again.
 func Update(ctx context.Context, path string, opts UpdateOptions, modify func(current *Store) (*Store, error)) error {
 	wait := opts.LockTimeout
 	if wait <= 0 {
@@ -97,7 +97,7 @@ func Update(ctx context.Context, path string, opts UpdateOptions, modify func(cu
 	if current.Format != opts.Format {
 		return fmt.Errorf("%s: %w: the file is %s, not %s", path, ErrTypeMismatch, current.Format, opts.Format)
 	}
-	if bad := current.UnusableKeys(path); len(bad) > 0 {
+	if bad := current.UnwritableKeys(path); len(bad) > 0 {
 		return bad[0]
 	}
 	next, err := modify(current)

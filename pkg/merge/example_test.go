@@ -125,3 +125,26 @@ func ExampleRemove() {
 	// kept ucc.uc.example.com
 	// true
 }
+
+// Secret keys (Java SecretKeyEntry) go into PKCS#12; JKS cannot hold
+// them: the merge names each, or drops each with a note when asked.
+func ExampleOptions_dropSecrets() {
+	in := []merge.Input{load("stores/secret-keys.p12", "changeit1")}
+	_, err := merge.Merge(in, merge.Options{Format: keystore.FormatJKS})
+	fmt.Println(err)
+	res, _ := merge.Merge(in, merge.Options{Format: keystore.FormatJKS, DropSecrets: true})
+	for _, n := range res.Notes {
+		fmt.Println(n)
+	}
+	res, _ = merge.Merge(in, merge.Options{Format: keystore.FormatPKCS12})
+	for _, p := range res.Entries {
+		fmt.Println(p.Entry.Kind, p.Entry.Alias, p.Entry.KeyDescription())
+	}
+	// Output:
+	// secret keys cannot be stored in this store type (jks; only PKCS#12 holds secret keys): stores/secret-keys.p12: "aes-key" (AES 128), "hmac-key" (HmacSHA256 256)
+	// stores/secret-keys.p12: secret key "aes-key" (AES 128) dropped, as asked: jks stores cannot hold secret keys
+	// stores/secret-keys.p12: secret key "hmac-key" (HmacSHA256 256) dropped, as asked: jks stores cannot hold secret keys
+	// key fe2.uc.example.com RSA 2048
+	// secret aes-key AES 128
+	// secret hmac-key HmacSHA256 256
+}

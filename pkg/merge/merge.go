@@ -15,7 +15,9 @@ package merge
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"crypto/x509"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"path/filepath"
@@ -69,6 +71,10 @@ type Options struct {
 	// configuration may name it), unless Aliases gives one. Each
 	// replacement is in Result.Replaced.
 	Replace bool
+	// DropSecrets leaves out the inputs' secret keys (Java
+	// SecretKeyEntry) when Format cannot hold them (JKS), each named in a
+	// note; without it such a merge fails with ErrSecretKeys.
+	DropSecrets bool
 }
 
 // Replacement is an entry of Options.Base that a new entry replaced.
@@ -142,7 +148,44 @@ var (
 	ErrTooManyAliases = errors.New("more aliases than entries")
 	// ErrNoCertificates: the trust store inputs hold no certificate.
 	ErrNoCertificates = errors.New("no certificate in the inputs")
+	// ErrSecretKeys: the inputs hold secret keys (Java SecretKeyEntry:
+	// AES, HMAC...) and the output format cannot hold them: only PKCS#12
+	// can (see Options.DropSecrets). The error is a *SecretKeysError.
+	ErrSecretKeys = errors.New("secret keys cannot be stored in this store type")
 )
+
+// SecretKey names a secret key of an input: the file, its alias and its
+// description ("AES 128", keystore.Entry.KeyDescription).
+type SecretKey struct {
+	File, Alias, Key string
+}
+
+// SecretKeysError is ErrSecretKeys with every secret key the output
+// format could not hold, in input order.
+type SecretKeysError struct {
+	Format keystore.Format
+	Keys   []SecretKey
+}
+
+func (e *SecretKeysError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s (%s; only PKCS#12 holds secret keys):", ErrSecretKeys, e.Format)
+	for i, k := range e.Keys {
+		switch {
+		case i == 0 || k.File != e.Keys[i-1].File:
+			if i > 0 {
+				b.WriteString(";")
+			}
+			fmt.Fprintf(&b, " %s: %q (%s)", k.File, k.Alias, k.Key)
+		default:
+			fmt.Fprintf(&b, ", %q (%s)", k.Alias, k.Key)
+		}
+	}
+	return b.String()
+}
+
+// Unwrap returns ErrSecretKeys.
+func (e *SecretKeysError) Unwrap() error { return ErrSecretKeys }
 
 // assembler holds the alias and duplicate bookkeeping shared by Merge and
 // TrustStore.
@@ -151,7 +194,7 @@ type assembler struct {
 	res     *Result
 	aliases map[string]bool   // AliasKey of every alias in use
 	next    map[string]int    // AliasKey of a wanted alias → next suffix to try
-	certs   map[string]string // kind and leaf fingerprint → alias
+	certs   map[string]string // identity (kind and leaf or secret fingerprint) → alias
 }
 
 func newAssembler(format keystore.Format, base *keystore.Store, baseName string) *assembler {
@@ -199,10 +242,23 @@ func certKey(kind keystore.Kind, c *x509.Certificate) string {
 	return kind.String() + ":" + certfile.Fingerprint(c)
 }
 
+// identity is what makes two entries the same: the kind and the leaf, or
+// a secret key's bytes; "" for an entry without either.
+func identity(e *keystore.Entry) string {
+	switch {
+	case e.Leaf() != nil:
+		return certKey(e.Kind, e.Leaf())
+	case e.Kind == keystore.KindSecret && len(e.PKCS8) > 0:
+		sum := sha256.Sum256(e.PKCS8)
+		return "secret:" + hex.EncodeToString(sum[:])
+	}
+	return ""
+}
+
 func (a *assembler) place(e *keystore.Entry, source string, kept bool) {
 	a.aliases[a.format.AliasKey(e.Alias)] = true
-	if leaf := e.Leaf(); leaf != nil {
-		a.certs[certKey(e.Kind, leaf)] = e.Alias
+	if id := identity(e); id != "" {
+		a.certs[id] = e.Alias
 	}
 	a.res.Store.Entries = append(a.res.Store.Entries, e)
 	a.res.Entries = append(a.res.Entries, Placed{Entry: e, Source: source, Kept: kept})
@@ -216,9 +272,12 @@ func (a *assembler) note(format string, args ...any) {
 // kept once, a taken alias gets -2, -3…; both are noted. It reports
 // whether e was placed.
 func (a *assembler) add(e *keystore.Entry, want, source string) bool {
-	leaf := e.Leaf()
-	if prev, dup := a.certs[certKey(e.Kind, leaf)]; dup {
-		a.note("%s: %q (%s) is the same certificate as entry %q; kept once", source, want, leaf.Subject.CommonName, prev)
+	if prev, dup := a.certs[identity(e)]; dup && identity(e) != "" {
+		if leaf := e.Leaf(); leaf != nil {
+			a.note("%s: %q (%s) is the same certificate as entry %q; kept once", source, want, leaf.Subject.CommonName, prev)
+		} else {
+			a.note("%s: %q (%s) is the same secret key as entry %q; kept once", source, want, e.KeyDescription(), prev)
+		}
 		return false
 	}
 	e.Alias = a.unique(want, source)
@@ -246,16 +305,22 @@ func (a *assembler) unique(want, source string) string {
 }
 
 // Merge turns every private key of the inputs into a key entry with its
-// full chain, and carries trusted entries over. Keys are written later
-// under the store password, whatever protected them before.
+// full chain, and carries trusted entries and secret keys over. Keys are
+// written later under the store password, whatever protected them before.
+// Keys TLS cannot use (DSA, GOST R 34.10, ...) are carried over as the
+// inputs held them (keystore.Entry.Writable), and reported in Findings
+// (key-weak). Secret keys go into PKCS#12 only: for JKS output they fail
+// the merge (ErrSecretKeys, naming each) unless Options.DropSecrets.
 //
 // A pending key of uccert request is paired with the certificate the CA
 // issued for it (see pending.go): the result holds the issued chain, never
 // the placeholder.
 //
 // Errors: ErrUnusableKey (with a *keystore.UnusableKeyError: errors.Is
-// keystore.ErrKeyPassword for a key under another password), ErrNoKeys,
-// ErrTooManyAliases, and a *PairError (ErrReplyMissing, ErrKeyMissing).
+// keystore.ErrKeyPassword for a key under another password,
+// keystore.ErrNoCertificate for a key without certificate), ErrNoKeys,
+// ErrTooManyAliases, ErrSecretKeys (a *SecretKeysError), and a *PairError
+// (ErrReplyMissing, ErrKeyMissing).
 func Merge(inputs []Input, opts Options) (*Result, error) {
 	// Pending keys of uccert request get the CA's reply (pending.go).
 	p, err := pairPending(inputs, opts.Base, opts.BaseName)
@@ -267,6 +332,7 @@ func Merge(inputs []Input, opts Options) (*Result, error) {
 	a.res.Notes = append(a.res.Notes, p.notes...)
 	nkeys := 0
 	aliasIdx := 0
+	var secretsRefused []SecretKey
 	for _, in := range inputs {
 		if in.Store == nil {
 			return nil, fmt.Errorf("%s: %w (no store)", in.Name, ErrNoKeys)
@@ -279,10 +345,10 @@ func Merge(inputs []Input, opts Options) (*Result, error) {
 			}
 			switch e.Kind {
 			case keystore.KindKey:
-				if err := e.Usable(); err != nil {
+				if err := e.Writable(); err != nil {
 					return nil, fmt.Errorf("%w: %w", ErrUnusableKey, &keystore.UnusableKeyError{File: in.Name, Alias: displayAlias(e, in.Name), Err: err})
 				}
-				ne := &keystore.Entry{Kind: keystore.KindKey, Key: e.Key, Chain: completeChain(e.Chain, pool), Created: e.Created}
+				ne := &keystore.Entry{Kind: keystore.KindKey, Key: e.Key, KeyErr: e.KeyErr, PKCS8: e.PKCS8, Chain: completeChain(e.Chain, pool), Created: e.Created}
 				if len(ne.Chain) > len(e.Chain) {
 					a.note("%s: completed the chain of %q from the file's other certificates (%d → %d)", in.Name, displayAlias(e, in.Name), len(e.Chain), len(ne.Chain))
 				}
@@ -310,6 +376,21 @@ func Merge(inputs []Input, opts Options) (*Result, error) {
 				}
 				used++
 				a.add(&keystore.Entry{Kind: keystore.KindTrusted, Chain: e.Chain[:1], Created: e.Created}, alias, in.Name)
+			case keystore.KindSecret:
+				used++
+				what := fmt.Sprintf("%q (%s)", e.Alias, e.KeyDescription())
+				switch {
+				case opts.Format == keystore.FormatPKCS12:
+					alias := e.Alias
+					if alias == "" {
+						alias = "secret"
+					}
+					a.add(&keystore.Entry{Kind: keystore.KindSecret, PKCS8: e.PKCS8, SecretAlgorithm: e.SecretAlgorithm, Created: e.Created}, alias, in.Name)
+				case opts.DropSecrets:
+					a.note("%s: secret key %s dropped, as asked: %s stores cannot hold secret keys", in.Name, what, opts.Format)
+				default:
+					secretsRefused = append(secretsRefused, SecretKey{File: in.Name, Alias: e.Alias, Key: e.KeyDescription()})
+				}
 			}
 		}
 		for _, e := range in.Store.Entries {
@@ -323,6 +404,9 @@ func Merge(inputs []Input, opts Options) (*Result, error) {
 		if used == 0 {
 			return nil, fmt.Errorf("%s: %w (it holds %s and no private key or trusted entry)", in.Name, ErrNoKeys, finding.Count(len(pool), "certificate", "certificates"))
 		}
+	}
+	if len(secretsRefused) > 0 {
+		return nil, &SecretKeysError{Format: opts.Format, Keys: secretsRefused}
 	}
 	if aliasIdx < len(opts.Aliases) {
 		return nil, fmt.Errorf("%w: %d aliases for %d key entries", ErrTooManyAliases, len(opts.Aliases), aliasIdx)

@@ -25,7 +25,8 @@ type TrustOptions struct {
 
 // TrustStore makes one trusted entry per distinct certificate (by
 // SHA-256) of the inputs: certificate files, and every certificate of
-// JKS and PKCS#12 inputs. Result.Findings holds the warnings of
+// JKS and PKCS#12 inputs. Secret keys of the inputs are left out, each
+// named in a note. Result.Findings holds the warnings of
 // preflight.CheckTrustStore on the new entries (not a CA certificate,
 // expired, not yet valid).
 //
@@ -40,6 +41,11 @@ func TrustStore(inputs []Input, opts TrustOptions) (*Result, error) {
 		if in.Store != nil {
 			for _, e := range in.Store.Entries {
 				if e == nil {
+					continue
+				}
+				if e.Kind == keystore.KindSecret {
+					// Not a certificate; said, never dropped silently.
+					a.note("%s: secret key %q (%s) left out: a trust store holds certificates only", in.Name, e.Alias, e.KeyDescription())
 					continue
 				}
 				for _, c := range e.Chain {

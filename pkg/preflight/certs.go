@@ -3,11 +3,14 @@ package preflight
 import (
 	"crypto/x509"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
+	"github.com/uccert/uccert/pkg/certfile"
 	"github.com/uccert/uccert/pkg/chain"
 	"github.com/uccert/uccert/pkg/keystore"
+	"golang.org/x/net/idna"
 )
 
 // MaxWarnDays bounds Options.WarnDays: 100 years (a larger window is
@@ -41,6 +44,7 @@ func checkCertificates(c *collector, path string, e *keystore.Entry, certs []*x5
 		case soon.After(cert.NotAfter):
 			c.warnf(CheckCertExpiresSoon, subject, renew, "%s expires on %s (within %d days)", what, day(cert.NotAfter), warnDays(opts))
 		}
+		checkNames(c, subject, what, cert)
 		selfSigned := (i > 0 || !keyEntry) && chain.SelfIssued(cert) // a root's own signature is not relied on
 		if alg := weakSignature(cert.SignatureAlgorithm); alg != "" && !selfSigned {
 			c.errorf(CheckCertWeakSignature, subject, "have the CA re-issue it with SHA-256; Java and current Windows refuse "+alg+" signatures for TLS",
@@ -95,6 +99,25 @@ func commandArg(s string) string {
 		return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 	}
 	return `"` + s + `"`
+}
+
+// checkNames warns about subjectAltNames that are not ASCII
+// (certfile.MalformedNames): OpenSSL writes UTF-8 into a dNSName as it is
+// given; TLS clients compare a host name's ASCII form (the "xn--" A-label
+// of an internationalised name), so the name matches no host. The name is
+// shown escaped (\u00fc), the way it is stored.
+func checkNames(c *collector, subject, what string, cert *x509.Certificate) {
+	for _, n := range certfile.MalformedNames(cert) {
+		hint := "request the certificate again with the name in its ASCII form"
+		if n.Type == "dNSName" {
+			if a, err := idna.Lookup.ToASCII(n.Value); err == nil && a != n.Value {
+				hint = "request the certificate again with the name's A-label " + a + " (IDNA), which is what clients look for"
+			}
+		}
+		c.warnf(CheckCertMalformedName, subject, hint,
+			"%s has the %s %s, which is not ASCII: TLS clients compare host names in their ASCII form, so it matches no host (Go's crypto/x509 refuses such a certificate; uccert reads it)",
+			what, n.Type, strconv.QuoteToASCII(n.Value))
+	}
 }
 
 func day(t time.Time) string { return t.UTC().Format(time.DateOnly) }

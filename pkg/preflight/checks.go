@@ -39,6 +39,9 @@ const (
 	CheckCertExpiresSoon   finding.Check = "cert-expires-soon"
 	CheckCertWeakSignature finding.Check = "cert-weak-signature"
 	CheckCertEKU           finding.Check = "cert-eku"
+	// CheckCertMalformedName: a subjectAltName that is not ASCII (a raw
+	// UTF-8 dNSName), which no TLS client matches (warn).
+	CheckCertMalformedName finding.Check = "cert-malformed-name"
 
 	CheckChainUntrusted  finding.Check = "chain-untrusted"
 	CheckChainIncomplete finding.Check = "chain-incomplete"
@@ -71,7 +74,7 @@ func Checks() []finding.Check {
 	return []finding.Check{
 		CheckStoreUnreadable, CheckStoreWrongPassword, CheckStoreTypeMismatch,
 		CheckKeyPasswordDiffers, CheckKeyCertMismatch, CheckKeyWeak,
-		CheckCertExpired, CheckCertNotYetValid, CheckCertExpiresSoon, CheckCertWeakSignature, CheckCertEKU,
+		CheckCertExpired, CheckCertNotYetValid, CheckCertExpiresSoon, CheckCertWeakSignature, CheckCertEKU, CheckCertMalformedName,
 		CheckChainUntrusted, CheckChainIncomplete,
 		CheckHostIdentityMissing, CheckFEIdentityMissing, CheckFQDNCNOnly, CheckFQDNUnexpected, CheckMixedKeyAlgorithms, CheckIdentityDuplicate,
 		CheckTruststoreEmpty, CheckTruststoreNotCA, CheckTruststoreMissing, CheckStoresSwapped,

@@ -72,6 +72,7 @@ func checkKeyStore(c *collector, path string, s, trust *keystore.Store, opts Opt
 		CheckCertExpiresSoon:   fmt.Sprintf("no certificate expires within %d days", warnDays(opts)),
 		CheckCertWeakSignature: "no SHA-1 or MD5 signature",
 		CheckCertEKU:           "extended key usage allows TLS server and client use",
+		CheckCertMalformedName: "every subject alternative name is ASCII",
 	})
 	if hasTrusted(trust) { // an empty or unreadable trust store is reported on its own
 		mark = c.since()
@@ -83,8 +84,16 @@ func checkKeyStore(c *collector, path string, s, trust *keystore.Store, opts Opt
 			CheckChainIncomplete: "every chain is complete in the store",
 		})
 	}
-	checkIdentity(c, path, certified, opts)
-	checkDuplicates(c, path, certified, opts)
+	// Identities are served by the entries TLS can use: a DSA or GOST
+	// entry (key-weak) serves no name.
+	serving := certified[:0:0]
+	for _, e := range certified {
+		if !errors.Is(e.Usable(), keystore.ErrKeyAlgorithm) {
+			serving = append(serving, e)
+		}
+	}
+	checkIdentity(c, path, serving, opts)
+	checkDuplicates(c, path, serving, opts)
 }
 
 func checkKey(c *collector, path string, e *keystore.Entry) {
@@ -102,14 +111,21 @@ func checkKey(c *collector, path string, e *keystore.Entry) {
 	case errors.Is(err, keystore.ErrKeyMismatch):
 		c.fail(CheckKeyCertMismatch, subject, "the certificate chain belongs to another key: re-export the Front End certificate with its private key and merge again",
 			err, "the private key does not match the certificate %s", certfile.SubjectDN(e.Leaf()))
+	case errors.Is(err, keystore.ErrKeyAlgorithm):
+		// DSA, GOST R 34.10, Ed448...: read and kept, but no TLS peer
+		// is ever served with it.
+		c.fail(CheckKeyWeak, subject, weakKeyHint, err, "%s key: TLS 1.3 and Go's TLS cannot sign with it (the entry is kept, but serves no name)", e.KeyDescription())
+		return
 	case err != nil:
 		c.fail(CheckKeyPasswordDiffers, subject, "rebuild the store with uccert merge", err, "the key cannot be recovered: %s", err.Error())
 		return
 	}
 	if weak := weakKey(e.Leaf().PublicKey); weak != "" {
-		c.errorf(CheckKeyWeak, subject, "request a new certificate with an RSA 2048 (or larger) or EC P-256 key", "%s", weak)
+		c.errorf(CheckKeyWeak, subject, weakKeyHint, "%s", weak)
 	}
 }
+
+const weakKeyHint = "request a new certificate with an RSA 2048 (or larger) or EC P-256 key"
 
 // weakKey describes why a public key is too weak, or "".
 func weakKey(pub any) string {

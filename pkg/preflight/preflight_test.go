@@ -70,6 +70,9 @@ func TestChecks(t *testing.T) {
 		{"key-password-differs (keytool trap)", with(ucc("stores/trap.jks"), func(o *input) { o.Host = "fe1.uc.example.com" }), []string{"key-password-differs/error"}},
 		{"key-cert-mismatch (JKS)", with(ucc("stores/mismatch.jks"), func(o *input) { o.Host = "fe2.uc.example.com" }), []string{"key-cert-mismatch/error"}},
 		{"key-weak RSA 1024", with(ucc("stores/rsa1024.jks"), func(o *input) { o.Host = "weak.uc.example.com" }), []string{"key-weak/error"}},
+		{"key-weak DSA among four RSA keys (JKS)", ucc("stores/four-rsa-one-dsa.jks"), []string{"key-weak/error"}},
+		{"key-weak DSA among four RSA keys (PKCS#12)", ucc("stores/four-rsa-one-dsa.p12"), []string{"key-weak/error"}},
+		{"a DSA entry serves no name", with(ucc("stores/four-rsa-one-dsa.p12"), func(o *input) { o.Host = "dsa.uc.example.com" }), []string{"host-identity-missing/error", "key-weak/error"}},
 		{"cert-expired", with(ucc("stores/expired.jks"), func(o *input) { o.Host = "expired.uc.example.com" }), []string{"cert-expired/error"}},
 		{"cert-not-yet-valid", with(ucc("stores/notyet.jks"), func(o *input) { o.Host = "notyet.uc.example.com" }), []string{"cert-not-yet-valid/error"}},
 		{"cert-expires-soon", with(ucc("stores/ucc.jks"), func(o *input) { o.Now = time.Date(2040, 5, 20, 0, 0, 0, 0, time.UTC) }), []string{"cert-expires-soon/warn"}},
@@ -123,6 +126,21 @@ func TestChecks(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// A dNSName of raw UTF-8 (OpenSSL copies it as given) is read, and
+// reported: escaped in the message, its A-label in the hint.
+func TestMalformedNameReported(t *testing.T) {
+	r := run(input{Host: "xn--bcher-kva.uc.example.com", CertStore: store("exports/idn.pfx", "idn-export"),
+		KeyStore: store("stores/truststore.jks", "trustpass1"), Now: now})
+	if got := problems(r); strings.Join(got, ",") != "cert-malformed-name/warn,host-identity-missing/error" {
+		t.Fatalf("problems %v", got)
+	}
+	f := r.ByCheck(CheckCertMalformedName)
+	if len(f) != 1 || !strings.Contains(f[0].Message, `dNSName "b\u00fccher.uc.example.com"`) ||
+		!strings.Contains(f[0].Hint, "xn--bcher-kva.uc.example.com") || !strings.HasSuffix(f[0].Subject, "idn.pfx#bücher.uc.example.com") {
+		t.Fatalf("%+v", f)
 	}
 }
 

@@ -55,7 +55,10 @@ type Options struct {
 // certificates of trust (nil: none) when the entry lacks them (package
 // chain), so that peers that hold only the root still verify it. A key
 // entry that keystore.Entry.Usable refuses is an error (wrapping
-// ErrNoKeys and the cause): the connector could not use it either.
+// ErrNoKeys and the cause): the connector could not use it either —
+// except a key whose algorithm TLS cannot use (DSA, GOST R 34.10, ...:
+// keystore.ErrKeyAlgorithm), which is left out, as Java's key manager
+// never chooses it for TLS 1.3 (preflight reports it as key-weak).
 func Certificates(s, trust *keystore.Store) ([]tls.Certificate, error) {
 	if s == nil {
 		return nil, ErrNoKeys
@@ -79,7 +82,9 @@ func Certificates(s, trust *keystore.Store) ([]tls.Certificate, error) {
 		if e.Kind != keystore.KindKey {
 			continue
 		}
-		if err := e.Usable(); err != nil {
+		if err := e.Usable(); errors.Is(err, keystore.ErrKeyAlgorithm) {
+			continue
+		} else if err != nil {
 			return nil, fmt.Errorf("entry %q: %w", e.Alias, errors.Join(ErrNoKeys, err))
 		}
 		c := tls.Certificate{PrivateKey: e.Key, Leaf: e.Chain[0]}

@@ -104,6 +104,33 @@ func TestErrors(t *testing.T) {
 	}
 }
 
+// A key TLS cannot use (DSA) is left out, as Java's key manager leaves it
+// out for TLS 1.3; the other entries serve, and a store of DSA keys alone
+// serves nothing.
+func TestDSAEntryLeftOut(t *testing.T) {
+	for _, name := range []string{"four-rsa-one-dsa.jks", "four-rsa-one-dsa.p12"} {
+		certs, err := Certificates(load(t, name, "changeit1"), nil)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if len(certs) != 4 {
+			t.Fatalf("%s: %d certificates, want the 4 RSA ones", name, len(certs))
+		}
+		for _, c := range certs {
+			if c.Leaf.Subject.CommonName == "dsa.uc.example.com" {
+				t.Errorf("%s: the DSA entry serves", name)
+			}
+		}
+	}
+	s, err := keystore.Load("../../fixtures/exports/dsa.pfx", keystore.DecodeOptions{Password: secret.NewPassword("dsa-export")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Certificates(s, nil); !errors.Is(err, ErrNoKeys) {
+		t.Errorf("DSA only: %v", err)
+	}
+}
+
 // A key entry stored without its chain is sent with the intermediate CA
 // the trust store holds (a peer that trusts only the root verifies it),
 // never with the root itself; a full chain is sent as stored.

@@ -54,6 +54,23 @@ var (
 	ErrMalformed = errors.New("ber: malformed encoding")
 )
 
+// Words says in words, for a message about what (a file, a structure),
+// why ToDER, ToDERPrefix or JoinOctetStrings refused it: "what ends early
+// (truncated file?)", "what is nested more than 64 levels deep", ... The
+// callers that show errors to people use it instead of this package's
+// own texts.
+func Words(what string, err error) string {
+	switch {
+	case errors.Is(err, ErrTruncated):
+		return what + " ends early (truncated file?)"
+	case errors.Is(err, ErrTooDeep):
+		return fmt.Sprintf("%s is nested more than %d levels deep", what, MaxDepth)
+	case errors.Is(err, ErrTrailingData):
+		return what + " is followed by unexpected bytes"
+	}
+	return what + " is not a valid DER or BER encoding"
+}
+
 // Identifier octet fields (X.690 section 8.1.2).
 const (
 	classUniversal   = 0x00

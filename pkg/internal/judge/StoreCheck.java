@@ -237,6 +237,9 @@ public final class StoreCheck {
             case "Ed25519":
                 alg = "Ed25519";
                 break;
+            case "DSA":
+                alg = "SHA256withDSA";
+                break;
             default:
                 return "error:unsupported:no signature algorithm for key algorithm " + clean(key.getAlgorithm());
         }

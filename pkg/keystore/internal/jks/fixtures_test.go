@@ -3,6 +3,7 @@ package jks
 import (
 	"bytes"
 	"crypto"
+	"crypto/dsa"
 	"crypto/sha256"
 	"crypto/x509"
 	"encoding/hex"
@@ -14,6 +15,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/uccert/uccert/pkg/internal/pkcs8"
 )
 
 const fixturesDir = "../../../../fixtures"
@@ -76,26 +79,23 @@ func fingerprint(der []byte) string {
 	return hex.EncodeToString(sum[:])
 }
 
-// recoverParsed recovers a key and parses its PKCS#8 as crypto/x509 does.
-func recoverParsed(t *testing.T, e Entry, password string) crypto.Signer {
+// recoverParsed recovers a key and parses its PKCS#8 as uccert does
+// (package pkcs8: crypto/x509, and DSA).
+func recoverParsed(t *testing.T, e Entry, password string) crypto.PrivateKey {
 	t.Helper()
-	pkcs8, err := RecoverKey(e.Protected, password)
+	der, err := RecoverKey(e.Protected, password)
 	if err != nil {
 		t.Fatalf("RecoverKey(%q): %v", e.Alias, err)
 	}
-	key, err := x509.ParsePKCS8PrivateKey(pkcs8)
+	key, err := pkcs8.Parse(der)
 	if err != nil {
 		t.Fatalf("the PKCS#8 of %q does not parse: %v", e.Alias, err)
 	}
-	signer, ok := key.(crypto.Signer)
-	if !ok {
-		t.Fatalf("the key of %q is a %T", e.Alias, key)
-	}
-	return signer
+	return key
 }
 
 // keyMatchesLeaf says whether a recovered key belongs to the entry's leaf.
-func keyMatchesLeaf(t *testing.T, e Entry, key crypto.Signer) bool {
+func keyMatchesLeaf(t *testing.T, e Entry, key crypto.PrivateKey) bool {
 	t.Helper()
 	if len(e.Chain) == 0 {
 		t.Fatalf("key entry %q has no certificate", e.Alias)
@@ -104,7 +104,15 @@ func keyMatchesLeaf(t *testing.T, e Entry, key crypto.Signer) bool {
 	if err != nil {
 		t.Fatalf("leaf of %q: %v", e.Alias, err)
 	}
-	pub, ok := key.Public().(interface{ Equal(crypto.PublicKey) bool })
+	if k, ok := key.(*dsa.PrivateKey); ok {
+		pub, ok := leaf.PublicKey.(*dsa.PublicKey)
+		return ok && k.Y.Cmp(pub.Y) == 0 && k.P.Cmp(pub.P) == 0
+	}
+	signer, ok := key.(crypto.Signer)
+	if !ok {
+		t.Fatalf("the key of %q is a %T", e.Alias, key)
+	}
+	pub, ok := signer.Public().(interface{ Equal(crypto.PublicKey) bool })
 	return ok && pub.Equal(leaf.PublicKey)
 }
 

@@ -4,11 +4,13 @@ import (
 	"crypto"
 	"crypto/x509"
 	"encoding/asn1"
+	"errors"
 	"fmt"
 	"runtime"
 	"sync/atomic"
 	"unicode/utf16"
 
+	"github.com/uccert/uccert/pkg/certfile"
 	"github.com/uccert/uccert/pkg/internal/ber"
 	"golang.org/x/crypto/cryptobyte"
 	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
@@ -30,7 +32,8 @@ type Attributes struct {
 
 // KeyBag is a private key with its attributes.
 type KeyBag struct {
-	// Key is the parsed key; nil when Go cannot use it (see Err).
+	// Key is the parsed key (package pkcs8: what Go's crypto parses, and
+	// *dsa.PrivateKey); nil when it cannot be used (see Err).
 	Key crypto.PrivateKey
 	// PKCS8 is the PrivateKeyInfo, which Encode writes back (so a key Go
 	// cannot parse survives a round trip).
@@ -39,8 +42,9 @@ type KeyBag struct {
 	// Algorithm is the PrivateKeyInfo's algorithm (set by Decode).
 	Algorithm asn1.ObjectIdentifier
 	// Err, set by Decode when Key is nil, wraps ErrUnsupported and says
-	// which key it is ("DSA key (not supported by Go's crypto)", "GOST R
-	// 34.10-2001 key", "key algorithm OID x.y.z", ...).
+	// which key it is ("GOST R 34.10-2001 key", "Ed448 key (not supported
+	// by Go's crypto)", "key algorithm OID x.y.z", ...), or ErrMalformed
+	// for a broken key inside a well-formed PrivateKeyInfo.
 	Err error
 }
 
@@ -108,6 +112,7 @@ type decoder struct {
 	derived atomic.Int64
 	bags    int
 	keys    int // key bags seen, to number them in messages
+	certs   int // certificate bags seen, likewise
 	// pending are shrouded keys and secrets, decrypted together (in
 	// parallel) once every safe has been read.
 	pending []*pendingBag
@@ -570,12 +575,14 @@ func (d *decoder) readCertBag(p *part, value cryptobyte.String, attrs Attributes
 	if !explicit.ReadASN1Bytes(&raw, cbasn1.OCTET_STRING) {
 		return malformed("the value of a certificate bag is not an OCTET STRING")
 	}
-	cert, err := x509.ParseCertificate(raw)
+	d.certs++
+	cert, err := certfile.ParseCertificate(raw)
 	if err != nil {
-		if w := libraryWords(err); w != "" {
-			return newError(ErrMalformed, err, "a certificate cannot be read: %s", w)
+		kind := ErrMalformed
+		if errors.Is(err, certfile.ErrNegativeSerial) {
+			kind = ErrUnsupported
 		}
-		return newError(ErrMalformed, err, "a certificate is not a valid X.509 certificate")
+		return newError(kind, err, "certificate %d: %v", d.certs, err)
 	}
 	p.certs = append(p.certs, CertBag{Cert: cert, Attrs: attrs})
 	return nil

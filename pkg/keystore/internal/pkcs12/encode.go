@@ -10,6 +10,7 @@ import (
 	"sort"
 	"unicode/utf8"
 
+	"github.com/uccert/uccert/pkg/internal/pkcs8"
 	"golang.org/x/crypto/cryptobyte"
 	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
 	"golang.org/x/sync/errgroup"
@@ -94,7 +95,7 @@ func Encode(c *Contents, password string, p Profile, rnd io.Reader) ([]byte, err
 	}
 	secretJobs := make([]*job, len(c.Secrets))
 	for i, sb := range c.Secrets {
-		if _, ok := parsePrivateKeyInfo(sb.PKCS8); !ok {
+		if _, ok := pkcs8.ParseInfo(sb.PKCS8); !ok {
 			return nil, malformed("secret %d is not a PKCS#8 PrivateKeyInfo", i+1)
 		}
 		j, err := newJob(sb.PKCS8)

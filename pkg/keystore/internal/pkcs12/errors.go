@@ -3,7 +3,6 @@ package pkcs12
 import (
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/uccert/uccert/pkg/internal/ber"
 )
@@ -70,26 +69,5 @@ func unsupported(format string, args ...any) error {
 
 // berError says in words why ber.ToDER refused what, and keeps the cause.
 func berError(what string, err error) error {
-	switch {
-	case errors.Is(err, ber.ErrTruncated):
-		return newError(ErrMalformed, err, "%s ends early (truncated file?)", what)
-	case errors.Is(err, ber.ErrTooDeep):
-		return newError(ErrMalformed, err, "%s is nested more than %d levels deep", what, ber.MaxDepth)
-	case errors.Is(err, ber.ErrTrailingData):
-		return newError(ErrMalformed, err, "%s is followed by unexpected bytes", what)
-	}
-	return newError(ErrMalformed, err, "%s is not a valid DER or BER encoding", what)
-}
-
-// libraryWords returns the message of an error from crypto/x509 without
-// its "x509: " prefix, or "" when what remains still reads like library
-// internals (nested asn1 or cryptobyte messages).
-func libraryWords(err error) string {
-	s := strings.TrimPrefix(err.Error(), "x509: ")
-	for _, raw := range []string{"asn1:", "cryptobyte", "x509:", "ber:", "crypto/"} {
-		if strings.Contains(s, raw) {
-			return ""
-		}
-	}
-	return s
+	return newError(ErrMalformed, err, "%s", ber.Words(what, err))
 }

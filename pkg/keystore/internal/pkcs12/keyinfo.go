@@ -1,114 +1,42 @@
 package pkcs12
 
 import (
-	"crypto/x509"
 	"encoding/asn1"
-	"fmt"
+	"errors"
+
+	"github.com/uccert/uccert/pkg/internal/pkcs8"
 
 	"golang.org/x/crypto/cryptobyte"
 	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
 )
 
-// privateKeyInfo is what this package reads of a PKCS#8 PrivateKeyInfo
-// (RFC 5208) or OneAsymmetricKey (RFC 5958): its algorithm and key octets.
-type privateKeyInfo struct {
-	oid    asn1.ObjectIdentifier
-	params []byte // raw DER, nil when absent or NULL
-	key    []byte
-}
-
-// parsePrivateKeyInfo reads der as a PrivateKeyInfo. Like
-// x509.ParsePKCS8PrivateKey it ignores bytes after the SEQUENCE. ok is
-// false when der is not a PrivateKeyInfo at all (after a decryption with
-// no MAC to vouch for the password, the sign of a wrong password).
-func parsePrivateKeyInfo(der []byte) (privateKeyInfo, bool) {
-	var pki privateKeyInfo
-	in := cryptobyte.String(der)
-	var seq cryptobyte.String
-	var version int64
-	if !in.ReadASN1(&seq, cbasn1.SEQUENCE) || !seq.ReadASN1Integer(&version) || version < 0 || version > 1 {
-		return pki, false
+// parseKey parses a PKCS#8 key for a KeyBag (package pkcs8: what Go's
+// crypto parses, and DSA). ok is false when der is not a PrivateKeyInfo;
+// otherwise the bag has the key, or Err: wrapping ErrUnsupported and a
+// *pkcs8.UnsupportedError when Go cannot use the key, ErrMalformed when
+// the key inside a well-formed PrivateKeyInfo is broken.
+func parseKey(der []byte, attrs Attributes) (KeyBag, bool) {
+	kb := KeyBag{PKCS8: append([]byte(nil), der...), Attrs: attrs}
+	info, isInfo := pkcs8.ParseInfo(der)
+	if isInfo {
+		kb.Algorithm = info.Algorithm
 	}
-	alg, err := readAlgorithm(&seq, "key")
-	if err != nil || !seq.ReadASN1Bytes(&pki.key, cbasn1.OCTET_STRING) {
-		return pki, false
-	}
-	if seq.PeekASN1Tag(cbasn1.Tag(0).ContextSpecific().Constructed()) && !seq.SkipASN1(cbasn1.Tag(0).ContextSpecific().Constructed()) {
-		return pki, false
-	}
-	if seq.PeekASN1Tag(cbasn1.Tag(1).ContextSpecific()) && !seq.SkipASN1(cbasn1.Tag(1).ContextSpecific()) {
-		return pki, false
-	}
-	if !seq.Empty() {
-		return pki, false
-	}
-	pki.oid, pki.params = alg.oid, alg.params
-	return pki, true
-}
-
-// unusableKey says in words why Go cannot use a well-formed PrivateKeyInfo
-// (cause is x509.ParsePKCS8PrivateKey's error) and wraps ErrUnsupported.
-func unusableKey(pki privateKeyInfo, cause error) error {
-	var what string
-	switch name := knownName(pki.oid); {
-	case pki.oid.Equal(oidDSA):
-		what = "DSA key (not supported by Go's crypto)"
-	case pki.oid.Equal(oidGOST2001), pki.oid.Equal(oidGOST94), pki.oid.Equal(oidGOST2012_256), pki.oid.Equal(oidGOST2012_512):
-		what = name + " key"
-	case pki.oid.Equal(oidECPublicKey):
-		what = describeCurve(pki.params)
-	case pki.oid.Equal(oidRSA):
-		what = "RSA key that Go's crypto refuses"
-		if w := libraryWords(cause); w != "" {
-			what += " (" + w + ")"
-		}
-	case name != "":
-		what = name + " key (not supported by Go's crypto)"
-	default:
-		what = "key algorithm OID " + pki.oid.String()
-	}
-	return newError(ErrUnsupported, cause, "%s", what)
-}
-
-// describeCurve names the curve of an EC key that Go cannot use.
-func describeCurve(params []byte) string {
-	p := cryptobyte.String(params)
-	var curve asn1.ObjectIdentifier
-	switch {
-	case p.PeekASN1Tag(cbasn1.SEQUENCE):
-		return "EC key with explicit curve parameters (not supported by Go's crypto)"
-	case !p.ReadASN1ObjectIdentifier(&curve):
-		return "EC key without a named curve"
-	}
-	switch name := knownName(curve); name {
-	case "P-224", "P-256", "P-384", "P-521":
-		return fmt.Sprintf("EC key on the %s curve that Go's crypto cannot read", name)
-	case "":
-		return fmt.Sprintf("EC key on the curve OID %s (not supported by Go's crypto)", curve)
-	default:
-		return fmt.Sprintf("EC key on the %s curve (not supported by Go's crypto)", name)
-	}
-}
-
-// parseKey parses a PKCS#8 key for a KeyBag. ok is false when pkcs8 is
-// not a PrivateKeyInfo; otherwise the bag has the key, or Err when Go
-// cannot use it.
-func parseKey(pkcs8 []byte, attrs Attributes) (KeyBag, bool) {
-	kb := KeyBag{PKCS8: append([]byte(nil), pkcs8...), Attrs: attrs}
-	pki, ok := parsePrivateKeyInfo(pkcs8)
-	key, err := x509.ParsePKCS8PrivateKey(pkcs8)
+	key, err := pkcs8.Parse(der)
+	var ue *pkcs8.UnsupportedError
 	switch {
 	case err == nil:
-		kb.Key, kb.Algorithm = key, pki.oid
-		if !ok {
-			kb.Algorithm = nil
-		}
+		kb.Key = key
 		return kb, true
-	case !ok:
-		return kb, false
+	case errors.As(err, &ue):
+		kb.Err = newError(ErrUnsupported, err, "%s", ue.What)
+		return kb, true
+	case isInfo:
+		// A PrivateKeyInfo whose key is broken (a DSA key without
+		// parameters, ...): the file is read, the key is not.
+		kb.Err = newError(ErrMalformed, err, "the %s key is damaged", algorithmName(info.Algorithm))
+		return kb, true
 	}
-	kb.Algorithm, kb.Err = pki.oid, unusableKey(pki, err)
-	return kb, true
+	return kb, false
 }
 
 // SecretBag is a secret key, as Java's KeyStore keeps a SecretKeyEntry in
@@ -128,11 +56,11 @@ type SecretBag struct {
 
 // Key returns the secret key's bytes.
 func (s SecretBag) Key() ([]byte, error) {
-	pki, ok := parsePrivateKeyInfo(s.PKCS8)
+	info, ok := pkcs8.ParseInfo(s.PKCS8)
 	if !ok {
 		return nil, malformed("the secret key is not a PKCS#8 PrivateKeyInfo")
 	}
-	return pki.key, nil
+	return info.Key, nil
 }
 
 // NewSecret returns the secret bag of a key of the algorithm that Java
@@ -163,10 +91,10 @@ func NewSecret(algorithm string, key []byte, attrs Attributes) (SecretBag, error
 }
 
 // newSecretBag makes the SecretBag of a decrypted PrivateKeyInfo.
-func newSecretBag(pkcs8 []byte, attrs Attributes) (SecretBag, bool) {
-	pki, ok := parsePrivateKeyInfo(pkcs8)
+func newSecretBag(der []byte, attrs Attributes) (SecretBag, bool) {
+	info, ok := pkcs8.ParseInfo(der)
 	if !ok {
 		return SecretBag{}, false
 	}
-	return SecretBag{Attrs: attrs, Algorithm: pki.oid, AlgorithmName: algorithmName(pki.oid), PKCS8: append([]byte(nil), pkcs8...)}, true
+	return SecretBag{Attrs: attrs, Algorithm: info.Algorithm, AlgorithmName: algorithmName(info.Algorithm), PKCS8: append([]byte(nil), der...)}, true
 }

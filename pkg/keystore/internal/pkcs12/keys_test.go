@@ -2,6 +2,7 @@ package pkcs12
 
 import (
 	"bytes"
+	"crypto/dsa"
 	"crypto/rand"
 	"encoding/asn1"
 	"encoding/pem"
@@ -18,7 +19,7 @@ import (
 
 // pkcs8 builds a PrivateKeyInfo with the algorithm oid, params (nil: NULL)
 // and the key octets.
-func pkcs8(oid asn1.ObjectIdentifier, params func(*cryptobyte.Builder), key []byte) []byte {
+func makePKCS8(oid asn1.ObjectIdentifier, params func(*cryptobyte.Builder), key []byte) []byte {
 	var b cryptobyte.Builder
 	b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
 		b.AddASN1Int64(0)
@@ -53,14 +54,14 @@ func TestUnusableKeys(t *testing.T) {
 		}
 		return data
 	}
-	gost := pkcs8(oidGOST2001, func(b *cryptobyte.Builder) {
+	gost := makePKCS8(oidGOST2001, func(b *cryptobyte.Builder) {
 		b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
 			b.AddASN1ObjectIdentifier(asn1.ObjectIdentifier{1, 2, 643, 2, 2, 35, 1})
 			b.AddASN1ObjectIdentifier(asn1.ObjectIdentifier{1, 2, 643, 2, 2, 30, 1})
 		})
 	}, randomBytes(t, 34))
-	unknown := pkcs8(asn1.ObjectIdentifier{1, 2, 3, 4}, nil, randomBytes(t, 16))
-	ec := pkcs8(oidECPublicKey, func(b *cryptobyte.Builder) { b.AddASN1ObjectIdentifier(secp256k1) }, ecKey.BytesOrPanic())
+	unknown := makePKCS8(asn1.ObjectIdentifier{1, 2, 3, 4}, nil, randomBytes(t, 16))
+	ec := makePKCS8(oidECPublicKey, func(b *cryptobyte.Builder) { b.AddASN1ObjectIdentifier(secp256k1) }, ecKey.BytesOrPanic())
 	tests := []struct {
 		name, password string
 		data, pkcs8    []byte
@@ -68,7 +69,6 @@ func TestUnusableKeys(t *testing.T) {
 		want           string
 		certs          int
 	}{
-		{"DSA from OpenSSL", "key-export", testdata(t, "dsa-openssl.p12"), nil, oidDSA, "DSA key (not supported by Go's crypto)", 1},
 		{"Ed448 from OpenSSL", "key-export", testdata(t, "ed448-openssl.p12"), nil, asn1.ObjectIdentifier{1, 3, 101, 113}, "Ed448 key (not supported by Go's crypto)", 1},
 		{"GOST R 34.10-2001", "changeit1", synthetic(gost), gost, oidGOST2001, "GOST R 34.10-2001 key", 0},
 		{"unknown algorithm", "changeit1", synthetic(unknown), unknown, asn1.ObjectIdentifier{1, 2, 3, 4}, "key algorithm OID 1.2.3.4", 0},
@@ -111,7 +111,7 @@ func TestUnusableKeys(t *testing.T) {
 // algorithm is not. With a MAC, the former is a malformed file.
 func TestWrongPasswordHeuristics(t *testing.T) {
 	garbage := append([]byte{0x04, 0x20}, randomBytes(t, 32)...) // an OCTET STRING, not a SEQUENCE
-	unknown := pkcs8(asn1.ObjectIdentifier{1, 2, 3, 4}, nil, randomBytes(t, 16))
+	unknown := makePKCS8(asn1.ObjectIdentifier{1, 2, 3, 4}, nil, randomBytes(t, 16))
 	tests := []struct {
 		name    string
 		pkcs8   []byte
@@ -140,6 +140,28 @@ func TestWrongPasswordHeuristics(t *testing.T) {
 				t.Errorf("keys %+v", c.Keys)
 			}
 		})
+	}
+}
+
+// DSA keys, which crypto/x509 does not parse, are read (package pkcs8):
+// the key belongs to the certificate OpenSSL exported with it, and the
+// bag keeps the PKCS#8 bytes.
+func TestDSAKeyIsRead(t *testing.T) {
+	c, err := Decode(testdata(t, "dsa-openssl.p12"), "key-export", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.Keys) != 1 || len(c.Certs) != 1 {
+		t.Fatalf("%d keys, %d certificates", len(c.Keys), len(c.Certs))
+	}
+	k := c.Keys[0]
+	key, ok := k.Key.(*dsa.PrivateKey)
+	if !ok || k.Err != nil || !k.Algorithm.Equal(oidDSA) || len(k.PKCS8) == 0 {
+		t.Fatalf("key %T, error %v, algorithm %v", k.Key, k.Err, k.Algorithm)
+	}
+	pub, ok := c.Certs[0].Cert.PublicKey.(*dsa.PublicKey)
+	if !ok || pub.Y.Cmp(key.Y) != 0 || pub.P.Cmp(key.P) != 0 || pub.Q.Cmp(key.Q) != 0 || pub.G.Cmp(key.G) != 0 {
+		t.Fatal("the DSA key does not match its certificate")
 	}
 }
 

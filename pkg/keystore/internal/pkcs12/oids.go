@@ -1,6 +1,10 @@
 package pkcs12
 
-import "encoding/asn1"
+import (
+	"encoding/asn1"
+
+	"github.com/uccert/uccert/pkg/internal/pkcs8"
+)
 
 // Object identifiers of RFC 7292 (PKCS#12), RFC 8018 (PKCS#5) and the
 // vendor attributes that Windows and Java write.
@@ -54,13 +58,9 @@ var (
 // that error messages and notes use.
 var (
 	oidAES            = asn1.ObjectIdentifier{2, 16, 840, 1, 101, 3, 4, 1}
-	oidRSA            = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 1, 1}
 	oidECPublicKey    = asn1.ObjectIdentifier{1, 2, 840, 10045, 2, 1}
 	oidDSA            = asn1.ObjectIdentifier{1, 2, 840, 10040, 4, 1}
 	oidGOST2001       = asn1.ObjectIdentifier{1, 2, 643, 2, 2, 19}
-	oidGOST94         = asn1.ObjectIdentifier{1, 2, 643, 2, 2, 20}
-	oidGOST2012_256   = asn1.ObjectIdentifier{1, 2, 643, 7, 1, 1, 1, 1}
-	oidGOST2012_512   = asn1.ObjectIdentifier{1, 2, 643, 7, 1, 1, 1, 2}
 	oidPKCS7Signed    = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 7, 2}
 	oidPKCS7Enveloped = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 7, 3}
 )
@@ -138,42 +138,17 @@ var oidNames = []struct {
 	// Content types.
 	{oidPKCS7Signed, "signed data (public-key integrity mode)"},
 	{oidPKCS7Enveloped, "enveloped data (public-key privacy mode)"},
-	// Key algorithms.
-	{oidRSA, "RSA"},
-	{asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 1, 10}, "RSA-PSS"},
-	{oidECPublicKey, "EC"},
-	{oidDSA, "DSA"},
-	{asn1.ObjectIdentifier{1, 3, 101, 110}, "X25519"},
-	{asn1.ObjectIdentifier{1, 3, 101, 111}, "X448"},
-	{asn1.ObjectIdentifier{1, 3, 101, 112}, "Ed25519"},
-	{asn1.ObjectIdentifier{1, 3, 101, 113}, "Ed448"},
-	{asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 3, 1}, "Diffie-Hellman (PKCS#3)"},
-	{asn1.ObjectIdentifier{1, 2, 840, 10046, 2, 1}, "Diffie-Hellman (X9.42)"},
-	{oidGOST2001, "GOST R 34.10-2001"},
-	{oidGOST94, "GOST R 34.10-94"},
-	{oidGOST2012_256, "GOST R 34.10-2012 (256-bit)"},
-	{oidGOST2012_512, "GOST R 34.10-2012 (512-bit)"},
-	{asn1.ObjectIdentifier{1, 2, 156, 10197, 1, 301}, "SM2"},
-	// Elliptic curves.
-	{asn1.ObjectIdentifier{1, 2, 840, 10045, 3, 1, 1}, "P-192"},
-	{asn1.ObjectIdentifier{1, 3, 132, 0, 33}, "P-224"},
-	{asn1.ObjectIdentifier{1, 2, 840, 10045, 3, 1, 7}, "P-256"},
-	{asn1.ObjectIdentifier{1, 3, 132, 0, 34}, "P-384"},
-	{asn1.ObjectIdentifier{1, 3, 132, 0, 35}, "P-521"},
-	{asn1.ObjectIdentifier{1, 3, 132, 0, 10}, "secp256k1"},
-	{asn1.ObjectIdentifier{1, 3, 36, 3, 3, 2, 8, 1, 1, 7}, "brainpoolP256r1"},
-	{asn1.ObjectIdentifier{1, 3, 36, 3, 3, 2, 8, 1, 1, 11}, "brainpoolP384r1"},
-	{asn1.ObjectIdentifier{1, 3, 36, 3, 3, 2, 8, 1, 1, 13}, "brainpoolP512r1"},
 }
 
-// knownName returns the name of oid, or "" when it has none here.
+// knownName returns the name of oid (here, or a key algorithm or curve of
+// package pkcs8), or "" when it has none.
 func knownName(oid asn1.ObjectIdentifier) string {
 	for _, n := range oidNames {
 		if n.oid.Equal(oid) {
 			return n.name
 		}
 	}
-	return ""
+	return pkcs8.Name(oid)
 }
 
 // algorithmName returns the name of oid, or "OID x.y.z".
