@@ -30,7 +30,8 @@ const jsonContract = `JSON (--json, every command that writes a result):
    Every outcome is one JSON document on stdout. A failure is
    {"ok":false,"error":{"code":CODE,"message":TEXT,"file":PATH}}, CODE one of
    wrong-password, key-password, not-found, exists, malformed, unsupported,
-   too-large, locked, password-source, check-failed, usage, failed.
+   too-large, locked, not-regular, password-source, check-failed, interrupted, usage,
+   failed.
    inspect reports every file, a failed one as {"file":PATH,"error":{...}}.
 
 `
@@ -150,14 +151,16 @@ type errorInfo struct {
 }
 
 // errorCode classifies an error for scripts: wrong-password, not-found,
-// malformed, unsupported, exists, usage, key-password, too-large,
-// locked, password-source, check-failed or failed.
+// malformed, unsupported, exists, not-regular, usage, key-password,
+// too-large, locked, password-source, check-failed, interrupted or failed.
 func errorCode(err error) string {
 	var ue *usageError
 	var failed *finding.Failed
 	switch {
 	case errors.As(err, &ue):
 		return "usage"
+	case errors.As(err, new(*interruptedError)):
+		return "interrupted"
 	case errors.Is(err, keystore.ErrIncorrectPassword):
 		return "wrong-password"
 	case errors.Is(err, keystore.ErrKeyPassword):
@@ -166,6 +169,8 @@ func errorCode(err error) string {
 		return "not-found"
 	case errors.Is(err, keystore.ErrExists):
 		return "exists"
+	case errors.Is(err, keystore.ErrNotRegular):
+		return "not-regular"
 	case errors.Is(err, keystore.ErrTooLarge), errors.Is(err, certfile.ErrTooLarge), errors.Is(err, connector.ErrArgsFileTooLarge):
 		return "too-large"
 	case errors.Is(err, keystore.ErrLocked):

@@ -424,7 +424,7 @@ type LockedError struct {
 }
 
 func (e *LockedError) Error() string {
-	s := fmt.Sprintf("%s: %s holds %s (waited %v)", ErrLocked, e.LockHolder, e.File, e.Waited.Round(time.Millisecond))
+	s := fmt.Sprintf("%s: %s holds %s (waited %v)", ErrLocked, e.LockHolder, e.File, lock.Waited(e.Waited))
 	if e.cause != nil {
 		s += " (" + e.cause.Error() + ")"
 	}

@@ -70,7 +70,7 @@ type LockedError struct {
 }
 
 func (e *LockedError) Error() string {
-	s := fmt.Sprintf("%s: %s holds %s (waited %v)", ErrLocked, e.Holder, e.File, e.Waited.Round(time.Millisecond))
+	s := fmt.Sprintf("%s: %s holds %s (waited %v)", ErrLocked, e.Holder, e.File, Waited(e.Waited))
 	if e.Cause != nil {
 		s += " (" + e.Cause.Error() + ")"
 	}
@@ -262,4 +262,12 @@ func hostname() string {
 		return ""
 	}
 	return strings.Join(strings.Fields(h), "_")
+}
+
+// Waited is how a wait's length is said: whole seconds from a second up.
+func Waited(d time.Duration) time.Duration {
+	if d >= time.Second {
+		return d.Round(time.Second)
+	}
+	return d.Round(time.Millisecond)
 }
