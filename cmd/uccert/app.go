@@ -97,7 +97,13 @@ func run(ctx context.Context, args []string, e *env) int {
 	}
 	if ie := interruptedBy(ctx, err); ie != nil {
 		// A signal ended the run; what it was writing is removed.
-		if !errors.As(err, new(*interruptedError)) {
+		var silent *silentError
+		switch {
+		case errors.As(err, &silent):
+			// It has printed its result (verify's report, JSON included).
+			fmt.Fprintf(e.stderr, "uccert: %s\n", ie)
+			return ie.code()
+		case !errors.As(err, new(*interruptedError)):
 			err = fmt.Errorf("%w: %w", ie, err)
 		}
 		if wantsJSON(args) {

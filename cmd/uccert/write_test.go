@@ -169,7 +169,7 @@ func TestOutputLinkAndSpecialFiles(t *testing.T) {
 	assertDir(t, dir, "current.jks", "ucc-2026.jks")
 
 	fifo := filepath.Join(dir, "fifo.jks")
-	syscall.Mkfifo(fifo, 0o600)
+	mkfifo(fifo)
 	for _, o := range []string{fifo, "/dev/null"} {
 		r := runCLI(t, "", nil, "merge", "--force", "--json", "--type", "jks", "-o", o, "--out-pass", "pass:changeit1", "--in-pass", "pass:fe1-export", fe1)
 		var doc failureDoc

@@ -101,10 +101,18 @@ func WriteTarget(path string) (target string, fi fs.FileInfo, err error) {
 			return "", nil, fmt.Errorf("%s: %w", path, err)
 		}
 	}
-	if !fi.Mode().IsRegular() {
+	if !replaceable(fi.Mode()) {
 		return "", nil, &NotRegularError{Path: path, Mode: fi.Mode().Type()}
 	}
 	return target, fi, nil
+}
+
+// replaceable reports whether a file of mode m may be replaced: a regular
+// file, or on Windows a file behind a reparse point other than a link
+// (Go says ModeIrregular): OneDrive's Files On-Demand and other cloud
+// folders keep every file behind one, and they are ordinary files there.
+func replaceable(m fs.FileMode) bool {
+	return m.IsRegular() || (runtime.GOOS == "windows" && m.Type() == fs.ModeIrregular)
 }
 
 // WriteFile is WriteFileContext without a context.
@@ -228,7 +236,7 @@ func writeTarget(ctx context.Context, path, target string, s *Store, opts WriteO
 		return notWritten(ctx, path)
 	}
 	if opts.Overwrite {
-		if li, err := os.Lstat(target); err == nil && !li.Mode().IsRegular() {
+		if li, err := os.Lstat(target); err == nil && !replaceable(li.Mode()) {
 			os.Remove(tmpName)
 			return &NotRegularError{Path: path, Mode: li.Mode().Type()}
 		}

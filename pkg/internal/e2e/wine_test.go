@@ -747,3 +747,46 @@ func TestWineCtrlC(t *testing.T) {
 		}
 	})
 }
+
+// The write and lock tests of pkg/keystore and pkg/internal/lock,
+// compiled for Windows and run under Wine: MoveFileEx without
+// MOVEFILE_REPLACE_EXISTING refuses a file that appears meanwhile,
+// LockFileEx serialises updaters, a killed owner's lock file is taken
+// over, a temporary file is removed when the context ends.
+func TestWineLibraryWrites(t *testing.T) {
+	w := judge.Wine(t)
+	for _, c := range []struct{ pkg, run string }{
+		{"pkg/keystore", "^(TestWriteFile(CreateOnly|CancelledBeforeRename|Symlink|NotRegular)|TestUpdateLock)$"},
+		{"pkg/internal/lock", ""},
+	} {
+		t.Run(c.pkg, func(t *testing.T) {
+			name := strings.ReplaceAll(c.pkg, "/", "-") + ".test"
+			f, _ := built.LoadOrStore(name, sync.OnceValues(func() (string, error) {
+				exe := filepath.Join(w.CDrive(), "Program Files", "uccert-e2e", name+".exe")
+				cmd := exec.Command("go", "test", "-c", "-o", exe, "github.com/uccert/uccert/"+c.pkg)
+				cmd.Env = append(os.Environ(), "GOOS=windows", "GOARCH=amd64", "CGO_ENABLED=0")
+				if out, err := cmd.CombinedOutput(); err != nil {
+					return "", fmt.Errorf("go test -c %s (windows/amd64): %w\n%s", c.pkg, err, out)
+				}
+				return exe, nil
+			}))
+			exe, err := f.(func() (string, error))()
+			if err != nil {
+				t.Fatal(err)
+			}
+			dir, err := filepath.Abs(filepath.Join("..", "..", "..", filepath.FromSlash(c.pkg)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			args := []string{"-test.v", "-test.count=1"}
+			if c.run != "" {
+				args = append(args, "-test.run", c.run)
+			}
+			r := w.Run(t, w.WinPath(exe), args, judge.WineRun{Dir: dir})
+			t.Logf("%s under Wine:\n%s", c.pkg, r.Stdout)
+			if r.ExitCode != 0 || !strings.Contains(r.Stdout, "\nPASS\n") {
+				t.Fatalf("exit %d\n%s\n%s", r.ExitCode, r.Stdout, r.Stderr)
+			}
+		})
+	}
+}
