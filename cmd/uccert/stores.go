@@ -277,26 +277,34 @@ func (o *output) write(ctx context.Context, e *env, password secret.Password, bu
 		Overwrite:     o.force,
 	}
 	if o.append {
-		err := keystore.Update(ctx, o.path, keystore.UpdateOptions{
-			WriteOptions: wopts,
-			LockTimeout:  o.lockWait,
-			OnLockWait: func(h keystore.LockHolder) {
-				fmt.Fprintf(e.stderr, "uccert: waiting for %s (%s)\n", h, esc(h.File))
-			},
-			OnStaleLock: func(h keystore.LockHolder) {
-				fmt.Fprintf(e.stderr, "uccert: note: %s was left behind by %s, which has ended; taken over\n", esc(h.File), h)
-			},
-		}, build)
-		if errors.Is(err, keystore.ErrLocked) {
-			return withFile(o.path, fmt.Errorf("%w; run this again when it has finished, or give a longer --lock-timeout", err))
-		}
-		return err
+		return o.update(ctx, e, wopts, build)
 	}
 	s, err := build(nil)
 	if err != nil {
 		return err
 	}
 	return keystore.WriteFileContext(ctx, o.path, s, wopts)
+}
+
+// update is keystore.Update of OUT with --lock-timeout and the lock's
+// messages on stderr (whom it waits for, a lock file taken over): the one
+// way the CLI changes a store in place (--append; a command that removes
+// entries should use it too).
+func (o *output) update(ctx context.Context, e *env, wopts keystore.WriteOptions, modify func(current *keystore.Store) (*keystore.Store, error)) error {
+	err := keystore.Update(ctx, o.path, keystore.UpdateOptions{
+		WriteOptions: wopts,
+		LockTimeout:  o.lockWait,
+		OnLockWait: func(h keystore.LockHolder) {
+			fmt.Fprintf(e.stderr, "uccert: waiting for %s (%s)\n", h, esc(h.File))
+		},
+		OnStaleLock: func(h keystore.LockHolder) {
+			fmt.Fprintf(e.stderr, "uccert: note: %s was left behind by %s, which has ended; taken over\n", esc(h.File), h)
+		},
+	}, modify)
+	if errors.Is(err, keystore.ErrLocked) {
+		return withFile(o.path, fmt.Errorf("%w; run this again when it has finished, or give a longer --lock-timeout", err))
+	}
+	return err
 }
 
 // newPasswordTries is how often a new password may be typed, as keytool
