@@ -41,6 +41,12 @@ type env struct {
 	// sequences: Windows consoles only once virtual terminal processing is
 	// enabled, which older consoles refuse (then output is plain text).
 	stdoutVT bool
+	// interrupts is what SIGINT and SIGTERM do (runMain; nil in tests that
+	// call run).
+	interrupts *interrupts
+	// restoreTerminal puts the terminal back as it was when the run began
+	// (a signal may end a password prompt); nil when stdin is no terminal.
+	restoreTerminal func()
 }
 
 func newSystemEnv() *env {
@@ -55,8 +61,11 @@ func newSystemEnv() *env {
 		stderrTTY: term.IsTerminal(int(os.Stderr.Fd())),
 	}
 	e.stdoutVT = e.stdoutTTY && enableVT(os.Stdout)
-	if term.IsTerminal(int(os.Stdin.Fd())) {
+	if fd := int(os.Stdin.Fd()); term.IsTerminal(fd) {
 		e.prompter = secret.TerminalPrompter(os.Stdin, os.Stderr)
+		if state, err := term.GetState(fd); err == nil {
+			e.restoreTerminal = func() { term.Restore(fd, state) }
+		}
 	}
 	return e
 }
@@ -85,6 +94,23 @@ func run(ctx context.Context, args []string, e *env) int {
 	err := app.RunContext(ctx, args)
 	if err == nil {
 		return exitOK
+	}
+	if ie := interruptedBy(ctx, err); ie != nil {
+		// A signal ended the run; what it was writing is removed.
+		var silent *silentError
+		switch {
+		case errors.As(err, &silent):
+			// It has printed its result (verify's report, JSON included).
+			fmt.Fprintf(e.stderr, "uccert: %s\n", ie)
+			return ie.code()
+		case !errors.As(err, new(*interruptedError)):
+			err = fmt.Errorf("%w: %w", ie, err)
+		}
+		if wantsJSON(args) {
+			writeJSONFailure(e.stdout, err)
+		}
+		fmt.Fprintf(e.stderr, "uccert: %s\n", esc(err.Error()))
+		return ie.code()
 	}
 	if errors.Is(err, secret.ErrNoTerminal) {
 		// No terminal to ask on is the same situation whether the password
@@ -210,7 +236,12 @@ func (p *passwords) get(src, flag, label string) (secret.Password, error) {
 	if err != nil {
 		return secret.Password{}, usagef("%s: %s", flag, err.Error())
 	}
-	return p.r.Resolve(s, esc(label)) // the label names a file: it goes to the terminal
+	var pw secret.Password
+	err = p.e.quietly(func() (err error) {
+		pw, err = p.r.Resolve(s, esc(label)) // the label names a file: it goes to the terminal
+		return err
+	})
+	return pw, err
 }
 
 // checkSources parses every source up front so that a typo or two uses of

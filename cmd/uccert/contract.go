@@ -31,7 +31,8 @@ const jsonContract = `JSON (--json, every command that writes a result):
    Every outcome is one JSON document on stdout. A failure is
    {"ok":false,"error":{"code":CODE,"message":TEXT,"file":PATH}}, CODE one of
    wrong-password, key-password, not-found, exists, malformed, unsupported,
-   too-large, locked, password-source, check-failed, no-match, last-entry, usage,
+   too-large, locked, not-regular, password-source, check-failed, no-match,
+   last-entry, interrupted, usage,
    failed.
    inspect reports every file, a failed one as {"file":PATH,"error":{...}}.
 
@@ -157,15 +158,18 @@ type errorInfo struct {
 }
 
 // errorCode classifies an error for scripts: wrong-password, not-found,
-// malformed, unsupported, exists, usage, key-password, too-large,
-// locked, password-source, check-failed, no-match (remove: nothing
-// matches), last-entry (remove: the last entry would go) or failed.
+// malformed, unsupported, exists, not-regular, usage, key-password,
+// too-large, locked, password-source, check-failed, no-match (remove:
+// nothing matches), last-entry (remove: the last entry would go),
+// interrupted or failed.
 func errorCode(err error) string {
 	var ue *usageError
 	var failed *finding.Failed
 	switch {
 	case errors.As(err, &ue):
 		return "usage"
+	case errors.As(err, new(*interruptedError)):
+		return "interrupted"
 	case errors.Is(err, keystore.ErrIncorrectPassword):
 		return "wrong-password"
 	case errors.Is(err, keystore.ErrKeyPassword):
@@ -174,6 +178,8 @@ func errorCode(err error) string {
 		return "not-found"
 	case errors.Is(err, keystore.ErrExists):
 		return "exists"
+	case errors.Is(err, keystore.ErrNotRegular):
+		return "not-regular"
 	case errors.Is(err, keystore.ErrTooLarge), errors.Is(err, certfile.ErrTooLarge), errors.Is(err, connector.ErrArgsFileTooLarge):
 		return "too-large"
 	case errors.Is(err, keystore.ErrLocked):

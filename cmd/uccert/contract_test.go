@@ -164,6 +164,7 @@ func TestJSONContractListsEveryCode(t *testing.T) {
 		usagef("x"), keystore.ErrIncorrectPassword, keystore.ErrKeyPassword, fs.ErrNotExist, keystore.ErrExists,
 		keystore.ErrTooLarge, keystore.ErrLocked, keystore.ErrUnsupported, keystore.ErrMalformed,
 		secret.ErrBadSource, &finding.Failed{}, merge.ErrNoMatch, merge.ErrLastEntry, errors.New("other"),
+		&keystore.NotRegularError{Path: "/dev/null", Mode: fs.ModeDevice | fs.ModeCharDevice}, &interruptedError{os.Interrupt},
 	}
 	got := map[string]bool{}
 	for _, err := range samples {

@@ -281,3 +281,25 @@ func TestTrustStoreNamesSecretKeys(t *testing.T) {
 		}
 	}
 }
+
+// merge --append onto a store that holds a DSA key keeps it (it is
+// carried as read) and adds the new entry.
+func TestAppendOntoStoreWithDSAKey(t *testing.T) {
+	dir := t.TempDir()
+	data, err := os.ReadFile(abs(t, "stores", "four-rsa-one-dsa.jks"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	store := filepath.Join(dir, "keys.jks")
+	if err := os.WriteFile(store, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r := runCLI(t, "", nil, "merge", "--append", "-o", store, "--out-pass", "pass:changeit1", "--in-pass", "pass:fe1-renewed", abs(t, "exports", "fe1-renewed.pfx"))
+	if r.code != 0 {
+		t.Fatalf("exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	r = runCLI(t, "", nil, "inspect", "--json", "--pass", "pass:changeit1", store)
+	if r.code != 0 || !strings.Contains(r.stdout, `"DSA 2048"`) || strings.Count(r.stdout, `"kind": "key"`) != 6 {
+		t.Fatalf("exit %d\n%s", r.code, r.stdout)
+	}
+}

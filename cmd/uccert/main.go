@@ -9,14 +9,11 @@
 // PKCS#12 files and prints the connector's command-line arguments.
 package main
 
-import (
-	"context"
-	"os"
-)
+import "os"
 
 // version is set at build time with -ldflags "-X main.version=v0.1.0".
 var version = "dev"
 
 func main() {
-	os.Exit(run(context.Background(), os.Args, newSystemEnv()))
+	os.Exit(runMain(os.Args, newSystemEnv()))
 }

@@ -17,7 +17,8 @@ func mergeCommand(e *env) *cli.Command {
 		Usage:     "merge Front End exports into one JKS or PKCS#12 key store",
 		ArgsUsage: "INPUT...",
 		UsageText: "uccert merge -o OUT [--type jks|pkcs12] [--out-pass SRC] [--in-pass SRC]... [--in-key-pass SRC]...\n" +
-			"             [--alias NAME]... [--append [--replace]|--force] [--compat modern|legacy] [--host FQDN] [--fe FQDN]... [--json] INPUT...",
+			"             [--alias NAME]... [--append [--replace]|--force] [--lock-timeout DURATION] [--compat modern|legacy]\n" +
+			"             [--host FQDN] [--fe FQDN]... [--drop-secrets] [--json] INPUT...",
 		Description: `Every private key of every INPUT (PKCS#12 .pfx/.p12 from MMC, OpenSSL, NSS or keytool;
 JKS; PEM key + chain) becomes one key entry of OUT with its full chain, and its key is
 protected by OUT's store password — the password Java's KeyManagerFactory uses, so the

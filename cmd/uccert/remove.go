@@ -17,7 +17,7 @@ func removeCommand(e *env) *cli.Command {
 		Name:      "remove",
 		Usage:     "remove entries from a JKS or PKCS#12 store by alias, host name or expiry",
 		ArgsUsage: "STORE",
-		UsageText: "uccert remove [--alias NAME]... [--host FQDN]... [--expired] [--pass SRC] [--allow-empty] [--compat modern|legacy] [--json] STORE",
+		UsageText: "uccert remove [--alias NAME]... [--host FQDN]... [--expired] [--pass SRC] [--allow-empty] [--compat modern|legacy] [--lock-timeout DURATION] [--json] STORE",
 		Description: `Removes the entries of STORE that match, and writes the rest back the way merge
 --append does: under STORE's update lock (a concurrent merge --append or remove waits
 its turn and loses nothing), to a temporary file beside it that is read back and
@@ -58,6 +58,7 @@ EXAMPLES:
 			&cli.StringFlag{Name: "pass", Usage: "password `SRC` of STORE; prompts on a terminal when omitted"},
 			&cli.BoolFlag{Name: "allow-empty", Usage: "allow removing the last key entry (or the last trusted entry of a trust store)"},
 			&cli.StringFlag{Name: "compat", Value: "modern", Usage: "PKCS#12 `PROFILE` STORE is written with: modern or legacy (JREs before 8u301)"},
+			lockTimeoutFlag(""),
 			&cli.BoolFlag{Name: "json", Usage: "print JSON on stdout"},
 		},
 		Action: func(c *cli.Context) error { return runRemove(c, e) },
@@ -130,7 +131,12 @@ func runRemove(c *cli.Context, e *env) error {
 	now := e.now()
 	var res *merge.RemoveResult
 	wopts := keystore.WriteOptions{EncodeOptions: keystore.EncodeOptions{Format: format, Password: password, Profile: profile, Now: now}}
-	err = keystore.Update(c.Context, path, keystore.UpdateOptions{WriteOptions: wopts, LockTimeout: lockWait}, func(current *keystore.Store) (*keystore.Store, error) {
+	wait, err := lockWait(c)
+	if err != nil {
+		return err
+	}
+	target := &output{path: path, lockWait: wait}
+	err = target.update(c.Context, e, wopts, func(current *keystore.Store) (*keystore.Store, error) {
 		var err error
 		res, err = merge.Remove(current, sel, merge.RemoveOptions{Name: path, AllowEmpty: c.Bool("allow-empty"), Now: now})
 		if err != nil {

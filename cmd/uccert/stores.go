@@ -51,7 +51,17 @@ func loadInputs(e *env, pw *passwords, paths []string, passFlag string, inPass, 
 // keytool -list does (keystore.DecodeOptions.Unverified). The error is for
 // what stops every input (a password that cannot be asked for); each
 // input's own failure is in its loaded.err, naming the file.
-func loadEach(e *env, pw *passwords, paths []string, passFlag string, inPass, inKeyPass []string, askKey, listOnly bool) ([]*loaded, error) {
+func loadEach(e *env, pw *passwords, paths []string, passFlag string, inPass, inKeyPass []string, askKey, listOnly bool) (out []*loaded, err error) {
+	// Reading leaves nothing to clean up: a signal ends it at once (an
+	// input may be a FIFO or a slow share).
+	err = e.quietly(func() (err error) {
+		out, err = loadEachNow(e, pw, paths, passFlag, inPass, inKeyPass, askKey, listOnly)
+		return err
+	})
+	return out, err
+}
+
+func loadEachNow(e *env, pw *passwords, paths []string, passFlag string, inPass, inKeyPass []string, askKey, listOnly bool) ([]*loaded, error) {
 	type job struct {
 		data []byte
 		opts keystore.DecodeOptions
@@ -134,8 +144,8 @@ func hasLockedKey(s *keystore.Store) bool {
 	return false
 }
 
-// output is the -o/--type/--out-pass/--append/--force/--compat policy
-// shared by merge and truststore.
+// output is the -o/--type/--out-pass/--append/--force/--compat/
+// --lock-timeout policy shared by the commands that write a store.
 type output struct {
 	path    string
 	format  keystore.Format
@@ -143,6 +153,9 @@ type output struct {
 	append  bool
 	force   bool
 	passSrc string
+	// lockWait bounds the wait for another run updating OUT
+	// (keystore.UpdateOptions.LockTimeout: negative means no wait).
+	lockWait time.Duration
 }
 
 func outputFlags() []cli.Flag {
@@ -151,8 +164,27 @@ func outputFlags() []cli.Flag {
 		&cli.StringFlag{Name: "type", Usage: "store `TYPE`: jks or pkcs12 (default: from OUT's extension, .jks or .p12/.pfx)"},
 		&cli.StringFlag{Name: "out-pass", Usage: "password `SRC` for OUT (at least 6 characters); prompts twice on a terminal when omitted"},
 		&cli.BoolFlag{Name: "append", Usage: "OUT exists: open it with --out-pass, keep every entry, add the new ones"},
-		&cli.BoolFlag{Name: "force", Usage: "OUT exists: replace it"},
+		&cli.BoolFlag{Name: "force", Usage: "OUT exists: replace it (a regular file only; a link is written through)"},
+		lockTimeoutFlag("with --append: "),
 		&cli.BoolFlag{Name: "json", Usage: "print JSON on stdout"},
+	}
+}
+
+// lockTimeoutFlag is --lock-timeout of every command that updates a store.
+func lockTimeoutFlag(when string) cli.Flag {
+	return &cli.DurationFlag{Name: "lock-timeout", Value: defaultLockWait, Usage: when + "wait at most `DURATION` (30s, 2m) for another run updating the store; 0: do not wait"}
+}
+
+// lockWait reads --lock-timeout as keystore.UpdateOptions.LockTimeout
+// wants it (negative: one try).
+func lockWait(c *cli.Context) (time.Duration, error) {
+	switch d := c.Duration("lock-timeout"); {
+	case d < 0:
+		return 0, usagef("--lock-timeout %v: give a duration of 0 or more, such as 30s or 2m", d)
+	case d == 0:
+		return -1, nil
+	default:
+		return d, nil
 	}
 }
 
@@ -164,6 +196,10 @@ func parseOutput(c *cli.Context) (*output, error) {
 	}
 	if o.append && o.force {
 		return nil, usagef("--append and --force exclude each other: --append keeps OUT's entries, --force replaces OUT")
+	}
+	var err error
+	if o.lockWait, err = lockWait(c); err != nil {
+		return nil, err
 	}
 	if fi, err := os.Stat(o.path); err == nil && fi.IsDir() {
 		example := "ucc-keys.jks"
@@ -195,21 +231,25 @@ func parseOutput(c *cli.Context) (*output, error) {
 }
 
 // check refuses, before any input is read, an existing OUT without
-// --append or --force and a missing one with --append.
+// --append or --force, a missing one with --append, and an OUT that is
+// not a regular file (a link is written through to its target:
+// keystore.WriteTarget).
 func (o *output) check() error {
-	fi, statErr := os.Stat(o.path)
-	exists := statErr == nil
-	if exists && !fi.Mode().IsRegular() {
-		return withFile(o.path, fmt.Errorf("%s: not a regular file (%s): give the path of a store file", o.path, fi.Mode().Type()))
+	_, fi, err := keystore.WriteTarget(o.path)
+	var nr *keystore.NotRegularError
+	switch {
+	case errors.As(err, &nr) && nr.Mode&fs.ModeSymlink != 0:
+		return withFile(o.path, fmt.Errorf("%w: give that path as -o, or remove the link", err))
+	case errors.As(err, &nr):
+		return withFile(o.path, fmt.Errorf("%w: give the path of a store file", err))
+	case err != nil:
+		return withFile(o.path, err)
 	}
-	if li, err := os.Lstat(o.path); err == nil && li.Mode()&fs.ModeSymlink != 0 && errors.Is(statErr, fs.ErrNotExist) {
-		target, _ := os.Readlink(o.path)
-		return withFile(o.path, fmt.Errorf("%s: a symbolic link to %s, which does not exist: give that path as -o, or remove the link", o.path, target))
-	}
+	exists := fi != nil
 	switch {
 	case exists && !o.append && !o.force:
 		return withFile(o.path, fmt.Errorf("%s: %w: give --append to add to it or --force to replace it", o.path, keystore.ErrExists))
-	case !exists && o.append && errors.Is(statErr, fs.ErrNotExist):
+	case !exists && o.append:
 		return withFile(o.path, fmt.Errorf("%s: --append: %w", o.path, os.ErrNotExist))
 	}
 	return nil
@@ -238,25 +278,49 @@ func (o *output) password(pw *passwords) (secret.Password, error) {
 	return pw.getNew(o.passSrc, "--out-pass", "new "+label, check)
 }
 
-// lockWait bounds how long --append waits for another run to finish.
-const lockWait = 60 * time.Second
+// defaultLockWait is --lock-timeout's default.
+const defaultLockWait = 60 * time.Second
 
 // write builds the store (build gets OUT's current store with --append,
 // nil otherwise) and writes it atomically: with --append under OUT's
 // update lock, so that concurrent runs take turns and none loses an entry.
+// While it waits for the lock it says for whom (after
+// keystore.LockNotice). A signal cancels ctx: the write removes its
+// temporary and lock files and returns.
 func (o *output) write(ctx context.Context, e *env, password secret.Password, build func(base *keystore.Store) (*keystore.Store, error)) error {
 	wopts := keystore.WriteOptions{
 		EncodeOptions: keystore.EncodeOptions{Format: o.format, Password: password, Profile: o.profile, Now: e.now()},
 		Overwrite:     o.force,
 	}
 	if o.append {
-		return keystore.Update(ctx, o.path, keystore.UpdateOptions{WriteOptions: wopts, LockTimeout: lockWait}, build)
+		return o.update(ctx, e, wopts, build)
 	}
 	s, err := build(nil)
 	if err != nil {
 		return err
 	}
-	return keystore.WriteFile(o.path, s, wopts)
+	return keystore.WriteFileContext(ctx, o.path, s, wopts)
+}
+
+// update is keystore.Update of OUT with --lock-timeout and the lock's
+// messages on stderr (whom it waits for, a lock file taken over): the one
+// way the CLI changes a store in place (--append; a command that removes
+// entries should use it too).
+func (o *output) update(ctx context.Context, e *env, wopts keystore.WriteOptions, modify func(current *keystore.Store) (*keystore.Store, error)) error {
+	err := keystore.Update(ctx, o.path, keystore.UpdateOptions{
+		WriteOptions: wopts,
+		LockTimeout:  o.lockWait,
+		OnLockWait: func(h keystore.LockHolder) {
+			fmt.Fprintf(e.stderr, "uccert: waiting for %s (%s)\n", h, esc(h.File))
+		},
+		OnStaleLock: func(h keystore.LockHolder) {
+			fmt.Fprintf(e.stderr, "uccert: note: %s was left behind by %s, which has ended; taken over\n", esc(h.File), h)
+		},
+	}, modify)
+	if errors.Is(err, keystore.ErrLocked) {
+		return withFile(o.path, fmt.Errorf("%w; run this again when it has finished, or give a longer --lock-timeout", err))
+	}
+	return err
 }
 
 // newPasswordTries is how often a new password may be typed, as keytool

@@ -11,7 +11,7 @@ func truststoreCommand(e *env) *cli.Command {
 		Name:      "truststore",
 		Usage:     "build a trust store from CA certificates",
 		ArgsUsage: "CERTFILE...",
-		UsageText: "uccert truststore -o OUT [--type jks|pkcs12] [--out-pass SRC] [--in-pass SRC]... [--alias NAME]... [--append|--force] [--json] CERTFILE...",
+		UsageText: "uccert truststore -o OUT [--type jks|pkcs12] [--out-pass SRC] [--in-pass SRC]... [--alias NAME]... [--append|--force] [--lock-timeout DURATION] [--json] CERTFILE...",
 		Description: `Makes one trusted-certificate entry per distinct certificate (by SHA-256) of the
 CERTFILEs: DER (.cer/.crt/.der, as AD CS web enrollment downloads them), PEM (one or
 many), PKCS#7 (.p7b/.p7c, DER or PEM: the whole chain), and the certificates of JKS

@@ -10,6 +10,7 @@ import (
 	"reflect"
 	"runtime"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -246,27 +247,29 @@ func TestWineMergeJKSAndAppend(t *testing.T) {
 		t.Fatalf("Java: %v, want %v", got, want)
 	}
 
-	// The update lock on Windows is a STORE.lock file: while another run
-	// holds it (here the test, as that other run), two --append runs wait;
-	// once it is released they take turns, each reading what the other
-	// wrote, so neither entry is lost.
+	// The update lock on Windows is STORE.lock, locked with LockFileEx:
+	// while another process holds it (here lockholder.exe, taking it as
+	// uccert does), two --append runs wait, and say for whom; once it is
+	// released they take turns, each reading what the other wrote, so
+	// neither entry is lost.
 	lock := s.linux(store + ".lock")
-	if err := os.WriteFile(lock, nil, 0o600); err != nil {
-		t.Fatal(err)
-	}
+	holder, pid := s.holdLock(t, store)
 	first := s.w.Start(t, s.exe, []string{"merge", "--append", "-o", s.path(store), "--out-pass", "file:" + s.path("out.pass"),
 		"--in-pass", "stdin", s.path("fe3 3des.pfx")}, judge.WineRun{Dir: certsDir, Stdin: []byte("fe3-export\r\n")})
 	second := s.w.Start(t, s.exe, []string{"merge", "--append", "-o", s.path(store), "--out-pass", "file:" + s.path("out.pass"),
 		"--in-pass", "file:" + s.path("ucc.pass"), s.path("ucc host.pfx")}, judge.WineRun{Dir: certsDir})
-	time.Sleep(time.Second) // time enough to reach the lock
+	waiting := "uccert: waiting for PID " + strconv.Itoa(pid) + " (" + s.path(store) + ".lock)"
 	for i, p := range []*judge.WineProcess{first, second} {
-		if p.Exited() {
-			r := p.Wait(t)
-			t.Fatalf("--append run %d did not wait for the lock: exit %d\n%s%s", i+1, r.ExitCode, r.Stdout, r.Stderr)
-		}
+		waitFor(t, "the waiting message", func() bool {
+			if p.Exited() {
+				r := p.Wait(t)
+				t.Fatalf("--append run %d did not wait for the lock: exit %d\n%s%s", i+1, r.ExitCode, r.Stdout, r.Stderr)
+			}
+			return strings.Contains(p.Stderr(), waiting)
+		})
 	}
-	if err := os.Remove(lock); err != nil {
-		t.Fatal(err)
+	if r := holder.Wait(t); r.ExitCode != 0 {
+		t.Fatalf("lockholder: exit %d\n%s", r.ExitCode, r.Stderr)
 	}
 	for i, p := range []*judge.WineProcess{first, second} {
 		if r := p.Wait(t); r.ExitCode != 0 {
@@ -284,6 +287,99 @@ func TestWineMergeJKSAndAppend(t *testing.T) {
 		t.Fatalf("Java after both --append runs: %v, want %v", got, want)
 	}
 	assertOnly(t, s.dir, append(keys(inputs), keys(passFiles)...), store)
+}
+
+// lockholderExe builds pkg/internal/e2e/testdata/lockholder for Windows:
+// a process that holds a store's update lock as uccert does.
+func lockholderExe(t *testing.T, w *judge.WinePrefix) string {
+	t.Helper()
+	return buildWindows(t, w, "lockholder", ".", "github.com/uccert/uccert/pkg/internal/e2e/testdata/lockholder")
+}
+
+// holdLock starts lockholder.exe on certsDir\NAME and returns it with its
+// PID once it holds the lock (the lock file names it); Wait releases it.
+func (s *winSetup) holdLock(t *testing.T, name string) (*judge.WineProcess, int) {
+	t.Helper()
+	p := s.w.Start(t, lockholderExe(t, s.w), []string{s.path(name)}, judge.WineRun{Dir: certsDir, Stdin: []byte{}})
+	var pid int
+	waitFor(t, "lockholder.exe to hold the lock", func() bool {
+		if p.Exited() {
+			r := p.Wait(t)
+			t.Fatalf("lockholder: exit %d: %s%s", r.ExitCode, r.Stdout, r.Stderr)
+		}
+		b, _ := os.ReadFile(s.linux(name + ".lock"))
+		f := strings.Fields(string(b))
+		if len(f) == 0 {
+			return false
+		}
+		pid, _ = strconv.Atoi(f[0])
+		return pid > 0
+	})
+	return p, pid
+}
+
+// The update lock under Windows: a lock file whose process is gone (a
+// PID that no longer runs; a lockholder.exe killed while holding it, as
+// Task Manager would) is taken over at once, with a note; a live holder
+// makes --append say "waiting for PID N (FILE.lock)" after 2 s and
+// succeed once it is released, and --lock-timeout 1s fail naming the PID.
+func TestWineLock(t *testing.T) {
+	s := setup(t)
+	store := "ucc keys.jks"
+	s.mergeFEs(t, store)
+	lock := s.linux(store + ".lock")
+	appendArgs := func(pass, file string, extra ...string) []string {
+		return append([]string{"merge", "--append", "-o", s.path(store), "--out-pass", "file:" + s.path("out.pass"), "--in-pass", pass, s.path(file)}, extra...)
+	}
+	others := append(keys(inputs), keys(passFiles)...)
+
+	t.Run("a dead PID", func(t *testing.T) {
+		if err := os.WriteFile(lock, []byte("4242 GONEHOST\r\n"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		r := s.ok(t, appendArgs("file:"+s.path("ucc.pass"), "ucc host.pfx")...)
+		if want := "uccert: note: " + s.path(store) + ".lock was left behind by PID 4242 on host GONEHOST, which has ended; taken over"; !strings.Contains(r.Stderr, want) || strings.Contains(r.Stderr, "waiting") {
+			t.Errorf("stderr %q, want %q", r.Stderr, want)
+		}
+		assertOnly(t, s.dir, others, store)
+	})
+	t.Run("a killed holder", func(t *testing.T) {
+		holder, pid := s.holdLock(t, store)
+		holder.Kill()
+		if b, err := os.ReadFile(lock); err != nil || !strings.HasPrefix(string(b), strconv.Itoa(pid)+" ") {
+			t.Fatalf("the killed holder's lock file: %q %v", b, err)
+		}
+		r := s.ok(t, appendArgs("pass:fe3-export", "fe3 3des.pfx", "--lock-timeout", "0")...)
+		if want := "uccert: note: " + s.path(store) + ".lock was left behind by PID " + strconv.Itoa(pid) + ", which has ended; taken over"; !strings.Contains(r.Stderr, want) {
+			t.Errorf("stderr %q, want %q", r.Stderr, want)
+		}
+		assertOnly(t, s.dir, others, store)
+	})
+	t.Run("a live holder", func(t *testing.T) {
+		holder, pid := s.holdLock(t, store)
+		r := s.uccert(t, appendArgs("file:"+s.path("fe.pass"), "fe1 windows.pfx", "--lock-timeout", "1s")...)
+		if want := "PID " + strconv.Itoa(pid) + " holds " + s.path(store) + ".lock (waited 1s)"; r.ExitCode != 1 || !strings.Contains(r.Stderr, want) {
+			t.Errorf("--lock-timeout 1s: exit %d, stderr %q, want %q", r.ExitCode, r.Stderr, want)
+		}
+		p := s.w.Start(t, s.exe, appendArgs("file:"+s.path("fe.pass"), "fe1 windows.pfx"), judge.WineRun{Dir: certsDir})
+		waiting := "uccert: waiting for PID " + strconv.Itoa(pid) + " (" + s.path(store) + ".lock)"
+		waitFor(t, "the waiting message", func() bool {
+			if p.Exited() {
+				r := p.Wait(t)
+				t.Fatalf("did not wait: exit %d\n%s", r.ExitCode, r.Stderr)
+			}
+			return strings.Contains(p.Stderr(), waiting)
+		})
+		holder.Wait(t)
+		if r := p.Wait(t); r.ExitCode != 0 {
+			t.Fatalf("after the release: exit %d\n%s", r.ExitCode, r.Stderr)
+		}
+		assertOnly(t, s.dir, others, store)
+	})
+	want := []string{"fe1.uc.example.com", "fe2.uc.example.com", "fe3.uc.example.com", "ucc.uc.example.com"}
+	if got := keyAliases(t, s.linux(store), "JKS", storePass); !reflect.DeepEqual(got, want) {
+		t.Fatalf("Java: %v, want %v", got, want)
+	}
 }
 
 // waitFor polls cond every 20 ms for up to 30 s.
@@ -581,4 +677,116 @@ func splitQuoted(line string) []string {
 		words = append(words, b.String())
 	}
 	return words
+}
+
+// Ctrl-C under Windows (Wine turns SIGINT into a Ctrl-C event): while
+// --append waits for the lock, and inside the write (the temporary file
+// is there), the run ends with 130, its temporary and lock files removed
+// and the store as it was (or, when the Ctrl-C came after the rename,
+// the run completes).
+func TestWineCtrlC(t *testing.T) {
+	s := setup(t)
+	store := "ucc keys.p12"
+	s.mergeFEs(t, store)
+	others := append(keys(inputs), keys(passFiles)...)
+	s.w.WriteFile(t, s.path("many.p12"), fixture(t, "stores/many.p12"))
+	others = append(others, "many.p12")
+	before, err := os.ReadFile(s.linux(store))
+	if err != nil {
+		t.Fatal(err)
+	}
+	appendMany := []string{"merge", "--append", "-o", s.path(store), "--out-pass", "file:" + s.path("out.pass"), "--in-pass", "file:" + s.path("out.pass"), s.path("many.p12")}
+
+	t.Run("waiting for the lock", func(t *testing.T) {
+		holder, pid := s.holdLock(t, store)
+		p := s.w.Start(t, s.exe, appendMany, judge.WineRun{Dir: certsDir})
+		waitFor(t, "the waiting message", func() bool {
+			return strings.Contains(p.Stderr(), "uccert: waiting for PID "+strconv.Itoa(pid))
+		})
+		p.Signal(os.Interrupt)
+		r := p.Wait(t)
+		if r.ExitCode != 130 || !strings.Contains(r.Stderr, s.path(store)+": not written: interrupted (Ctrl-C)") {
+			t.Fatalf("exit %d\n%s", r.ExitCode, r.Stderr)
+		}
+		assertOnly(t, s.dir, others, store, store+".lock") // the holder's
+		holder.Wait(t)
+		assertOnly(t, s.dir, others, store)
+	})
+	t.Run("inside the write", func(t *testing.T) {
+		hits := 0
+		for attempt := 0; attempt < 10 && hits == 0; attempt++ {
+			if err := os.WriteFile(s.linux(store), before, 0o600); err != nil {
+				t.Fatal(err)
+			}
+			p := s.w.Start(t, s.exe, appendMany, judge.WineRun{Dir: certsDir})
+			for !p.Exited() {
+				if m, _ := filepath.Glob(filepath.Join(s.dir, ".*.uccert-*")); len(m) > 0 {
+					p.Signal(os.Interrupt)
+					break
+				}
+				time.Sleep(time.Millisecond)
+			}
+			r := p.Wait(t)
+			after, _ := os.ReadFile(s.linux(store))
+			switch {
+			case r.ExitCode == 130 && strings.Contains(r.Stderr, "not written: interrupted (Ctrl-C)"):
+				hits++
+				if !bytes.Equal(after, before) {
+					t.Errorf("attempt %d: interrupted, but the store changed", attempt+1)
+				}
+			case r.ExitCode == 0:
+				// Completed before the Ctrl-C arrived.
+			default:
+				t.Fatalf("attempt %d: exit %d\n%s", attempt+1, r.ExitCode, r.Stderr)
+			}
+			t.Logf("attempt %d: exit %d", attempt+1, r.ExitCode)
+			assertOnly(t, s.dir, others, store)
+		}
+		if hits == 0 {
+			t.Error("no attempt was interrupted inside the write")
+		}
+	})
+}
+
+// The write and lock tests of pkg/keystore and pkg/internal/lock,
+// compiled for Windows and run under Wine: MoveFileEx without
+// MOVEFILE_REPLACE_EXISTING refuses a file that appears meanwhile,
+// LockFileEx serialises updaters, a killed owner's lock file is taken
+// over, a temporary file is removed when the context ends.
+func TestWineLibraryWrites(t *testing.T) {
+	w := judge.Wine(t)
+	for _, c := range []struct{ pkg, run string }{
+		{"pkg/keystore", "^(TestWriteFile(CreateOnly|CancelledBeforeRename|Symlink|NotRegular)|TestUpdateLock)$"},
+		{"pkg/internal/lock", ""},
+	} {
+		t.Run(c.pkg, func(t *testing.T) {
+			name := strings.ReplaceAll(c.pkg, "/", "-") + ".test"
+			f, _ := built.LoadOrStore(name, sync.OnceValues(func() (string, error) {
+				exe := filepath.Join(w.CDrive(), "Program Files", "uccert-e2e", name+".exe")
+				cmd := exec.Command("go", "test", "-c", "-o", exe, "github.com/uccert/uccert/"+c.pkg)
+				cmd.Env = append(os.Environ(), "GOOS=windows", "GOARCH=amd64", "CGO_ENABLED=0")
+				if out, err := cmd.CombinedOutput(); err != nil {
+					return "", fmt.Errorf("go test -c %s (windows/amd64): %w\n%s", c.pkg, err, out)
+				}
+				return exe, nil
+			}))
+			exe, err := f.(func() (string, error))()
+			if err != nil {
+				t.Fatal(err)
+			}
+			dir, err := filepath.Abs(filepath.Join("..", "..", "..", filepath.FromSlash(c.pkg)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			args := []string{"-test.v", "-test.count=1"}
+			if c.run != "" {
+				args = append(args, "-test.run", c.run)
+			}
+			r := w.Run(t, w.WinPath(exe), args, judge.WineRun{Dir: dir})
+			t.Logf("%s under Wine:\n%s", c.pkg, r.Stdout)
+			if r.ExitCode != 0 || !strings.Contains(r.Stdout, "\nPASS\n") {
+				t.Fatalf("exit %d\n%s\n%s", r.ExitCode, r.Stdout, r.Stderr)
+			}
+		})
+	}
 }

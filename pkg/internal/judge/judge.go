@@ -44,6 +44,7 @@ var debianPackages = map[string]string{
 	"kdb5_util":    "krb5-kdc",
 	"kadmin.local": "krb5-admin-server",
 	"klist":        "krb5-user",
+	"strace":       "strace",
 	// Debian's wine64 alone puts nothing in PATH; wine adds the wrappers.
 	"wine":                   "wine64 wine",
 	"wine64":                 "wine64 wine",
@@ -56,7 +57,7 @@ var debianPackages = map[string]string{
 }
 
 // Require returns the absolute path of tool (javac, java, keytool, openssl,
-// pk12util, certutil, krb5kdc, kdb5_util, kadmin.local, wine, wineserver,
+// pk12util, certutil, krb5kdc, kdb5_util, kadmin.local, strace, wine, wineserver,
 // x86_64-w64-mingw32-gcc, prometheus-node-exporter, promtool), looked up in PATH and
 // then in /usr/sbin and /sbin. When the tool is missing, the test fails if the
 // environment variable CI is non-empty (CI must install every tool) and is

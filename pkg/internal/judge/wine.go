@@ -675,6 +675,25 @@ func (p *WineProcess) Exited() bool {
 	}
 }
 
+// Stderr returns what the program has written to stderr so far.
+func (p *WineProcess) Stderr() string {
+	b, _ := os.ReadFile(p.stderr.Name())
+	return string(b)
+}
+
+// Signal sends sig to the Unix process that runs the program (Wine turns
+// SIGINT into a Ctrl-C event for the program's console handlers).
+func (p *WineProcess) Signal(sig os.Signal) error { return p.cmd.Process.Signal(sig) }
+
+// Kill kills the program as a crash or Task Manager's "End task" would:
+// no handler of the program runs; Windows (here wineserver) closes its
+// handles and drops its file locks. Kill waits for the program to end;
+// Wait must not be called after it.
+func (p *WineProcess) Kill() {
+	p.cmd.Process.Kill()
+	<-p.done
+}
+
 // Wait closes the program's stdin pipe, if any, waits for the program to
 // exit and returns its output and exit code. The test fails when the
 // program did not finish within the package timeout or could not be run to

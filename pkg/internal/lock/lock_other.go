@@ -1,4 +1,4 @@
-//go:build !(linux || darwin || freebsd || netbsd || openbsd || dragonfly)
+//go:build !(linux || darwin || freebsd || netbsd || openbsd || dragonfly || windows)
 
 package lock
 
@@ -8,19 +8,23 @@ import (
 	"os"
 )
 
-// tryLock creates PATH.lock exclusively; busy when it exists.
-func tryLock(path string) (release func(), busy bool, err error) {
-	f, err := os.OpenFile(path+".lock", os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
+// tryOnce creates the lock file exclusively; busy when it exists. Without
+// an operating-system lock, a lock file left by a process that died is
+// not detected on these systems: it is waited for until the timeout.
+func tryOnce(name string) (f *os.File, busy bool, transient, err error) {
+	f, err = os.OpenFile(name, os.O_CREATE|os.O_EXCL|os.O_RDWR, 0o644)
 	if errors.Is(err, fs.ErrExist) {
-		return nil, true, nil
+		if r, err := os.Open(name); err == nil {
+			return r, true, nil, nil
+		}
+		return nil, true, nil, nil
 	}
 	if err != nil {
-		return nil, false, err
+		return nil, false, nil, err
 	}
-	f.Close()
-	return func() { os.Remove(path + ".lock") }, false, nil
+	return f, false, nil, nil
 }
 
-func lockHint(path string) string {
-	return "if no uccert is running, remove " + path + ".lock"
-}
+func unlock(*os.File) {}
+
+func sameFile(*os.File, string) (bool, error) { return true, nil }

@@ -1,0 +1,9 @@
+//go:build !linux && !darwin && !windows
+
+package keystore
+
+import "errors"
+
+// renameNoReplace: no create-only rename here; publishNew takes the next
+// way.
+func renameNoReplace(string, string) error { return errors.ErrUnsupported }

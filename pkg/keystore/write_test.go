@@ -1,0 +1,432 @@
+package keystore
+
+import (
+	"context"
+	"errors"
+	"io/fs"
+	"net"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/uccert/uccert/pkg/internal/lock"
+)
+
+// fakeFS stands in for a file system that lacks a create-only rename
+// (renameErr) or hard links (linkErr); a nil error means the operating
+// system's call. It records the ways taken.
+type fakeFS struct {
+	renameErr, linkErr error
+	calls              []string
+}
+
+func (f *fakeFS) renameNoReplace(oldname, newname string) error {
+	f.calls = append(f.calls, "rename")
+	if f.renameErr != nil {
+		return &os.LinkError{Op: "rename", Old: oldname, New: newname, Err: f.renameErr}
+	}
+	return renameNoReplace(oldname, newname)
+}
+
+func (f *fakeFS) link(oldname, newname string) error {
+	f.calls = append(f.calls, "link")
+	if f.linkErr != nil {
+		return &os.LinkError{Op: "link", Old: oldname, New: newname, Err: f.linkErr}
+	}
+	return os.Link(oldname, newname)
+}
+
+// Without --force, a store is created only where nothing is, on every
+// kind of file system: with a no-replace rename, else a hard link, else
+// an exclusively created placeholder renamed over. Each way writes a new
+// file, and refuses (ErrExists, the file untouched, no temporary file
+// left) when one is there.
+func TestWriteFileCreateOnly(t *testing.T) {
+	p := getPKI(t)
+	cases := []struct {
+		name               string
+		renameErr, linkErr error
+		ways               string
+	}{
+		{"no-replace rename", nil, nil, "rename"},
+		{"NFS: no RENAME_NOREPLACE, hard links", syscall.EINVAL, nil, "rename,link"},
+		{"FAT: no hard links (EPERM)", syscall.EINVAL, syscall.EPERM, "rename,link"},
+		{"SMB: EOPNOTSUPP", syscall.EOPNOTSUPP, syscall.EOPNOTSUPP, "rename,link"},
+		{"old kernel: ENOSYS, EXDEV", syscall.ENOSYS, syscall.EXDEV, "rename,link"},
+		{"seccomp EPERM, then ENOTSUP", syscall.EPERM, syscall.ENOTSUP, "rename,link"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			skipErrnoOnWindows(t, c.renameErr)
+			dir := testDir(t)
+			out := filepath.Join(dir, "ucc.p12")
+			fake := &fakeFS{renameErr: c.renameErr, linkErr: c.linkErr}
+			opts := WriteOptions{EncodeOptions: EncodeOptions{Format: FormatPKCS12, Password: secretPW("changeit1")}, publish: fake}
+			if err := WriteFile(out, p.store(2, false), opts); err != nil {
+				t.Fatal(err)
+			}
+			if got := strings.Join(fake.calls, ","); got != c.ways {
+				t.Errorf("ways tried: %s, want %s", got, c.ways)
+			}
+			got, err := Load(out, DecodeOptions{Password: secretPW("changeit1")})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := Compare(p.store(2, false), got); err != nil {
+				t.Fatal(err)
+			}
+			assertMode0600(t, out)
+			assertOnlyFiles(t, dir, "ucc.p12")
+			before := readFile(t, out)
+			fake.calls = nil
+			if err := WriteFile(out, p.store(3, true), opts); !errors.Is(err, ErrExists) {
+				t.Fatalf("second write: %v, want ErrExists", err)
+			}
+			if string(readFile(t, out)) != string(before) {
+				t.Fatal("the existing file changed")
+			}
+			assertOnlyFiles(t, dir, "ucc.p12")
+		})
+	}
+	// The race the create-only step is for: the file appears between the
+	// early check and the move. Every way refuses it.
+	for _, c := range cases {
+		t.Run(c.name+", file appears meanwhile", func(t *testing.T) {
+			skipErrnoOnWindows(t, c.renameErr)
+			dir := testDir(t)
+			out := filepath.Join(dir, "ucc.p12")
+			fake := &fakeFS{renameErr: c.renameErr, linkErr: c.linkErr}
+			ctx := &hookCtx{onErr: func() {
+				if _, err := os.Stat(out); err != nil && tempIn(dir) {
+					os.WriteFile(out, []byte("another writer"), 0o600)
+				}
+			}}
+			opts := WriteOptions{EncodeOptions: EncodeOptions{Format: FormatPKCS12, Password: secretPW("changeit1")}, publish: fake}
+			if err := WriteFileContext(ctx, out, p.store(1, false), opts); !errors.Is(err, ErrExists) {
+				t.Fatalf("got %v, want ErrExists", err)
+			}
+			if got := string(readFile(t, out)); got != "another writer" {
+				t.Fatalf("the other writer's file was replaced")
+			}
+			assertOnlyFiles(t, dir, "ucc.p12")
+		})
+	}
+	// Any other failure is reported as it is, not taken for a missing
+	// feature.
+	if runtime.GOOS == "windows" {
+		return
+	}
+	dir := testDir(t)
+	out := filepath.Join(dir, "ucc.p12")
+	fake := &fakeFS{renameErr: syscall.EIO}
+	err := WriteFile(out, p.store(1, false), WriteOptions{EncodeOptions: EncodeOptions{Format: FormatPKCS12, Password: secretPW("changeit1")}, publish: fake})
+	if !errors.Is(err, syscall.EIO) || strings.Join(fake.calls, ",") != "rename" {
+		t.Fatalf("got %v after %v, want EIO after the rename alone", err, fake.calls)
+	}
+	assertOnlyFiles(t, dir)
+}
+
+// skipErrnoOnWindows skips a case that acts out a Unix errno: Windows
+// has its own (MoveFileEx works on every Windows file system, so the case
+// without injected errors is the one that runs there).
+func skipErrnoOnWindows(t *testing.T, injected error) {
+	if injected != nil && runtime.GOOS == "windows" {
+		t.Skip("SKIPPING on Windows: the case acts out a Unix errno")
+	}
+}
+
+// hookCtx is a context that is never done; onErr runs whenever the code
+// under test asks for Err, and err is what it then answers.
+type hookCtx struct {
+	context.Context
+	onErr func()
+	err   func() error
+}
+
+func (c *hookCtx) Deadline() (time.Time, bool) { return time.Time{}, false }
+func (c *hookCtx) Done() <-chan struct{}       { return make(chan struct{}) }
+func (c *hookCtx) Value(any) any               { return nil }
+func (c *hookCtx) Err() error {
+	if c.onErr != nil {
+		c.onErr()
+	}
+	if c.err != nil {
+		return c.err()
+	}
+	return nil
+}
+
+// tempIn reports whether dir holds one of WriteFile's temporary files.
+func tempIn(dir string) bool {
+	m, _ := filepath.Glob(filepath.Join(dir, ".*.uccert-*"))
+	return len(m) > 0
+}
+
+// A context that ends once the temporary file is written and read back
+// (before the rename): the temporary file is removed, the old file stays.
+func TestWriteFileCancelledBeforeRename(t *testing.T) {
+	p := getPKI(t)
+	for _, overwrite := range []bool{false, true} {
+		dir := testDir(t)
+		out := filepath.Join(dir, "ucc.jks")
+		opts := WriteOptions{EncodeOptions: EncodeOptions{Format: FormatJKS, Password: secretPW("changeit1")}, Overwrite: overwrite}
+		if overwrite {
+			if err := WriteFile(out, p.store(1, false), opts); err != nil {
+				t.Fatal(err)
+			}
+		}
+		var before []byte
+		if overwrite {
+			before = readFile(t, out)
+		}
+		sawTemp := false
+		ctx := &hookCtx{err: func() error {
+			if sawTemp || tempIn(dir) {
+				sawTemp = true // and ended for good, as a context is
+				return context.Canceled
+			}
+			return nil
+		}}
+		err := WriteFileContext(ctx, out, p.store(3, false), opts)
+		if !errors.Is(err, context.Canceled) || !sawTemp {
+			t.Fatalf("overwrite %v: %v (temporary file seen: %v), want context.Canceled after the temporary file was written", overwrite, err, sawTemp)
+		}
+		if overwrite {
+			if string(readFile(t, out)) != string(before) {
+				t.Fatal("the old file changed")
+			}
+			assertOnlyFiles(t, dir, "ucc.jks")
+		} else {
+			assertOnlyFiles(t, dir)
+		}
+	}
+	// Cancelled with a cause before anything: the cause, nothing written.
+	dir := testDir(t)
+	cause := errors.New("interrupted by SIGTERM")
+	ctx, cancel := context.WithCancelCause(context.Background())
+	cancel(cause)
+	err := WriteFileContext(ctx, filepath.Join(dir, "ucc.jks"), p.store(1, false), WriteOptions{EncodeOptions: EncodeOptions{Format: FormatJKS, Password: secretPW("changeit1")}})
+	if !errors.Is(err, cause) || !strings.Contains(err.Error(), "not written: interrupted by SIGTERM") {
+		t.Fatalf("got %v", err)
+	}
+	assertOnlyFiles(t, dir)
+}
+
+// -o LINK writes through to the link's target, which is replaced in its
+// own folder; the link stays a link. A link to nothing is refused.
+func TestWriteFileSymlink(t *testing.T) {
+	p := getPKI(t)
+	root := testDir(t)
+	stores, links := filepath.Join(root, "stores"), filepath.Join(root, "links")
+	os.Mkdir(stores, 0o700)
+	os.Mkdir(links, 0o700)
+	target := filepath.Join(stores, "ucc-2026.jks")
+	opts := WriteOptions{EncodeOptions: EncodeOptions{Format: FormatJKS, Password: secretPW("changeit1")}}
+	if err := WriteFile(target, p.store(1, false), opts); err != nil {
+		t.Fatal(err)
+	}
+	current := filepath.Join(links, "current.jks")
+	if err := os.Symlink(filepath.Join("..", "stores", "ucc-2026.jks"), current); err != nil {
+		t.Skipf("SKIPPING: no symbolic links here: %v", err)
+	}
+	if fi, err := os.Lstat(current); err != nil || fi.Mode()&fs.ModeSymlink == 0 {
+		// Wine makes the link, then cannot find it.
+		t.Skipf("SKIPPING: symbolic links do not work here: %v", err)
+	}
+	// A link to the link: resolved through every link.
+	chained := filepath.Join(links, "chained.jks")
+	if err := os.Symlink("current.jks", chained); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteFile(chained, p.store(2, false), opts); !errors.Is(err, ErrExists) {
+		t.Fatalf("without overwrite: %v, want ErrExists", err)
+	}
+	opts.Overwrite = true
+	if err := WriteFile(chained, p.store(2, false), opts); err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range []string{current, chained} {
+		if fi, err := os.Lstat(l); err != nil || fi.Mode()&fs.ModeSymlink == 0 {
+			t.Fatalf("%s is no longer a link: %v %v", l, fi.Mode(), err)
+		}
+	}
+	got, err := Load(target, DecodeOptions{Password: secretPW("changeit1")})
+	if err != nil || Compare(p.store(2, false), got) != nil {
+		t.Fatalf("the target was not written: %v", err)
+	}
+	assertOnlyFiles(t, stores, "ucc-2026.jks")
+	assertOnlyFiles(t, links, "current.jks", "chained.jks")
+
+	// Update reads, locks and replaces the same target.
+	uopts := UpdateOptions{WriteOptions: opts}
+	err = Update(context.Background(), current, uopts, func(cur *Store) (*Store, error) {
+		if len(cur.Entries) != 2 {
+			t.Errorf("Update read %d entries, want the target's 2", len(cur.Entries))
+		}
+		if _, err := os.Stat(lock.File(target)); err != nil {
+			t.Errorf("the target is not locked: %v", err)
+		}
+		return p.store(3, false), nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fi, err := os.Lstat(current); err != nil || fi.Mode()&fs.ModeSymlink == 0 {
+		t.Fatal("Update replaced the link")
+	}
+	if got, err := Load(target, DecodeOptions{Password: secretPW("changeit1")}); err != nil || len(got.Entries) != 3 {
+		t.Fatalf("Update did not write the target: %v", err)
+	}
+	assertOnlyFiles(t, stores, "ucc-2026.jks")
+
+	// A link to nothing.
+	dangling := filepath.Join(links, "dangling.jks")
+	os.Symlink("nowhere.jks", dangling)
+	for _, overwrite := range []bool{false, true} {
+		opts.Overwrite = overwrite
+		err := WriteFile(dangling, p.store(1, false), opts)
+		var nr *NotRegularError
+		if !errors.As(err, &nr) || !errors.Is(err, ErrNotRegular) || nr.Target != "nowhere.jks" || !strings.Contains(err.Error(), "a symbolic link to nowhere.jks, which does not exist") {
+			t.Fatalf("dangling link: %v", err)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(links, "nowhere.jks")); !os.IsNotExist(err) {
+		t.Fatal("the link's target was created")
+	}
+}
+
+// Only regular files are replaced: a folder, a FIFO, a socket and a
+// device stay what they are, with or without Overwrite, and Update does
+// not open them (a FIFO would block it).
+func TestWriteFileNotRegular(t *testing.T) {
+	p := getPKI(t)
+	dir := testDir(t)
+	type target struct{ name, path, kind string }
+	folder := filepath.Join(dir, "folder.jks")
+	os.Mkdir(folder, 0o700)
+	cases := []target{{"folder", folder, "a folder"}}
+	local := []string{"folder.jks"}
+	if runtime.GOOS != "windows" {
+		fifo := filepath.Join(dir, "fifo.jks")
+		if err := mkfifo(fifo); err != nil {
+			t.Fatal(err)
+		}
+		sock := filepath.Join(dir, "sock.jks")
+		l, err := net.Listen("unix", sock)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer l.Close()
+		link := filepath.Join(dir, "null.jks")
+		os.Symlink("/dev/null", link)
+		cases = append(cases,
+			target{"FIFO", fifo, "a named pipe (FIFO)"},
+			target{"socket", sock, "a socket"},
+			target{"device", "/dev/null", "a character device"},
+			target{"link to a device", link, "a character device"})
+		local = append(local, "fifo.jks", "sock.jks", "null.jks")
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			for _, overwrite := range []bool{false, true} {
+				opts := WriteOptions{EncodeOptions: EncodeOptions{Format: FormatJKS, Password: secretPW("changeit1")}, Overwrite: overwrite}
+				err := WriteFile(c.path, p.store(1, false), opts)
+				var nr *NotRegularError
+				if !errors.As(err, &nr) || !errors.Is(err, ErrNotRegular) || !strings.Contains(err.Error(), c.path+": "+c.kind+", not a regular file") {
+					t.Fatalf("overwrite %v: %v, want a NotRegularError saying %q", overwrite, err, c.kind)
+				}
+			}
+			done := make(chan error, 1)
+			go func() {
+				done <- Update(context.Background(), c.path, UpdateOptions{WriteOptions: WriteOptions{EncodeOptions: EncodeOptions{Format: FormatJKS, Password: secretPW("changeit1")}}},
+					func(s *Store) (*Store, error) { return s, nil })
+			}()
+			select {
+			case err := <-done:
+				if !errors.Is(err, ErrNotRegular) {
+					t.Fatalf("Update: %v", err)
+				}
+			case <-time.After(30 * time.Second):
+				t.Fatal("Update blocked on it")
+			}
+		})
+	}
+	if fi, err := os.Stat("/dev/null"); runtime.GOOS != "windows" && (err != nil || fi.Mode()&fs.ModeCharDevice == 0) {
+		t.Fatalf("/dev/null is no longer a device: %v %v", fi.Mode(), err)
+	}
+	assertOnlyFiles(t, dir, local...)
+}
+
+// The update lock: a live holder is named when the wait ends; a lock file
+// left by a process that died is taken over at once and reported; a
+// cancelled wait returns the cause.
+func TestUpdateLock(t *testing.T) {
+	p := getPKI(t)
+	dir := testDir(t)
+	out := filepath.Join(dir, "ucc.jks")
+	wopts := WriteOptions{EncodeOptions: EncodeOptions{Format: FormatJKS, Password: secretPW("changeit1")}}
+	if err := WriteFile(out, p.store(1, false), wopts); err != nil {
+		t.Fatal(err)
+	}
+	keep := func(s *Store) (*Store, error) { return s, nil }
+
+	release, err := lock.ForUpdate(context.Background(), out, lock.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = Update(context.Background(), out, UpdateOptions{WriteOptions: wopts, LockTimeout: 50 * time.Millisecond}, keep)
+	var le *LockedError
+	if !errors.As(err, &le) || !errors.Is(err, ErrLocked) || le.PID != os.Getpid() || le.File != out+".lock" {
+		t.Fatalf("got %v, want a LockedError naming PID %d", err, os.Getpid())
+	}
+	cause := errors.New("interrupted by SIGINT")
+	ctx, cancel := context.WithCancelCause(context.Background())
+	go func() {
+		time.Sleep(20 * time.Millisecond)
+		cancel(cause)
+	}()
+	if err := Update(ctx, out, UpdateOptions{WriteOptions: wopts}, keep); !errors.Is(err, cause) || errors.Is(err, ErrLocked) {
+		t.Fatalf("cancelled wait: %v", err)
+	}
+	release()
+	assertOnlyFiles(t, dir, "ucc.jks")
+
+	// Left behind by a process that died (the operating system dropped
+	// its lock): taken over at once.
+	if err := os.WriteFile(out+".lock", []byte("99999999 deadhost\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var stale LockHolder
+	err = Update(context.Background(), out, UpdateOptions{WriteOptions: wopts, LockTimeout: -1, OnStaleLock: func(h LockHolder) { stale = h }}, keep)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if stale.PID != 99999999 || stale.Host != "deadhost" || stale.File != out+".lock" {
+		t.Errorf("reported %+v", stale)
+	}
+	assertOnlyFiles(t, dir, "ucc.jks")
+
+	// Nothing to update.
+	if err := Update(context.Background(), filepath.Join(dir, "missing.jks"), UpdateOptions{WriteOptions: wopts}, keep); !errors.Is(err, fs.ErrNotExist) {
+		t.Fatalf("missing store: %v", err)
+	}
+	assertOnlyFiles(t, dir, "ucc.jks")
+}
+
+// testDir is t.TempDir, except that a folder that cannot be removed is
+// left behind instead of failing the test: Wine, which runs these tests
+// for Windows (pkg/internal/e2e), lacks the call Go's os.RemoveAll makes
+// there ("Invalid function").
+func testDir(t testing.TB) string {
+	t.Helper()
+	dir, err := os.MkdirTemp("", "uccert-test-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	return dir
+}
