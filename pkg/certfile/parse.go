@@ -88,6 +88,9 @@ func parseCertAt(der []byte, where string) (*x509.Certificate, error) {
 	if c, ok := parseWithRawNames(der); ok {
 		return c, nil
 	}
+	if c, ok := parseTolerant(der); ok {
+		return c, nil
+	}
 	words := "not a valid X.509 certificate"
 	if w := pkcs8.LibraryWords(err); w != "" {
 		words += " (" + w + ")"

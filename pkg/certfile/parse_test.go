@@ -2,14 +2,19 @@ package certfile
 
 import (
 	"bytes"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/asn1"
 	"errors"
+	"math/big"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 )
 
 // sanValue is a subjectAltName value (GeneralNames) with the given
@@ -115,5 +120,62 @@ func TestParseCertificateRefusals(t *testing.T) {
 	}
 	if MalformedNames(nil) != nil {
 		t.Error("MalformedNames(nil)")
+	}
+}
+
+// A certificate crypto/x509 refuses for a part uccert does not rely on —
+// a BIT STRING in its name (x500UniqueIdentifier, as in pyca's
+// scottishpower-bitstring-dn.pem), a malformed CRL distribution point —
+// is read as OpenSSL and keytool read it, with its own bytes: its
+// fingerprint, DN and signature are unchanged.
+func TestParseTolerant(t *testing.T) {
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(7),
+		Subject: pkix.Name{CommonName: "odd.uc.example.com", ExtraNames: []pkix.AttributeTypeAndValue{
+			{Type: asn1.ObjectIdentifier{2, 5, 4, 45}, Value: asn1.BitString{Bytes: []byte{0xAB, 0xCD}, BitLength: 16}},
+		}},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
+		DNSNames:        []string{"odd.uc.example.com"},
+		ExtraExtensions: []pkix.Extension{{Id: asn1.ObjectIdentifier{2, 5, 29, 31}, Value: []byte{0x30, 0x03, 0x02, 0x01}}},
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := x509.ParseCertificate(der); err == nil {
+		t.Fatal("crypto/x509 reads the test certificate: it tests nothing")
+	}
+	c, err := ParseCertificate(der)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(c.Raw, der) || Fingerprint(c) != Fingerprint(&x509.Certificate{Raw: der}) {
+		t.Error("not the certificate's own bytes")
+	}
+	if err := c.CheckSignature(c.SignatureAlgorithm, c.RawTBSCertificate, c.Signature); err != nil {
+		t.Errorf("signature: %v", err)
+	}
+	if dn := SubjectDN(c); !strings.Contains(dn, "x500UniqueIdentifier=#0303") || !strings.Contains(dn, "CN=odd.uc.example.com") {
+		t.Errorf("DN %q", dn)
+	}
+	if len(c.DNSNames) != 1 || c.DNSNames[0] != "odd.uc.example.com" {
+		t.Errorf("DNS names %q", c.DNSNames)
+	}
+	found := false
+	for _, e := range c.Extensions {
+		found = found || e.Id.Equal(asn1.ObjectIdentifier{2, 5, 29, 31})
+	}
+	if !found || len(c.CRLDistributionPoints) != 0 || len(c.UnhandledCriticalExtensions) != 0 {
+		t.Errorf("extensions %v, CRL DPs %v, unhandled %v", c.Extensions, c.CRLDistributionPoints, c.UnhandledCriticalExtensions)
+	}
+	// Truncated or garbage input is still refused, quickly.
+	for _, bad := range [][]byte{der[:len(der)/2], append([]byte{0x30, 0x03}, 1, 2, 3)} {
+		if _, err := ParseCertificate(bad); !errors.Is(err, ErrMalformed) {
+			t.Errorf("%x…: %v", bad[:4], err)
+		}
 	}
 }
