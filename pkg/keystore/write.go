@@ -50,7 +50,8 @@ func WriteFile(path string, s *Store, opts WriteOptions) error {
 // WriteFileContext encodes s and writes it to path atomically
 // (atomicfile.WriteContext): a temporary file in the folder of the file
 // it replaces (mode 0600), fsync, a read-back that must open with the
-// password and hold the same entries (checkWritten), then a rename. A
+// password and hold the same entries (compared as Compare does, byte for
+// byte, without parsing the certificates again), then a rename. A
 // symbolic link at path is written through (WriteTarget). Without
 // opts.Overwrite the file is created only if nothing is there,
 // atomically: by a rename that refuses to replace, or a hard link, or, on
