@@ -4,13 +4,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
 	"strings"
 	"time"
 
+	"github.com/uccert/uccert/pkg/atomicfile"
 	"github.com/uccert/uccert/pkg/hostname"
 	"github.com/uccert/uccert/pkg/keystore"
 	"github.com/uccert/uccert/pkg/merge"
@@ -239,62 +239,15 @@ func (o *requestOutputs) write(e *env, r *request.Request, password secret.Passw
 		return withFile(o.key, err)
 	}
 	wrote(o.key)
-	if err = writeFileAtomic(o.csr, r.CSR, 0o644, o.force); err != nil {
+	if err = atomicfile.Write(o.csr, r.CSR, atomicfile.Options{Perm: 0o644, Overwrite: o.force}); err != nil {
 		return withFile(o.csr, err)
 	}
 	wrote(o.csr)
 	if o.inf != "" {
-		if err = writeFileAtomic(o.inf, r.INF(), 0o644, o.force); err != nil {
+		if err = atomicfile.Write(o.inf, r.INF(), atomicfile.Options{Perm: 0o644, Overwrite: o.force}); err != nil {
 			return withFile(o.inf, err)
 		}
 	}
-	return nil
-}
-
-// writeFileAtomic writes data to path through a temporary file beside it:
-// written, synced, then renamed over path (overwrite) or linked to it
-// (create only: an existing path is keystore.ErrExists, without a race).
-func writeFileAtomic(path string, data []byte, perm fs.FileMode, overwrite bool) (err error) {
-	dir, base := filepath.Split(path)
-	if dir == "" {
-		dir = "."
-	}
-	tmp, err := os.CreateTemp(dir, "."+base+".uccert-*")
-	if err != nil {
-		return fmt.Errorf("%s: cannot create a temporary file beside it: %w", path, err)
-	}
-	name := tmp.Name()
-	defer func() {
-		if err != nil {
-			tmp.Close()
-			os.Remove(name)
-		}
-	}()
-	if err = tmp.Chmod(perm); err != nil && runtime.GOOS != "windows" {
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	if _, err = tmp.Write(data); err != nil {
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	if err = tmp.Sync(); err != nil {
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	if err = tmp.Close(); err != nil {
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	if overwrite {
-		if err = os.Rename(name, path); err != nil {
-			return fmt.Errorf("%s: %w", path, err)
-		}
-		return nil
-	}
-	if err = os.Link(name, path); err != nil {
-		if errors.Is(err, fs.ErrExist) {
-			return fmt.Errorf("%s: %w", path, keystore.ErrExists)
-		}
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	os.Remove(name)
 	return nil
 }
 

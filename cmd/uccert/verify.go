@@ -167,6 +167,14 @@ func parseVerifyOutput(c *cli.Context, e *env) (*verifyOutput, error) {
 	if fi, err := os.Stat(o.path); o.path != "" && err == nil && fi.IsDir() {
 		return nil, usagef("-o %s is a folder: give the path of the file to write in it, such as %s", esc(o.path), esc(filepath.Join(o.path, "uccert.prom")))
 	}
+	if o.path != "" {
+		// A link is written through; anything but a regular file (a
+		// device, a named pipe, a link to nothing) is refused before any
+		// work.
+		if _, _, err := atomicfile.Target(o.path); err != nil {
+			return nil, withFile(o.path, err)
+		}
+	}
 	if o.format == formatPrometheus && o.path != "" && !strings.HasSuffix(o.path, ".prom") {
 		fmt.Fprintf(e.stderr, "uccert: warning: %s: the textfile collectors of node_exporter and windows_exporter read only files ending in .prom\n", esc(o.path))
 	}
@@ -174,19 +182,22 @@ func parseVerifyOutput(c *cli.Context, e *env) (*verifyOutput, error) {
 }
 
 // write writes data to stdout, or to -o FILE atomically (mode 0644, so
-// that a collector running as another user can read it).
-func (o *verifyOutput) write(e *env, data []byte) error {
+// that a collector running as another user can read it): through a
+// symbolic link to its target, only over a regular file, and not at all
+// once ctx is done (the file stays as it was).
+func (o *verifyOutput) write(ctx context.Context, e *env, data []byte) error {
 	if o.path == "" {
 		_, err := e.stdout.Write(data)
 		return err
 	}
-	if err := atomicfile.Write(o.path, data, atomicfile.Options{Perm: 0o644, Overwrite: true}); err != nil {
-		if runtime.GOOS == "windows" && errors.Is(err, fs.ErrPermission) {
+	if err := atomicfile.WriteContext(ctx, o.path, data, atomicfile.Options{Perm: 0o644, Overwrite: true}); err != nil {
+		var rename *os.LinkError
+		if runtime.GOOS == "windows" && errors.As(err, &rename) && errors.Is(rename, fs.ErrPermission) {
 			// Windows refuses to replace a file another program holds
 			// open (measured under Wine: "Access denied").
-			return withFile(o.path, fmt.Errorf("%s: cannot replace it, another program (the textfile collector?) may have it open (%w): the file is unchanged, and the next run replaces it", o.path, err))
+			return withFile(o.path, fmt.Errorf("%s: cannot replace it, another program (the textfile collector?) may have it open (%w): the file is unchanged, and the next run replaces it", o.path, rename))
 		}
-		return withFile(o.path, fmt.Errorf("%s: %w", o.path, err))
+		return withFile(o.path, err)
 	}
 	return nil
 }
@@ -209,7 +220,7 @@ func runVerify(c *cli.Context, e *env) error {
 		if out.format == formatPrometheus {
 			// The collector keeps reading the file: it must now say that
 			// verify did not pass, whatever stopped it.
-			if werr := out.write(e, exposition(nil, nil, at, out.labels)); werr != nil {
+			if werr := out.write(c.Context, e, exposition(nil, nil, at, out.labels)); werr != nil {
 				fmt.Fprintf(e.stderr, "uccert: %s\n", esc(werr.Error()))
 			}
 		}
@@ -230,7 +241,7 @@ func runVerify(c *cli.Context, e *env) error {
 		writeReportText(&b, e.color() && out.path == "", report)
 		data = b.Bytes()
 	}
-	if err := out.write(e, data); err != nil {
+	if err := out.write(c.Context, e, data); err != nil {
 		return err
 	}
 	if !report.OK() {

@@ -1,38 +1,27 @@
 package atomicfile
 
 import (
+	"context"
 	"errors"
+	"io/fs"
+	"net"
 	"os"
 	"path/filepath"
 	"runtime"
+	"sort"
 	"strings"
 	"testing"
 )
 
-// entries lists dir's file names.
-func entries(t *testing.T, dir string) string {
-	t.Helper()
-	ents, err := os.ReadDir(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var names []string
-	for _, e := range ents {
-		names = append(names, e.Name())
-	}
-	return strings.Join(names, ",")
-}
-
 func TestWrite(t *testing.T) {
 	errCheck := errors.New("check refused")
 	cases := []struct {
-		name      string
-		old       string // "" = no file before
-		opts      Options
-		wantErr   error
-		wantData  string
-		wantPerm  os.FileMode
-		checkSeen bool
+		name     string
+		old      string // "" = no file before
+		opts     Options
+		wantErr  error
+		wantData string
+		wantPerm os.FileMode
 	}{
 		{name: "new file", opts: Options{Perm: 0o644}, wantData: "new", wantPerm: 0o644},
 		{name: "replace", old: "old", opts: Options{Perm: 0o644, Overwrite: true}, wantData: "new", wantPerm: 0o644},
@@ -42,7 +31,7 @@ func TestWrite(t *testing.T) {
 			wantErr: errCheck, wantData: "old", wantPerm: 0o600},
 		{name: "check sees the data", opts: Options{Perm: 0o644, Check: func(tmp string) error {
 			b, err := os.ReadFile(tmp)
-			if err != nil || string(b) != "new" || filepath.Dir(tmp) == "" {
+			if err != nil || string(b) != "new" || !strings.HasPrefix(filepath.Base(tmp), ".out.prom.uccert-") {
 				return errors.New("temporary file incomplete")
 			}
 			return nil
@@ -50,7 +39,7 @@ func TestWrite(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			dir := t.TempDir()
+			dir := testDir(t)
 			path := filepath.Join(dir, "out.prom")
 			if c.old != "" {
 				if err := os.WriteFile(path, []byte(c.old), 0o600); err != nil {
@@ -61,19 +50,14 @@ func TestWrite(t *testing.T) {
 			if !errors.Is(err, c.wantErr) || (err != nil) != (c.wantErr != nil) {
 				t.Fatalf("err = %v, want %v", err, c.wantErr)
 			}
-			got, rerr := os.ReadFile(path)
-			if rerr != nil || string(got) != c.wantData {
-				t.Fatalf("file holds %q (%v), want %q", got, rerr, c.wantData)
+			if err != nil && !strings.HasPrefix(err.Error(), path+": ") {
+				t.Errorf("%q does not name the path", err)
 			}
-			if names := entries(t, dir); names != "out.prom" {
-				t.Errorf("folder holds %s: a temporary file was left", names)
+			if got := string(readFile(t, path)); got != c.wantData {
+				t.Fatalf("file holds %q, want %q", got, c.wantData)
 			}
-			if runtime.GOOS != "windows" {
-				fi, _ := os.Stat(path)
-				if fi.Mode().Perm() != c.wantPerm {
-					t.Errorf("mode %v, want %v", fi.Mode().Perm(), c.wantPerm)
-				}
-			}
+			assertOnlyFiles(t, dir, "out.prom")
+			assertMode(t, path, c.wantPerm)
 		})
 	}
 }
@@ -81,7 +65,7 @@ func TestWrite(t *testing.T) {
 // A path whose temporary name cannot exist (too long for the file
 // system) fails before anything is touched.
 func TestWriteCannotCreateTemp(t *testing.T) {
-	dir := t.TempDir()
+	dir := testDir(t)
 	path := filepath.Join(dir, strings.Repeat("a", 250))
 	if err := os.WriteFile(path, []byte("old"), 0o644); err != nil {
 		t.Skipf("SKIPPING: the file system refuses a 250-byte name: %v", err)
@@ -90,15 +74,278 @@ func TestWriteCannotCreateTemp(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "temporary file") {
 		t.Fatalf("err = %v", err)
 	}
-	if got, _ := os.ReadFile(path); string(got) != "old" {
+	if got := string(readFile(t, path)); got != "old" {
 		t.Errorf("file holds %q", got)
 	}
 }
 
 // A folder that does not exist is the file system's error.
 func TestWriteNoFolder(t *testing.T) {
-	err := Write(filepath.Join(t.TempDir(), "missing", "x"), []byte("new"), Options{Perm: 0o644})
+	err := Write(filepath.Join(testDir(t), "missing", "x"), []byte("new"), Options{Perm: 0o644})
 	if !errors.Is(err, os.ErrNotExist) {
 		t.Fatalf("err = %v, want not-exist", err)
+	}
+}
+
+// A link is written through to its target, which is replaced in its own
+// folder; the link stays a link. A link to nothing is refused. Resolved
+// keeps the target the caller resolved, even when the link changes.
+func TestWriteSymlink(t *testing.T) {
+	root := testDir(t)
+	files, links := filepath.Join(root, "files"), filepath.Join(root, "links")
+	os.Mkdir(files, 0o700)
+	os.Mkdir(links, 0o700)
+	target := filepath.Join(files, "ucc-2026.prom")
+	if err := Write(target, []byte("one"), Options{Perm: 0o644}); err != nil {
+		t.Fatal(err)
+	}
+	current := filepath.Join(links, "current.prom")
+	if err := os.Symlink(filepath.Join("..", "files", "ucc-2026.prom"), current); err != nil {
+		t.Skipf("SKIPPING: no symbolic links here: %v", err)
+	}
+	if fi, err := os.Lstat(current); err != nil || fi.Mode()&fs.ModeSymlink == 0 {
+		// Wine makes the link, then cannot find it.
+		t.Skipf("SKIPPING: symbolic links do not work here: %v", err)
+	}
+	chained := filepath.Join(links, "chained.prom")
+	if err := os.Symlink("current.prom", chained); err != nil {
+		t.Fatal(err)
+	}
+	if got, _, err := Target(chained); err != nil || got != target {
+		t.Fatalf("Target = %q, %v; want %q", got, err, target)
+	}
+	if err := Write(chained, []byte("two"), Options{Perm: 0o644}); !errors.Is(err, ErrExists) || !strings.HasPrefix(err.Error(), chained+": ") {
+		t.Fatalf("without Overwrite: %v, want ErrExists naming the link", err)
+	}
+	if err := Write(chained, []byte("two"), Options{Perm: 0o644, Overwrite: true}); err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range []string{current, chained} {
+		if fi, err := os.Lstat(l); err != nil || fi.Mode()&fs.ModeSymlink == 0 {
+			t.Fatalf("%s is no longer a link: %v", l, err)
+		}
+	}
+	if got := string(readFile(t, target)); got != "two" {
+		t.Fatalf("the target holds %q", got)
+	}
+	assertOnlyFiles(t, files, "ucc-2026.prom")
+	assertOnlyFiles(t, links, "chained.prom", "current.prom")
+
+	// Resolved: the link now points elsewhere; the write goes to the
+	// file resolved before.
+	resolved, _, err := Target(current)
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.Remove(current)
+	if err := os.Symlink("elsewhere.prom", current); err != nil {
+		t.Fatal(err)
+	}
+	if err := Write(current, []byte("three"), Options{Perm: 0o644, Overwrite: true, Resolved: resolved}); err != nil {
+		t.Fatal(err)
+	}
+	if got := string(readFile(t, target)); got != "three" {
+		t.Fatalf("the resolved target holds %q", got)
+	}
+	assertOnlyFiles(t, links, "chained.prom", "current.prom")
+
+	// A link to nothing (current.prom → elsewhere.prom).
+	for _, overwrite := range []bool{false, true} {
+		err := Write(current, []byte("x"), Options{Perm: 0o644, Overwrite: overwrite})
+		var nr *NotRegularError
+		if !errors.As(err, &nr) || !errors.Is(err, ErrNotRegular) || nr.Target != "elsewhere.prom" ||
+			err.Error() != current+": a symbolic link to elsewhere.prom, which does not exist" {
+			t.Fatalf("dangling link: %v", err)
+		}
+	}
+	assertOnlyFiles(t, links, "chained.prom", "current.prom")
+}
+
+// Only regular files are replaced: a folder, a FIFO, a socket and a
+// device stay what they are, with or without Overwrite; also when one
+// takes the place of the file after the caller resolved it.
+func TestWriteNotRegular(t *testing.T) {
+	dir := testDir(t)
+	folder := filepath.Join(dir, "folder.prom")
+	os.Mkdir(folder, 0o700)
+	cases := []struct{ name, path, kind string }{{"folder", folder, "a folder"}}
+	local := []string{"folder.prom"}
+	if runtime.GOOS != "windows" {
+		fifo := filepath.Join(dir, "fifo.prom")
+		if err := mkfifo(fifo); err != nil {
+			t.Fatal(err)
+		}
+		sock := filepath.Join(dir, "sock.prom")
+		l, err := net.Listen("unix", sock)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer l.Close()
+		link := filepath.Join(dir, "null.prom")
+		os.Symlink("/dev/null", link)
+		cases = append(cases,
+			struct{ name, path, kind string }{"FIFO", fifo, "a named pipe (FIFO)"},
+			struct{ name, path, kind string }{"socket", sock, "a socket"},
+			struct{ name, path, kind string }{"device", "/dev/null", "a character device"},
+			struct{ name, path, kind string }{"link to a device", link, "a character device"})
+		local = append(local, "fifo.prom", "sock.prom", "null.prom")
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			for _, overwrite := range []bool{false, true} {
+				err := Write(c.path, []byte("x"), Options{Perm: 0o644, Overwrite: overwrite})
+				var nr *NotRegularError
+				if !errors.As(err, &nr) || !errors.Is(err, ErrNotRegular) || nr.Path != c.path ||
+					err.Error() != c.path+": "+c.kind+", not a regular file: uccert replaces only regular files" {
+					t.Fatalf("overwrite %v: %v, want a NotRegularError saying %q", overwrite, err, c.kind)
+				}
+			}
+		})
+	}
+	// A folder where the caller had resolved a file: refused when the
+	// file is put in place.
+	err := Write(filepath.Join(dir, "was-a-file.prom"), []byte("x"), Options{Perm: 0o644, Overwrite: true, Resolved: folder})
+	if !errors.Is(err, ErrNotRegular) {
+		t.Fatalf("resolved, then a folder: %v", err)
+	}
+	if fi, err := os.Stat("/dev/null"); runtime.GOOS != "windows" && (err != nil || fi.Mode()&fs.ModeCharDevice == 0) {
+		t.Fatalf("/dev/null is no longer a device: %v", err)
+	}
+	assertOnlyFiles(t, dir, local...)
+	assertOnlyFiles(t, folder)
+}
+
+// A context that ends removes the temporary file and leaves the old file
+// as it was: ended before the write, while Check runs (WriteContext
+// returns at once, Check finishes unobserved), and after the temporary
+// file is written (a context that answers Err without closing Done).
+func TestWriteCancelled(t *testing.T) {
+	for _, overwrite := range []bool{false, true} {
+		old := map[bool]string{true: "old"}[overwrite]
+		setup := func(t *testing.T) (dir, path string) {
+			dir = testDir(t)
+			path = filepath.Join(dir, "out.prom")
+			if overwrite {
+				if err := os.WriteFile(path, []byte(old), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			return dir, path
+		}
+		after := func(t *testing.T, dir, path string) {
+			t.Helper()
+			if overwrite {
+				if got := string(readFile(t, path)); got != old {
+					t.Fatalf("the old file holds %q", got)
+				}
+				assertOnlyFiles(t, dir, "out.prom")
+			} else {
+				assertOnlyFiles(t, dir)
+			}
+		}
+		name := map[bool]string{false: "new", true: "overwrite"}[overwrite]
+		t.Run(name+", before", func(t *testing.T) {
+			dir, path := setup(t)
+			cause := errors.New("interrupted by SIGTERM")
+			ctx, cancel := context.WithCancelCause(context.Background())
+			cancel(cause)
+			err := WriteContext(ctx, path, []byte("new"), Options{Perm: 0o644, Overwrite: overwrite})
+			if !errors.Is(err, cause) || err.Error() != path+": not written: interrupted by SIGTERM" {
+				t.Fatalf("got %v", err)
+			}
+			after(t, dir, path)
+		})
+		t.Run(name+", during Check", func(t *testing.T) {
+			dir, path := setup(t)
+			started, release, finished := make(chan struct{}), make(chan struct{}), make(chan struct{})
+			ctx, cancel := context.WithCancelCause(context.Background())
+			go func() {
+				<-started
+				cancel(context.Canceled)
+			}()
+			err := WriteContext(ctx, path, []byte("new"), Options{Perm: 0o644, Overwrite: overwrite, Check: func(string) error {
+				defer close(finished)
+				close(started)
+				<-release
+				return nil
+			}})
+			if !errors.Is(err, context.Canceled) || !strings.Contains(err.Error(), "not written") {
+				t.Fatalf("got %v", err)
+			}
+			after(t, dir, path)
+			close(release)
+			<-finished
+			after(t, dir, path)
+		})
+		t.Run(name+", after the temporary file", func(t *testing.T) {
+			dir, path := setup(t)
+			sawTemp := false
+			ctx := &hookCtx{err: func() error {
+				if sawTemp || tempIn(dir) {
+					sawTemp = true // and ended for good, as a context is
+					return context.Canceled
+				}
+				return nil
+			}}
+			err := WriteContext(ctx, path, []byte("new"), Options{Perm: 0o644, Overwrite: overwrite})
+			if !errors.Is(err, context.Canceled) || !sawTemp {
+				t.Fatalf("%v (temporary file seen: %v), want context.Canceled after the temporary file was written", err, sawTemp)
+			}
+			after(t, dir, path)
+		})
+	}
+}
+
+// testDir is t.TempDir, except that a folder that cannot be removed is
+// left behind instead of failing the test: Wine, which runs these tests
+// for Windows (pkg/internal/e2e), lacks the call Go's os.RemoveAll makes
+// there ("Invalid function").
+func testDir(t testing.TB) string {
+	t.Helper()
+	dir, err := os.MkdirTemp("", "uccert-test-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	return dir
+}
+
+func readFile(t testing.TB, path string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func assertMode(t testing.TB, path string, want os.FileMode) {
+	t.Helper()
+	if runtime.GOOS == "windows" {
+		return
+	}
+	fi, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fi.Mode().Perm() != want {
+		t.Fatalf("%s has mode %v, want %v", path, fi.Mode().Perm(), want)
+	}
+}
+
+func assertOnlyFiles(t testing.TB, dir string, want ...string) {
+	t.Helper()
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, e := range ents {
+		got = append(got, e.Name())
+	}
+	sort.Strings(got)
+	sort.Strings(want)
+	if strings.Join(got, ",") != strings.Join(want, ",") {
+		t.Fatalf("%s holds %v, want %v (a temporary file left behind?)", dir, got, want)
 	}
 }

@@ -170,11 +170,14 @@ func decodeCertFile(data []byte, f Format) (*Store, error) {
 		certs[j] = certCand{cert: c}
 	}
 	s := &Store{Format: f}
-	b := newChainer(cf.Certificates)
+	var b *chainer // made for the first key: a file of certificates alone needs no pool
 	chainMember := map[string]bool{}
 	for i, leaf := range pairKeys(keys, certs) {
 		e := entries[i]
 		if leaf >= 0 {
+			if b == nil {
+				b = newChainer(cf.Certificates)
+			}
 			e.Chain = b.build(cf.Certificates[leaf])
 			for _, c := range e.Chain {
 				chainMember[string(c.Raw)] = true

@@ -1,6 +1,10 @@
 package keystore
 
-import "errors"
+import (
+	"errors"
+
+	"github.com/uccert/uccert/pkg/atomicfile"
+)
 
 // Sentinel errors. Every error from Decode, Load, Encode and WriteFile
 // wraps one of them (errors.Is), with the file and the cause in its text.
@@ -43,7 +47,8 @@ var (
 	// certificate.
 	ErrKeyMismatch = errors.New("the private key does not match its certificate")
 	// ErrExists: the output file exists and overwriting was not allowed.
-	ErrExists = errors.New("file exists")
+	// It is atomicfile.ErrExists.
+	ErrExists = atomicfile.ErrExists
 	// ErrReadBack: what was written did not read back identically.
 	ErrReadBack = errors.New("written file did not read back identically")
 	// ErrBadStoreType: a store type that is neither jks nor pkcs12.

@@ -5,11 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
-	"path/filepath"
-	"runtime"
 	"time"
 
+	"github.com/uccert/uccert/pkg/atomicfile"
 	"github.com/uccert/uccert/pkg/internal/lock"
 )
 
@@ -21,98 +19,27 @@ type WriteOptions struct {
 	// another writer's file could be replaced). Anything but a regular
 	// file is never replaced (a *NotRegularError).
 	Overwrite bool
-
-	// publish stands in for the operating system's create-only moves in
-	// tests (nil: the operating system's).
-	publish publisher
 }
 
 // ErrNotRegular: the path to write is not a regular file (a folder, a
 // device, a named pipe, a socket, or a symbolic link that points to
 // nothing); uccert replaces only regular files (see *NotRegularError).
-var ErrNotRegular = errors.New("not a regular file")
+// It is atomicfile.ErrNotRegular.
+var ErrNotRegular = atomicfile.ErrNotRegular
 
 // NotRegularError says what is at Path instead of a regular file, or
-// where a symbolic link that points to nothing points. It wraps
-// ErrNotRegular.
-type NotRegularError struct {
-	// Path is the path given to write.
-	Path string
-	// Mode holds the type bits of what is there: fs.ModeDir,
-	// fs.ModeDevice (with fs.ModeCharDevice), fs.ModeNamedPipe,
-	// fs.ModeSocket, fs.ModeIrregular, or fs.ModeSymlink for a link
-	// that points to nothing.
-	Mode fs.FileMode
-	// Target is where a link that points to nothing points.
-	Target string
-}
-
-func (e *NotRegularError) Error() string {
-	if e.Mode&fs.ModeSymlink != 0 {
-		return fmt.Sprintf("%s: a symbolic link to %s, which does not exist", e.Path, e.Target)
-	}
-	return fmt.Sprintf("%s: %s, %s: uccert replaces only regular files", e.Path, kindOf(e.Mode), ErrNotRegular)
-}
-
-// Unwrap makes errors.Is(err, ErrNotRegular) true.
-func (e *NotRegularError) Unwrap() error { return ErrNotRegular }
-
-// kindOf names a file type in words.
-func kindOf(m fs.FileMode) string {
-	switch {
-	case m&fs.ModeDir != 0:
-		return "a folder"
-	case m&fs.ModeCharDevice != 0:
-		return "a character device"
-	case m&fs.ModeDevice != 0:
-		return "a block device"
-	case m&fs.ModeNamedPipe != 0:
-		return "a named pipe (FIFO)"
-	case m&fs.ModeSocket != 0:
-		return "a socket"
-	}
-	return "a special file"
-}
+// where a symbolic link that points to nothing points; it wraps
+// ErrNotRegular. It is atomicfile.NotRegularError.
+type NotRegularError = atomicfile.NotRegularError
 
 // WriteTarget is the file that WriteFile and Update write for path:
 // path itself, or the file a symbolic link at path points to (through
 // every link, resolved once), as editors write through a link and leave
 // it a link. fi describes the target, nil when nothing is there yet. A
 // link that points to nothing, and a target that is not a regular file,
-// are a *NotRegularError.
+// are a *NotRegularError. It is atomicfile.Target.
 func WriteTarget(path string) (target string, fi fs.FileInfo, err error) {
-	li, err := os.Lstat(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		return path, nil, nil
-	}
-	if err != nil {
-		return "", nil, fmt.Errorf("%s: %w", path, err)
-	}
-	target, fi = path, li
-	if li.Mode()&fs.ModeSymlink != 0 {
-		if target, err = filepath.EvalSymlinks(path); err != nil {
-			if errors.Is(err, fs.ErrNotExist) {
-				dest, _ := os.Readlink(path)
-				return "", nil, &NotRegularError{Path: path, Mode: fs.ModeSymlink, Target: dest}
-			}
-			return "", nil, fmt.Errorf("%s: %w", path, err)
-		}
-		if fi, err = os.Lstat(target); err != nil {
-			return "", nil, fmt.Errorf("%s: %w", path, err)
-		}
-	}
-	if !replaceable(fi.Mode()) {
-		return "", nil, &NotRegularError{Path: path, Mode: fi.Mode().Type()}
-	}
-	return target, fi, nil
-}
-
-// replaceable reports whether a file of mode m may be replaced: a regular
-// file, or on Windows a file behind a reparse point other than a link
-// (Go says ModeIrregular): OneDrive's Files On-Demand and other cloud
-// folders keep every file behind one, and they are ordinary files there.
-func replaceable(m fs.FileMode) bool {
-	return m.IsRegular() || (runtime.GOOS == "windows" && m.Type() == fs.ModeIrregular)
+	return atomicfile.Target(path)
 }
 
 // WriteFile is WriteFileContext without a context.
@@ -120,15 +47,17 @@ func WriteFile(path string, s *Store, opts WriteOptions) error {
 	return WriteFileContext(context.Background(), path, s, opts)
 }
 
-// WriteFileContext encodes s and writes it to path atomically: a
-// temporary file in the folder of the file it replaces (mode 0600),
-// fsync, a read-back that must decode with the password to the same
-// entries, then a rename. A symbolic link at path is written through
-// (WriteTarget). Without opts.Overwrite the file is created only if
-// nothing is there, atomically: by a rename that refuses to replace, or a
-// hard link, or, on file systems that have neither (FAT, exFAT, some SMB
-// shares), by creating the file exclusively before the rename. On any
-// failure path is unchanged and the temporary file removed.
+// WriteFileContext encodes s and writes it to path atomically
+// (atomicfile.WriteContext): a temporary file in the folder of the file
+// it replaces (mode 0600), fsync, a read-back that must open with the
+// password and hold the same entries (compared as Compare does, byte for
+// byte, without parsing the certificates again), then a rename. A
+// symbolic link at path is written through (WriteTarget). Without
+// opts.Overwrite the file is created only if nothing is there,
+// atomically: by a rename that refuses to replace, or a hard link, or, on
+// file systems that have neither (FAT, exFAT, some SMB shares), by
+// creating the file exclusively before the rename. On any failure path is
+// unchanged and the temporary file removed.
 //
 // When ctx is done before the rename, WriteFileContext removes the
 // temporary file and returns ctx's cause (wrapped) at once, leaving path
@@ -137,7 +66,7 @@ func WriteFile(path string, s *Store, opts WriteOptions) error {
 //
 // Errors name path and wrap Encode's errors, ErrExists (path exists and
 // opts.Overwrite is false), a *NotRegularError, ErrReadBack (what was
-// written does not decode to the same entries), ctx's cause, or the file
+// written does not open to the same entries), ctx's cause, or the file
 // system's.
 func WriteFileContext(ctx context.Context, path string, s *Store, opts WriteOptions) error {
 	target, fi, err := WriteTarget(path)
@@ -160,105 +89,21 @@ func writeTarget(ctx context.Context, path, target string, s *Store, opts WriteO
 		}
 		return fmt.Errorf("%s: %w", path, err)
 	}
-	if ctx.Err() != nil {
-		return notWritten(ctx, path)
-	}
-	dir, base := filepath.Split(target)
-	if dir == "" {
-		dir = "."
-	}
-	tmp, err := os.CreateTemp(dir, "."+base+".uccert-*")
-	if err != nil {
-		return fmt.Errorf("%s: cannot create a temporary file beside it: %w", path, err)
-	}
-	tmpName := tmp.Name()
-	// CreateTemp makes the file 0600; a file system without Unix modes
-	// (FAT) refuses chmod, and then there is nothing to fix.
-	if fi, err := tmp.Stat(); err == nil && fi.Mode().Perm() != 0o600 && runtime.GOOS != "windows" {
-		tmp.Chmod(0o600)
-	}
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		os.Remove(tmpName)
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	back, err := ReadFile(tmpName)
-	if err != nil {
-		tmp.Close()
-		os.Remove(tmpName)
-		return fmt.Errorf("%s: read-back: %w", path, err)
-	}
-	// fsync (waiting for the disk) and the read-back (key derivations)
-	// overlap; both must succeed before the rename.
-	synced := make(chan error, 1)
-	go func() {
-		err := tmp.Sync()
-		if cerr := tmp.Close(); err == nil {
-			err = cerr
-		}
-		synced <- err
-	}()
-	checked := make(chan error, 1)
-	go func() {
-		got, err := Decode(back, DecodeOptions{Password: opts.Password})
-		if err != nil {
-			checked <- fmt.Errorf("%s: %w: %w", path, ErrReadBack, err)
-			return
-		}
-		if cerr := Compare(s, got); cerr != nil {
-			checked <- fmt.Errorf("%s: %w: %w", path, ErrReadBack, cerr)
-			return
-		}
-		checked <- nil
-	}()
-	var syncErr, checkErr error
-	syncDone, checkDone := false, false
-	for !syncDone || !checkDone {
-		select {
-		case syncErr = <-synced:
-			syncDone = true
-		case checkErr = <-checked:
-			checkDone = true
-		case <-ctx.Done():
-			discard(tmpName, synced, syncDone)
-			return notWritten(ctx, path)
-		}
-	}
-	switch {
-	case checkErr != nil:
-		os.Remove(tmpName)
-		return checkErr
-	case syncErr != nil:
-		os.Remove(tmpName)
-		return fmt.Errorf("%s: %w", path, syncErr)
-	case ctx.Err() != nil:
-		os.Remove(tmpName)
-		return notWritten(ctx, path)
-	}
-	if opts.Overwrite {
-		if li, err := os.Lstat(target); err == nil && !replaceable(li.Mode()) {
-			os.Remove(tmpName)
-			return &NotRegularError{Path: path, Mode: li.Mode().Type()}
-		}
-		if err := os.Rename(tmpName, target); err != nil {
-			os.Remove(tmpName)
-			return fmt.Errorf("%s: %w", path, err)
-		}
-	} else {
-		pub := opts.publish
-		if pub == nil {
-			pub = osPublisher{}
-		}
-		if err := publishNew(pub, tmpName, target); err != nil {
-			os.Remove(tmpName)
-			if errors.Is(err, fs.ErrExist) {
-				return fmt.Errorf("%s: %w", path, ErrExists)
+	return atomicfile.WriteContext(ctx, path, data, atomicfile.Options{
+		Perm:      0o600,
+		Overwrite: opts.Overwrite,
+		Resolved:  target,
+		Check: func(tmpName string) error {
+			back, err := ReadFile(tmpName)
+			if err != nil {
+				return fmt.Errorf("read-back: %w", err)
 			}
-			return fmt.Errorf("%s: %w", path, err)
-		}
-	}
-	syncDir(dir)
-	return nil
+			if err := checkWritten(s, back, opts.EncodeOptions); err != nil {
+				return fmt.Errorf("%w: %w", ErrReadBack, err)
+			}
+			return nil
+		},
+	})
 }
 
 // background runs f and returns its result, or ctx's cause as soon as
@@ -285,95 +130,10 @@ func background[T any](ctx context.Context, f func() (T, error)) (T, error) {
 	}
 }
 
-// notWritten is the error of a write that ctx ended.
+// notWritten is the error of a write that ctx ended before the file was
+// written (atomicfile.WriteContext says the same once it writes).
 func notWritten(ctx context.Context, path string) error {
 	return fmt.Errorf("%s: not written: %w", path, context.Cause(ctx))
-}
-
-// discard removes an abandoned temporary file. Windows refuses to remove
-// a file that is still open: then it waits for the fsync under way to
-// close it.
-func discard(tmpName string, synced <-chan error, syncDone bool) {
-	if err := os.Remove(tmpName); err == nil || errors.Is(err, fs.ErrNotExist) || syncDone {
-		return
-	}
-	<-synced
-	os.Remove(tmpName)
-}
-
-// publisher moves a finished temporary file to a path that must not be
-// replaced. The operating system's (osPublisher) is used unless a test
-// stands in a file system that lacks one way or the other.
-type publisher interface {
-	// renameNoReplace renames oldname to newname, failing with an error
-	// that wraps fs.ErrExist when newname exists (renameat2 with
-	// RENAME_NOREPLACE on Linux, renamex_np with RENAME_EXCL on macOS,
-	// MoveFileEx without MOVEFILE_REPLACE_EXISTING on Windows).
-	renameNoReplace(oldname, newname string) error
-	// link makes newname a hard link to oldname, failing with fs.ErrExist
-	// when newname exists.
-	link(oldname, newname string) error
-}
-
-type osPublisher struct{}
-
-func (osPublisher) renameNoReplace(oldname, newname string) error {
-	return renameNoReplace(oldname, newname)
-}
-
-func (osPublisher) link(oldname, newname string) error { return os.Link(oldname, newname) }
-
-// publishNew moves tmp to path unless something is there (an error that
-// wraps fs.ErrExist), without a window in which another writer's file
-// could be replaced. It tries, in order: a rename that refuses to replace
-// (most file systems, FAT and SMB included); a hard link, then removing
-// tmp (NFS); and where neither exists, creating path exclusively as an
-// empty placeholder, then renaming tmp over that placeholder. Each step
-// is taken only when the file system does not support the one before.
-func publishNew(p publisher, tmp, path string) error {
-	err := p.renameNoReplace(tmp, path)
-	if err == nil || errors.Is(err, fs.ErrExist) || !renameUnsupported(err) {
-		return err
-	}
-	err = p.link(tmp, path)
-	if err == nil {
-		os.Remove(tmp)
-		return nil
-	}
-	if errors.Is(err, fs.ErrExist) || !noHardLinks(err) {
-		return err
-	}
-	ph, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-	if err != nil {
-		return err
-	}
-	placeholder, serr := ph.Stat()
-	ph.Close()
-	if err := os.Rename(tmp, path); err != nil {
-		// Remove the placeholder, unless it is no longer ours.
-		if now, lerr := os.Lstat(path); lerr == nil && serr == nil && os.SameFile(now, placeholder) {
-			os.Remove(path)
-		}
-		return err
-	}
-	return nil
-}
-
-// renameUnsupported reports whether a create-only rename failed because
-// the file system or the system does not offer it.
-func renameUnsupported(err error) bool {
-	return errors.Is(err, errors.ErrUnsupported) || renameUnsupportedErrno(err)
-}
-
-// syncDir makes a rename durable (best effort; not possible on Windows).
-func syncDir(dir string) {
-	if runtime.GOOS == "windows" {
-		return
-	}
-	if d, err := os.Open(dir); err == nil {
-		d.Sync()
-		d.Close()
-	}
 }
 
 // UpdateOptions say how Update rewrites a store: the options of the

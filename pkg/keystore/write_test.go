@@ -9,134 +9,43 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
+	"github.com/uccert/uccert/pkg/atomicfile"
 	"github.com/uccert/uccert/pkg/internal/lock"
 )
 
-// fakeFS stands in for a file system that lacks a create-only rename
-// (renameErr) or hard links (linkErr); a nil error means the operating
-// system's call. It records the ways taken.
-type fakeFS struct {
-	renameErr, linkErr error
-	calls              []string
-}
-
-func (f *fakeFS) renameNoReplace(oldname, newname string) error {
-	f.calls = append(f.calls, "rename")
-	if f.renameErr != nil {
-		return &os.LinkError{Op: "rename", Old: oldname, New: newname, Err: f.renameErr}
-	}
-	return renameNoReplace(oldname, newname)
-}
-
-func (f *fakeFS) link(oldname, newname string) error {
-	f.calls = append(f.calls, "link")
-	if f.linkErr != nil {
-		return &os.LinkError{Op: "link", Old: oldname, New: newname, Err: f.linkErr}
-	}
-	return os.Link(oldname, newname)
-}
-
-// Without --force, a store is created only where nothing is, on every
-// kind of file system: with a no-replace rename, else a hard link, else
-// an exclusively created placeholder renamed over. Each way writes a new
-// file, and refuses (ErrExists, the file untouched, no temporary file
-// left) when one is there.
+// Without Overwrite a store is created only where nothing is
+// (atomicfile.WriteContext's create-only ways, tested in
+// pkg/atomicfile); keystore.ErrExists and atomicfile.ErrExists are one
+// error, named by the path.
 func TestWriteFileCreateOnly(t *testing.T) {
 	p := getPKI(t)
-	cases := []struct {
-		name               string
-		renameErr, linkErr error
-		ways               string
-	}{
-		{"no-replace rename", nil, nil, "rename"},
-		{"NFS: no RENAME_NOREPLACE, hard links", syscall.EINVAL, nil, "rename,link"},
-		{"FAT: no hard links (EPERM)", syscall.EINVAL, syscall.EPERM, "rename,link"},
-		{"SMB: EOPNOTSUPP", syscall.EOPNOTSUPP, syscall.EOPNOTSUPP, "rename,link"},
-		{"old kernel: ENOSYS, EXDEV", syscall.ENOSYS, syscall.EXDEV, "rename,link"},
-		{"seccomp EPERM, then ENOTSUP", syscall.EPERM, syscall.ENOTSUP, "rename,link"},
-	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			skipErrnoOnWindows(t, c.renameErr)
-			dir := testDir(t)
-			out := filepath.Join(dir, "ucc.p12")
-			fake := &fakeFS{renameErr: c.renameErr, linkErr: c.linkErr}
-			opts := WriteOptions{EncodeOptions: EncodeOptions{Format: FormatPKCS12, Password: secretPW("changeit1")}, publish: fake}
-			if err := WriteFile(out, p.store(2, false), opts); err != nil {
-				t.Fatal(err)
-			}
-			if got := strings.Join(fake.calls, ","); got != c.ways {
-				t.Errorf("ways tried: %s, want %s", got, c.ways)
-			}
-			got, err := Load(out, DecodeOptions{Password: secretPW("changeit1")})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := Compare(p.store(2, false), got); err != nil {
-				t.Fatal(err)
-			}
-			assertMode0600(t, out)
-			assertOnlyFiles(t, dir, "ucc.p12")
-			before := readFile(t, out)
-			fake.calls = nil
-			if err := WriteFile(out, p.store(3, true), opts); !errors.Is(err, ErrExists) {
-				t.Fatalf("second write: %v, want ErrExists", err)
-			}
-			if string(readFile(t, out)) != string(before) {
-				t.Fatal("the existing file changed")
-			}
-			assertOnlyFiles(t, dir, "ucc.p12")
-		})
-	}
-	// The race the create-only step is for: the file appears between the
-	// early check and the move. Every way refuses it.
-	for _, c := range cases {
-		t.Run(c.name+", file appears meanwhile", func(t *testing.T) {
-			skipErrnoOnWindows(t, c.renameErr)
-			dir := testDir(t)
-			out := filepath.Join(dir, "ucc.p12")
-			fake := &fakeFS{renameErr: c.renameErr, linkErr: c.linkErr}
-			ctx := &hookCtx{onErr: func() {
-				if _, err := os.Stat(out); err != nil && tempIn(dir) {
-					os.WriteFile(out, []byte("another writer"), 0o600)
-				}
-			}}
-			opts := WriteOptions{EncodeOptions: EncodeOptions{Format: FormatPKCS12, Password: secretPW("changeit1")}, publish: fake}
-			if err := WriteFileContext(ctx, out, p.store(1, false), opts); !errors.Is(err, ErrExists) {
-				t.Fatalf("got %v, want ErrExists", err)
-			}
-			if got := string(readFile(t, out)); got != "another writer" {
-				t.Fatalf("the other writer's file was replaced")
-			}
-			assertOnlyFiles(t, dir, "ucc.p12")
-		})
-	}
-	// Any other failure is reported as it is, not taken for a missing
-	// feature.
-	if runtime.GOOS == "windows" {
-		return
-	}
 	dir := testDir(t)
 	out := filepath.Join(dir, "ucc.p12")
-	fake := &fakeFS{renameErr: syscall.EIO}
-	err := WriteFile(out, p.store(1, false), WriteOptions{EncodeOptions: EncodeOptions{Format: FormatPKCS12, Password: secretPW("changeit1")}, publish: fake})
-	if !errors.Is(err, syscall.EIO) || strings.Join(fake.calls, ",") != "rename" {
-		t.Fatalf("got %v after %v, want EIO after the rename alone", err, fake.calls)
+	opts := WriteOptions{EncodeOptions: EncodeOptions{Format: FormatPKCS12, Password: secretPW("changeit1")}}
+	if err := WriteFile(out, p.store(2, false), opts); err != nil {
+		t.Fatal(err)
 	}
-	assertOnlyFiles(t, dir)
-}
-
-// skipErrnoOnWindows skips a case that acts out a Unix errno: Windows
-// has its own (MoveFileEx works on every Windows file system, so the case
-// without injected errors is the one that runs there).
-func skipErrnoOnWindows(t *testing.T, injected error) {
-	if injected != nil && runtime.GOOS == "windows" {
-		t.Skip("SKIPPING on Windows: the case acts out a Unix errno")
+	got, err := Load(out, DecodeOptions{Password: secretPW("changeit1")})
+	if err != nil {
+		t.Fatal(err)
 	}
+	if err := Compare(p.store(2, false), got); err != nil {
+		t.Fatal(err)
+	}
+	assertMode0600(t, out)
+	assertOnlyFiles(t, dir, "ucc.p12")
+	before := readFile(t, out)
+	err = WriteFile(out, p.store(3, true), opts)
+	if !errors.Is(err, ErrExists) || !errors.Is(err, atomicfile.ErrExists) || err.Error() != out+": file exists" {
+		t.Fatalf("second write: %v, want ErrExists", err)
+	}
+	if string(readFile(t, out)) != string(before) {
+		t.Fatal("the existing file changed")
+	}
+	assertOnlyFiles(t, dir, "ucc.p12")
 }
 
 // hookCtx is a context that is never done; onErr runs whenever the code

@@ -256,8 +256,13 @@ func identity(e *keystore.Entry) string {
 }
 
 func (a *assembler) place(e *keystore.Entry, source string, kept bool) {
+	a.placeAs(e, identity(e), source, kept)
+}
+
+// placeAs is place with e's identity already known.
+func (a *assembler) placeAs(e *keystore.Entry, id, source string, kept bool) {
 	a.aliases[a.format.AliasKey(e.Alias)] = true
-	if id := identity(e); id != "" {
+	if id != "" {
 		a.certs[id] = e.Alias
 	}
 	a.res.Store.Entries = append(a.res.Store.Entries, e)
@@ -272,7 +277,8 @@ func (a *assembler) note(format string, args ...any) {
 // kept once, a taken alias gets -2, -3…; both are noted. It reports
 // whether e was placed.
 func (a *assembler) add(e *keystore.Entry, want, source string) bool {
-	if prev, dup := a.certs[identity(e)]; dup && identity(e) != "" {
+	id := identity(e)
+	if prev, dup := a.certs[id]; dup && id != "" {
 		if leaf := e.Leaf(); leaf != nil {
 			a.note("%s: %q (%s) is the same certificate as entry %q; kept once", source, want, leaf.Subject.CommonName, prev)
 		} else {
@@ -281,7 +287,7 @@ func (a *assembler) add(e *keystore.Entry, want, source string) bool {
 		return false
 	}
 	e.Alias = a.unique(want, source)
-	a.place(e, source, false)
+	a.placeAs(e, id, source, false)
 	return true
 }
 

@@ -35,13 +35,14 @@ func checkCertificates(c *collector, path string, e *keystore.Entry, certs []*x5
 		if i > 0 {
 			what = "chain certificate " + describeCert(cert)
 		}
-		renew, expiredFix := renewHint(path, e, cert, i, keyEntry)
 		switch {
 		case opts.Now.After(cert.NotAfter):
+			_, expiredFix := renewHint(path, e, cert, i, keyEntry)
 			c.errorf(CheckCertExpired, subject, expiredFix, "%s expired on %s", what, day(cert.NotAfter))
 		case opts.Now.Before(cert.NotBefore):
 			c.errorf(CheckCertNotYetValid, subject, "check the clocks, or wait until it is valid", "%s is not valid before %s", what, day(cert.NotBefore))
 		case soon.After(cert.NotAfter):
+			renew, _ := renewHint(path, e, cert, i, keyEntry)
 			c.warnf(CheckCertExpiresSoon, subject, renew, "%s expires on %s (within %d days)", what, day(cert.NotAfter), warnDays(opts))
 		}
 		checkNames(c, subject, what, cert)

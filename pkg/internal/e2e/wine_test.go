@@ -748,7 +748,7 @@ func TestWineCtrlC(t *testing.T) {
 	})
 }
 
-// The write and lock tests of pkg/keystore and pkg/internal/lock,
+// The write and lock tests of pkg/atomicfile, pkg/keystore and pkg/internal/lock,
 // compiled for Windows and run under Wine: MoveFileEx without
 // MOVEFILE_REPLACE_EXISTING refuses a file that appears meanwhile,
 // LockFileEx serialises updaters, a killed owner's lock file is taken
@@ -756,6 +756,7 @@ func TestWineCtrlC(t *testing.T) {
 func TestWineLibraryWrites(t *testing.T) {
 	w := judge.Wine(t)
 	for _, c := range []struct{ pkg, run string }{
+		{"pkg/atomicfile", "^Test"},
 		{"pkg/keystore", "^(TestWriteFile(CreateOnly|CancelledBeforeRename|Symlink|NotRegular)|TestUpdateLock)$"},
 		{"pkg/internal/lock", ""},
 	} {

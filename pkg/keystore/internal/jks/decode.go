@@ -85,17 +85,30 @@ func Decode(b []byte, password string) ([]Entry, error) {
 		return nil, err
 	}
 	defer clear(pw)
-	return decode(b, pw, true)
+	return decode(b, pw, true, true)
+}
+
+// DecodeOwned is Decode for a caller that gives b away (the read-back of
+// a file just written): the entries share b itself instead of a copy, so
+// b must not change while they are in use.
+func DecodeOwned(b []byte, password string) ([]Entry, error) {
+	pw, err := passwordChars(password)
+	if err != nil {
+		return nil, err
+	}
+	defer clear(pw)
+	return decode(b, pw, true, false)
 }
 
 // DecodeUnverified is Decode without the integrity check, as Java's
 // KeyStore.load(in, null) and "keytool -list" without a store password
 // read a JKS store. Keys still need their password (RecoverKey).
 func DecodeUnverified(b []byte) ([]Entry, error) {
-	return decode(b, nil, false)
+	return decode(b, nil, false, true)
 }
 
-func decode(b, pw []byte, verify bool) ([]Entry, error) {
+// decode reads b; with private, the entries share a copy of b.
+func decode(b, pw []byte, verify, private bool) ([]Entry, error) {
 	// Pass 1: the whole structure, without allocating.
 	p := parser{b: b}
 	if err := p.parse(); err != nil {
@@ -105,10 +118,13 @@ func decode(b, pw []byte, verify bool) ([]Entry, error) {
 	if verify && !digestOK(b, pw) {
 		return nil, ErrIncorrectPassword
 	}
-	// Pass 2: the same walk over a private copy, building the entries;
+	// Pass 2: the same walk (over a private copy), building the entries;
 	// every allocation is now bounded by what pass 1 has seen.
+	if private {
+		b = bytes.Clone(b)
+	}
 	p = parser{
-		b:       bytes.Clone(b),
+		b:       b,
 		build:   true,
 		entries: make([]Entry, 0, entries),
 		chains:  make([][]byte, certs),

@@ -50,7 +50,12 @@ type KeyBag struct {
 
 // CertBag is an X.509 certificate with its attributes.
 type CertBag struct {
-	Cert  *x509.Certificate
+	// Cert is the parsed certificate; nil from DecodeRaw, and ignored by
+	// Encode when Raw is set.
+	Cert *x509.Certificate
+	// Raw is the certificate's DER, as the file holds it (set by Decode
+	// and DecodeRaw).
+	Raw   []byte
 	Attrs Attributes
 }
 
@@ -86,6 +91,23 @@ func Decode(data []byte, password string, maxIterations int) (*Contents, error) 
 	return c, err
 }
 
+// DecodeRaw is Decode without parsing what the bags hold, for a caller
+// that compares bytes (the read-back of a file just written): every
+// check of the container is made (structure, iteration counts and
+// budget, the MAC, every decryption), but certificates are kept as their
+// DER (CertBag.Raw; Cert is nil) and keys as their decrypted PKCS#8
+// PrivateKeyInfo (KeyBag.PKCS8 and Algorithm; Key and Err are nil), which
+// takes a fraction of the memory and time of parsed certificates and
+// keys.
+func DecodeRaw(data []byte, password string, maxIterations int) (*Contents, error) {
+	d := &decoder{forms: alternatives(password), limit: maxIterations, budget: derivationBudget, raw: true}
+	c, err := d.run(data)
+	if err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
 // decodeStats is what tests learn about a decode's work.
 type decodeStats struct {
 	derivations int64 // key derivations run (one per password form tried)
@@ -105,7 +127,9 @@ func decode(data []byte, password string, limit int, budget int64) (*Contents, d
 type decoder struct {
 	forms       []secret
 	macVerified bool
-	limit       int
+	// raw keeps certificates and keys unparsed (DecodeRaw).
+	raw   bool
+	limit int
 	// spent is the estimated derivation cost so far, against budget.
 	spent   int64
 	budget  int64
@@ -455,7 +479,7 @@ func (d *decoder) readBag(p *part, s *cryptobyte.String, depth int, decrypted bo
 			return malformed("a key bag is empty")
 		}
 		d.keys++
-		kb, ok := parseKey(pk, attrs)
+		kb, ok := d.key(pk, attrs)
 		if !ok {
 			return malformed("private key %d is not a PKCS#8 PrivateKeyInfo", d.keys)
 		}
@@ -576,6 +600,10 @@ func (d *decoder) readCertBag(p *part, value cryptobyte.String, attrs Attributes
 		return malformed("the value of a certificate bag is not an OCTET STRING")
 	}
 	d.certs++
+	if d.raw {
+		p.certs = append(p.certs, CertBag{Raw: raw, Attrs: attrs})
+		return nil
+	}
 	cert, err := certfile.ParseCertificate(raw)
 	if err != nil {
 		kind := ErrMalformed
@@ -584,7 +612,7 @@ func (d *decoder) readCertBag(p *part, value cryptobyte.String, attrs Attributes
 		}
 		return newError(kind, err, "certificate %d: %v", d.certs, err)
 	}
-	p.certs = append(p.certs, CertBag{Cert: cert, Attrs: attrs})
+	p.certs = append(p.certs, CertBag{Cert: cert, Raw: cert.Raw, Attrs: attrs})
 	return nil
 }
 
@@ -598,7 +626,7 @@ func (d *decoder) decryptPending() error {
 		g.Go(func() error {
 			pb.plain, pb.err = pb.p.decrypt(pb.ct, d.forms, &d.derived)
 			if pb.err == nil && !pb.secret {
-				pb.kb, pb.ok = parseKey(pb.plain, pb.part.keys[pb.slot].Attrs)
+				pb.kb, pb.ok = d.key(pb.plain, pb.part.keys[pb.slot].Attrs)
 			}
 			return nil
 		})

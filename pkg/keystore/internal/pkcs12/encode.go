@@ -314,13 +314,17 @@ func addShroudedKeyBag(b *cryptobyte.Builder, alg, ct []byte, a Attributes) {
 }
 
 func addCertBag(b *cryptobyte.Builder, cb CertBag) {
+	der := cb.Raw
+	if der == nil {
+		der = cb.Cert.Raw
+	}
 	b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
 		b.AddASN1ObjectIdentifier(oidCertBag)
 		b.AddASN1(cbasn1.Tag(0).Constructed().ContextSpecific(), func(b *cryptobyte.Builder) {
 			b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
 				b.AddASN1ObjectIdentifier(oidCertTypeX509)
 				b.AddASN1(cbasn1.Tag(0).Constructed().ContextSpecific(), func(b *cryptobyte.Builder) {
-					b.AddASN1OctetString(cb.Cert.Raw)
+					b.AddASN1OctetString(der)
 				})
 			})
 		})

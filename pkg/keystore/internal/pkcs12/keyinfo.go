@@ -39,6 +39,20 @@ func parseKey(der []byte, attrs Attributes) (KeyBag, bool) {
 	return kb, false
 }
 
+// key is the KeyBag of der: parseKey's, or in raw mode (DecodeRaw) the
+// PrivateKeyInfo's bytes and algorithm only. ok is false when der is not
+// a PrivateKeyInfo.
+func (d *decoder) key(der []byte, attrs Attributes) (KeyBag, bool) {
+	if !d.raw {
+		return parseKey(der, attrs)
+	}
+	info, ok := pkcs8.ParseInfo(der)
+	if !ok {
+		return KeyBag{}, false
+	}
+	return KeyBag{PKCS8: append([]byte(nil), der...), Attrs: attrs, Algorithm: info.Algorithm}, true
+}
+
 // SecretBag is a secret key, as Java's KeyStore keeps a SecretKeyEntry in
 // a PKCS#12 file: a secretBag whose secretTypeId is pkcs8ShroudedKeyBag and
 // whose value is an EncryptedPrivateKeyInfo around a PrivateKeyInfo that

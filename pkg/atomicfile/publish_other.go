@@ -1,6 +1,6 @@
 //go:build !linux && !darwin && !windows
 
-package keystore
+package atomicfile
 
 import "errors"
 

@@ -1,6 +1,6 @@
 //go:build !unix && !windows
 
-package keystore
+package atomicfile
 
 func renameUnsupportedErrno(error) bool { return false }
 
