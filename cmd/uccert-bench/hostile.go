@@ -3,9 +3,11 @@
 package main
 
 import (
+	"crypto"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
+	"crypto/rsa"
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/pem"
@@ -29,7 +31,9 @@ type hostileInputs struct {
 // each issued by the other, with no key identifiers, so that every link by
 // name is a candidate only a signature check refutes.
 func makeHostile(dir string) (*hostileInputs, error) {
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	// RSA 2048 as AD CS issues them: 1,200 such CA certificates are about
+	// 1 MB of PEM.
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
 	if err != nil {
 		return nil, err
 	}
@@ -37,7 +41,7 @@ func makeHostile(dir string) (*hostileInputs, error) {
 	if err != nil {
 		return nil, err
 	}
-	cert := func(serial int64, subject, issuer string, ca bool, pub any, signer *ecdsa.PrivateKey) ([]byte, error) {
+	cert := func(serial int64, subject, issuer string, ca bool, pub any, signer crypto.Signer) ([]byte, error) {
 		tmpl := &x509.Certificate{SerialNumber: big.NewInt(serial), Subject: pkix.Name{CommonName: subject},
 			NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().AddDate(1, 0, 0),
 			IsCA: ca, BasicConstraintsValid: ca}

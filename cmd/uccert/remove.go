@@ -111,6 +111,7 @@ func runRemove(c *cli.Context, e *env) error {
 	if err := checkSources("--pass", passSrc); err != nil {
 		return err
 	}
+	boundMemory(fileSizes(path))
 	data, err := keystore.ReadFile(path)
 	if err != nil {
 		return withFile(path, fmt.Errorf("%s: %w", path, err))

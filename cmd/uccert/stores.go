@@ -68,6 +68,7 @@ func loadEachNow(e *env, pw *passwords, paths []string, passFlag string, inPass,
 	}
 	out := make([]*loaded, len(paths))
 	jobs := make([]*job, len(paths))
+	boundMemory(fileSizes(paths...))
 	for i, path := range paths {
 		out[i] = &loaded{path: path}
 		data, err := keystore.ReadFile(path)

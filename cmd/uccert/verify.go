@@ -365,6 +365,7 @@ func verifyRun(c *cli.Context, e *env, at time.Time) (*finding.Report, []verifie
 			opts.Host = fqdn
 		}
 	}
+	boundMemory(fileSizes(a.CertStore.File, a.KeyStore.File, a.KrbConf))
 	m, report := verify.RunMaterial(c.Context, a, opts)
 	report.Strict = c.Bool("strict")
 	var stores []verifiedStore
