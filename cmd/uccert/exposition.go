@@ -6,7 +6,6 @@ import (
 	"crypto/x509/pkix"
 	"fmt"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -188,15 +187,24 @@ func exposition(r *finding.Report, stores []verifiedStore, at time.Time, extra [
 // metricLabel is a --metric-label NAME=VALUE: a label every series gets.
 type metricLabel struct{ name, value string }
 
-// legacyLabelName is the text format's rule for label names (the one
-// every Prometheus version reads); names starting with __ are reserved.
-var legacyLabelName = regexp.MustCompile(`^[a-zA-Z_][a-zA-Z0-9_]*$`)
+// legacyLabelName reports whether name follows the text format's rule for
+// label names, [a-zA-Z_][a-zA-Z0-9_]* (a function, not a regular
+// expression compiled at every start of uccert).
+func legacyLabelName(name string) bool {
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		if !(c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || i > 0 && c >= '0' && c <= '9') {
+			return false
+		}
+	}
+	return name != ""
+}
 
 // parseMetricLabel reads NAME=VALUE; NAME must be a label name uccert
 // does not use itself.
 func parseMetricLabel(s string) (metricLabel, error) {
 	name, value, ok := strings.Cut(s, "=")
-	if !ok || !legacyLabelName.MatchString(name) || strings.HasPrefix(name, "__") {
+	if !ok || !legacyLabelName(name) || strings.HasPrefix(name, "__") {
 		return metricLabel{}, fmt.Errorf("--metric-label %s: give NAME=VALUE, NAME of letters, digits and _ (not starting with a digit or __)", esc(s))
 	}
 	if slices.Contains(certLabels(), name) || name == "severity" || name == "check" {

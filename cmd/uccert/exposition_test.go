@@ -723,6 +723,8 @@ func TestVerifyMetricLabel(t *testing.T) {
 	}
 	for _, bad := range [][]string{
 		{"--format", "prometheus", "--metric-label", "1x=y"},
+		{"--format", "prometheus", "--metric-label", "a-b=y"},
+		{"--format", "prometheus", "--metric-label", "=y"},
 		{"--format", "prometheus", "--metric-label", "connector"},
 		{"--format", "prometheus", "--metric-label", "__name__=x"},
 		{"--format", "prometheus", "--metric-label", "alias=x"},
