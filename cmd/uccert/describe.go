@@ -2,10 +2,7 @@ package main
 
 import (
 	"crypto/x509"
-	"fmt"
-	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/uccert/uccert/pkg/certfile"
 	"github.com/uccert/uccert/pkg/keystore"
@@ -76,20 +73,5 @@ func serialText(c *x509.Certificate) string {
 // (\u00fc, or \xNN for bytes that are not UTF-8), the way the certificate
 // stores it, so that look-alike letters cannot pass for ASCII ones.
 func escName(s string) string {
-	var b strings.Builder
-	for i := 0; i < len(s); {
-		r, n := utf8.DecodeRuneInString(s[i:])
-		switch {
-		case r == utf8.RuneError && n == 1:
-			fmt.Fprintf(&b, `\x%02x`, s[i])
-		case r < 0x20 || r == 0x7f:
-			fmt.Fprintf(&b, `\x%02x`, r)
-		case r > 0x7f:
-			fmt.Fprintf(&b, `\u%04x`, r)
-		default:
-			b.WriteRune(r)
-		}
-		i += n
-	}
-	return b.String()
+	return escapeRunes(s, func(r rune) bool { return r > 0x7f })
 }

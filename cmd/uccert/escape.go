@@ -14,11 +14,16 @@ import (
 // as \xNN. Everything else, backslashes included (Windows paths), is left
 // as it is. Human output passes every such string through esc; JSON keeps
 // the exact values.
-func esc(s string) string {
+func esc(s string) string { return escapeRunes(s, nil) }
+
+// escapeRunes is esc, escaping also the runes for which also reports
+// true (as \uNNNN).
+func escapeRunes(s string, also func(rune) bool) string {
+	needs := func(r rune, n int) bool { return unsafe(r, n) || also != nil && also(r) }
 	clean := true
 	for i := 0; i < len(s); {
 		r, n := utf8.DecodeRuneInString(s[i:])
-		if unsafe(r, n) {
+		if needs(r, n) {
 			clean = false
 			break
 		}
@@ -41,7 +46,7 @@ func esc(s string) string {
 			b.WriteString(`\t`)
 		case r < 0x20 || r == 0x7f:
 			fmt.Fprintf(&b, `\x%02x`, r)
-		case unsafe(r, n):
+		case needs(r, n):
 			fmt.Fprintf(&b, `\u%04x`, r)
 		default:
 			b.WriteString(s[i : i+n])
