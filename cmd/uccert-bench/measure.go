@@ -149,6 +149,9 @@ type scenario struct {
 	title  string
 	target string
 	a, b   *side
+	// refs are measured in the same alternation as a and b and reported
+	// beside them (the start-up floor of scenario 5); no target.
+	refs []*side
 	// cheap scenarios (no keytool) get more repetitions (-runs-fast).
 	cheap bool
 	// reps, when set, is the number of repetitions (start-up needs
@@ -165,10 +168,7 @@ type scenario struct {
 
 // measure warms each side up once, then alternates them runs times.
 func (s *scenario) measure(runs int, log io.Writer) error {
-	sides := []*side{s.a}
-	if s.b != nil {
-		sides = append(sides, s.b)
-	}
+	sides := s.sides()
 	once := func(sd *side) (sample, error) {
 		if sd.reset != nil {
 			if err := sd.reset(); err != nil {
@@ -203,6 +203,15 @@ func (s *scenario) measure(runs int, log io.Writer) error {
 	}
 	s.runs = runs
 	return nil
+}
+
+// sides are a, b (when set) and the references, in measuring order.
+func (s *scenario) sides() []*side {
+	sides := []*side{s.a}
+	if s.b != nil {
+		sides = append(sides, s.b)
+	}
+	return append(sides, s.refs...)
 }
 
 func (s *scenario) verdict() (ratio string, pass bool) {

@@ -98,6 +98,14 @@ func (rep *report) markdown() string {
 		for _, n := range s.notes {
 			p("- %d: %s", s.id, n)
 		}
+		for _, ref := range s.refs {
+			o, line := ref.result, fmt.Sprintf("- %d: %s, measured in the same alternation: median %s (min %s, max %s, CPU %s)",
+				s.id, ref.label, dur(ref.result.median), dur(ref.result.fastest), dur(ref.result.slowest), dur(ref.result.medianCPU))
+			if s.b != nil && s.b.result.median > 0 {
+				line += fmt.Sprintf(", %.2f× the %s", float64(o.median)/float64(s.b.result.median), s.b.label)
+			}
+			p("%s.", line)
+		}
 	}
 	p("")
 	p("### Every repetition, in run order")
@@ -105,10 +113,7 @@ func (rep *report) markdown() string {
 	p("| # | side | wall-clock | CPU (user + system) |")
 	p("|---|---|---|---|")
 	for _, s := range rep.scenarios {
-		for _, sd := range []*side{s.a, s.b} {
-			if sd == nil {
-				continue
-			}
+		for _, sd := range s.sides() {
 			var wall, cpu []string
 			for _, x := range sd.result.samples {
 				wall = append(wall, dur(x.wall))
@@ -147,10 +152,7 @@ func (rep *report) markdown() string {
 	for _, s := range rep.scenarios {
 		p("")
 		p("### %d. %s", s.id, s.title)
-		for _, sd := range []*side{s.a, s.b} {
-			if sd == nil {
-				continue
-			}
+		for _, sd := range s.sides() {
 			p("")
 			if sd.prose {
 				p("%s: %s", sd.label, sd.commands[0])

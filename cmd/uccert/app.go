@@ -44,6 +44,9 @@ type env struct {
 	// interrupts is what SIGINT and SIGTERM do (runMain; nil in tests that
 	// call run).
 	interrupts *interrupts
+	// armInterrupts installs the signal handler of interrupts when a
+	// command starts (runMain; nil in tests that call run).
+	armInterrupts func()
 	// restoreTerminal puts the terminal back as it was when the run began
 	// (a signal may end a password prompt); nil when stdin is no terminal.
 	restoreTerminal func()
@@ -174,7 +177,10 @@ EXAMPLES:
    uccert request --host ucc01.example.com -o ucc01.csr --key-out ucc01-pending.p12 --key-pass prompt
 
 ` + passwordSources + jsonContract + exitCodes,
-		HideVersion:          true,
+		HideVersion: true,
+		// Any fixed time: otherwise urfave/cli stats the executable on
+		// every run for a date no help text shows.
+		Compiled:             time.Unix(0, 0),
 		EnableBashCompletion: true,
 		Writer:               e.stdout,
 		ErrWriter:            e.stderr,
@@ -208,6 +214,15 @@ EXAMPLES:
 	for _, cmd := range app.Commands {
 		cmd.OnUsageError = onUsage
 		cmd.HideHelpCommand = true
+		if before := cmd.Before; e.armInterrupts != nil {
+			cmd.Before = func(c *cli.Context) error {
+				e.armInterrupts()
+				if before != nil {
+					return before(c)
+				}
+				return nil
+			}
+		}
 	}
 	return app
 }

@@ -127,12 +127,27 @@ func runMain(args []string, e *env) int {
 		fmt.Fprintf(e.stderr, "%succert: %s\n", nl, ie)
 		os.Exit(ie.code())
 	}}
-	ch := make(chan os.Signal, 2)
-	signal.Notify(ch, os.Interrupt, syscall.SIGTERM)
-	defer signal.Stop(ch)
-	go func() {
-		for s := range ch {
-			e.interrupts.signal(s)
+	// The handler is installed when a command starts (newApp): printing
+	// the version, help or a usage error has nothing to clean up, and
+	// signal.Notify starts a goroutine and a thread that such runs would
+	// pay for at start-up (docs/dependencies.md, "Start-up").
+	var stop func()
+	e.armInterrupts = func() {
+		if stop != nil {
+			return
+		}
+		ch := make(chan os.Signal, 2)
+		signal.Notify(ch, os.Interrupt, syscall.SIGTERM)
+		stop = func() { signal.Stop(ch) }
+		go func() {
+			for s := range ch {
+				e.interrupts.signal(s)
+			}
+		}()
+	}
+	defer func() {
+		if stop != nil {
+			stop()
 		}
 	}()
 	return run(ctx, args, e)

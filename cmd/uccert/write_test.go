@@ -200,3 +200,28 @@ func (s *syncBuffer) String() string {
 	defer s.mu.Unlock()
 	return s.b.String()
 }
+
+// The signal handler is installed when a command starts, not for the
+// version, help or a usage error (nothing to clean up; start-up cost).
+func TestInterruptsArmedByCommands(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		want int
+	}{
+		{[]string{"--version"}, 0},
+		{[]string{"--help"}, 0},
+		{[]string{"nosuchcommand"}, 0},
+		{[]string{"inspect", "--help"}, 0},
+		{[]string{"inspect", fixture("pki", "ca.pem")}, 1},
+		{[]string{"verify", "--json", fixture("pki", "ca.pem")}, 1},
+	} {
+		var out, errb bytes.Buffer
+		e := testEnv(&out, &errb, nil)
+		armed := 0
+		e.armInterrupts = func() { armed++ }
+		runEnv(e, c.args...)
+		if armed != c.want {
+			t.Errorf("uccert %s: handler installed %d times, want %d\n%s", strings.Join(c.args, " "), armed, c.want, errb.String())
+		}
+	}
+}
