@@ -3,7 +3,6 @@ package main
 import (
 	"encoding/json"
 	"fmt"
-	"runtime"
 	"strings"
 	"time"
 
@@ -213,28 +212,9 @@ func nextArgsCommand(role storeRole, o *output) string {
 		other, placeholder, other + "-pass", "prompt"}, " ")
 }
 
-// shellWord quotes s for the shell the command is typed in, when it needs
-// quoting: double quotes on Windows (cmd.exe and PowerShell), single
-// quotes elsewhere. The result is escaped for the terminal.
-func shellWord(s string) string {
-	plain := s != ""
-	for _, r := range s {
-		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune(`_-.,/:@+=%\`, r)) {
-			plain = false
-			break
-		}
-	}
-	if runtime.GOOS != "windows" && strings.Contains(s, `\`) {
-		plain = false
-	}
-	switch {
-	case plain:
-		return esc(s)
-	case runtime.GOOS == "windows":
-		return `"` + esc(s) + `"`
-	}
-	return "'" + esc(strings.ReplaceAll(s, "'", `'\''`)) + "'"
-}
+// shellWord is finding.CommandArg (the one quoting rule) escaped for the
+// terminal.
+func shellWord(s string) string { return esc(finding.CommandArg(s)) }
 
 // progress shows "reading 3/60 fe3.pfx" on a terminal for long merges.
 type progress struct {

@@ -4,11 +4,11 @@ import (
 	"crypto/x509"
 	"fmt"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/uccert/uccert/pkg/certfile"
 	"github.com/uccert/uccert/pkg/chain"
+	"github.com/uccert/uccert/pkg/finding"
 	"github.com/uccert/uccert/pkg/keystore"
 	"golang.org/x/net/idna"
 )
@@ -64,11 +64,11 @@ func checkCertificates(c *collector, path string, e *keystore.Entry, certs []*x5
 // for certificate i of entry e's chain: the commands that put a renewed
 // certificate in the store and take the old one out.
 func renewHint(path string, e *keystore.Entry, cert *x509.Certificate, i int, keyEntry bool) (soon, expired string) {
-	store := commandArg(path)
+	store := finding.CommandArg(path)
 	if !keyEntry {
 		alias := "OLD"
 		if e.Alias != "" {
-			alias = commandArg(e.Alias)
+			alias = finding.CommandArg(e.Alias)
 		}
 		soon = fmt.Sprintf("add the renewed CA certificate, then remove this one: uccert truststore --append -o %s --out-pass prompt NEW-CA.cer; uccert remove --alias %s --pass prompt %s", store, alias, store)
 		return soon, soon
@@ -80,26 +80,6 @@ func renewHint(path string, e *keystore.Entry, cert *x509.Certificate, i int, ke
 		soon = fmt.Sprintf("have the certificate re-issued under the renewed %s, export it with its private key and chain (NEW.pfx) and replace the entry: %s", describeCert(cert), replace)
 	}
 	return soon, soon + "; if the store holds the renewed certificate already, remove the expired entries: uccert remove --expired --pass prompt " + store
-}
-
-// commandArg quotes s for a command line when it holds anything but
-// letters, digits and -_.,/:@+=\ (double quotes, which cmd.exe, PowerShell
-// and POSIX shells all read; single quotes when s holds a double quote).
-func commandArg(s string) string {
-	plain := s != ""
-	for _, r := range s {
-		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune(`-_.,/:@+=\`, r)) {
-			plain = false
-			break
-		}
-	}
-	switch {
-	case plain:
-		return s
-	case strings.Contains(s, `"`):
-		return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
-	}
-	return `"` + s + `"`
 }
 
 // checkNames warns about subjectAltNames that are not ASCII

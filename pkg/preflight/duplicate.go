@@ -149,7 +149,7 @@ func reportDuplicate(c *collector, path string, keys []*keystore.Entry, g *dupGr
 		}
 		list = append(list, fmt.Sprintf("%q (%s)", e.Alias, state))
 		if i != g.chosen {
-			others = append(others, "--alias "+commandArg(e.Alias))
+			others = append(others, "--alias "+finding.CommandArg(e.Alias))
 		}
 	}
 	chosen := keys[g.chosen]
@@ -162,7 +162,7 @@ func reportDuplicate(c *collector, path string, keys []*keystore.Entry, g *dupGr
 	default:
 		java = "Java presents one of them by its own alias order, not by not-after (the JDK's default key manager, SunX509, also ignores validity and the server name)"
 	}
-	store := commandArg(path)
+	store := finding.CommandArg(path)
 	hint := fmt.Sprintf("keep one entry for these names: uccert remove %s --pass prompt %s; when renewing, uccert merge --append --replace -o %s --out-pass prompt NEW.pfx replaces the old entry instead of adding one",
 		strings.Join(others, " "), store, store)
 	if invalid > 0 {

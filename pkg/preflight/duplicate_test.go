@@ -146,12 +146,4 @@ func TestRenewHints(t *testing.T) {
 			}
 		})
 	}
-	for in, want := range map[string]string{
-		"ucc.jks": "ucc.jks", `C:\GCTI\UCC\keys.jks`: `C:\GCTI\UCC\keys.jks`, "/srv/my stores/k.jks": `"/srv/my stores/k.jks"`,
-		`a"b.jks`: `'a"b.jks'`, "fe1 renewed": `"fe1 renewed"`,
-	} {
-		if got := commandArg(in); got != want {
-			t.Errorf("commandArg(%q) = %s, want %s", in, got, want)
-		}
-	}
 }
