@@ -63,7 +63,7 @@ EXAMPLES:
 			&cli.StringSliceFlag{Name: "in-pass", KeepSpace: true, Usage: "password `SRC` of the INPUTs (once for all, or once per INPUT)"},
 			&cli.StringSliceFlag{Name: "in-key-pass", KeepSpace: true, Usage: "key password `SRC` of JKS INPUTs whose keys have their own password"},
 			&cli.StringSliceFlag{Name: "alias", KeepSpace: true, Usage: "alias `NAME` of the new key entries, in order"},
-			&cli.StringFlag{Name: "compat", Value: "modern", Usage: "PKCS#12 `PROFILE`: modern (keytool 17: AES-256, SHA-256 MAC) or legacy (3DES, SHA-1 MAC: JREs before 8u301)"},
+			&cli.StringFlag{Name: "compat", Usage: "PKCS#12 `PROFILE`: modern (keytool 17: AES-256, SHA-256 MAC) or legacy (3DES, SHA-1 MAC: JREs before 8u301); default: modern, with --append the one OUT has"},
 			&cli.StringFlag{Name: "host", Usage: "the connector host's `FQDN`: warn about entries that match neither it nor an --fe"},
 			&cli.StringSliceFlag{Name: "fe", KeepSpace: true, Usage: "a Front End `FQDN` (repeatable): warn about entries that match none"},
 			&cli.BoolFlag{Name: "replace", Usage: "with --append: a new key entry replaces the entries of OUT for the same names and key algorithm (renewal)"},

@@ -36,9 +36,9 @@ mistyped one changes nothing.
 
 Nothing matches: exit 1, STORE unchanged. Removing the last key entry of a store that
 has key entries, or every trusted entry of a trust store, needs --allow-empty (the
-connector does not start without them). A PKCS#12 STORE is written with --compat's
-profile (default modern, as merge --append): give --compat legacy to keep a store
-readable by JREs older than 8u301.
+connector does not start without them). A PKCS#12 STORE is written again with the
+profile it has — legacy (3DES, SHA-1 MAC: JREs older than 8u301 read it) or modern —
+unless --compat names one.
 
 EXAMPLES:
    # After a renewal, remove the expired certificates:
@@ -57,7 +57,7 @@ EXAMPLES:
 			&cli.BoolFlag{Name: "expired", Usage: "remove the entries (key and trusted) whose certificate has expired"},
 			&cli.StringFlag{Name: "pass", Usage: "password `SRC` of STORE; prompts on a terminal when omitted"},
 			&cli.BoolFlag{Name: "allow-empty", Usage: "allow removing the last key entry (or the last trusted entry of a trust store)"},
-			&cli.StringFlag{Name: "compat", Value: "modern", Usage: "PKCS#12 `PROFILE` STORE is written with: modern or legacy (JREs before 8u301)"},
+			&cli.StringFlag{Name: "compat", Usage: "PKCS#12 `PROFILE` STORE is written with: modern or legacy (JREs before 8u301); default: the one STORE has"},
 			lockTimeoutFlag(""),
 			&cli.BoolFlag{Name: "json", Usage: "print JSON on stdout"},
 		},
@@ -136,7 +136,7 @@ func runRemove(c *cli.Context, e *env) error {
 	if err != nil {
 		return err
 	}
-	target := &output{path: path, lockWait: wait}
+	target := &output{path: path, lockWait: wait, keepProfile: !c.IsSet("compat")}
 	err = target.update(c.Context, e, wopts, func(current *keystore.Store) (*keystore.Store, error) {
 		var err error
 		res, err = merge.Remove(current, sel, merge.RemoveOptions{Name: path, AllowEmpty: c.Bool("allow-empty"), Now: now})

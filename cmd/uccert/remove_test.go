@@ -221,3 +221,51 @@ func TestRemoveUsage(t *testing.T) {
 		t.Fatalf("help: %s", r.stdout)
 	}
 }
+
+// A legacy PKCS#12 store (keytool's -J-Dkeystore.pkcs12.legacy) stays
+// legacy when remove or merge --append write it again without --compat,
+// with a note; --compat modern changes it (pkg/keystore's
+// TestUpdateKeepProfile has OpenSSL judge the algorithms).
+func TestKeepLegacyProfile(t *testing.T) {
+	profile := func(path string) keystore.Profile {
+		t.Helper()
+		s, err := keystore.Load(path, keystore.DecodeOptions{Password: secret.NewPassword("changeit1")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s.Profile
+	}
+	note := "keeps its legacy PKCS#12 profile"
+	for _, c := range []struct {
+		name string
+		args func(store string) []string
+		want keystore.Profile
+	}{
+		{"remove", func(s string) []string {
+			return []string{"remove", "--host", "fe2.uc.example.com", "--pass", "pass:changeit1", s}
+		}, keystore.ProfileLegacy},
+		{"remove --compat modern", func(s string) []string {
+			return []string{"remove", "--host", "fe2.uc.example.com", "--compat", "modern", "--pass", "pass:changeit1", s}
+		}, keystore.ProfileModern},
+		{"merge --append", func(s string) []string {
+			return []string{"merge", "--append", "-o", s, "--out-pass", "pass:changeit1", "--in-pass", "pass:fe2-export", abs(t, "exports", "fe2-legacy.pfx")}
+		}, keystore.ProfileLegacy},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			store := copyFixture(t, t.TempDir(), "stores", "frontends-legacy.p12")
+			if profile(store) != keystore.ProfileLegacy {
+				t.Fatal("the fixture is not legacy")
+			}
+			r := runCLI(t, "", nil, c.args(store)...)
+			if r.code != 0 {
+				t.Fatalf("exit %d\n%s%s", r.code, r.stdout, r.stderr)
+			}
+			if got := profile(store); got != c.want {
+				t.Errorf("written %s, want %s", got, c.want)
+			}
+			if strings.Contains(r.stderr, note) != (c.want == keystore.ProfileLegacy) {
+				t.Errorf("stderr:\n%s", r.stderr)
+			}
+		})
+	}
+}

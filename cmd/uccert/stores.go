@@ -154,6 +154,9 @@ type output struct {
 	append  bool
 	force   bool
 	passSrc string
+	// keepProfile writes an existing PKCS#12 OUT (--append) with the
+	// profile it was read with: no --compat given.
+	keepProfile bool
 	// lockWait bounds the wait for another run updating OUT
 	// (keystore.UpdateOptions.LockTimeout: negative means no wait).
 	lockWait time.Duration
@@ -218,6 +221,7 @@ func parseOutput(c *cli.Context) (*output, error) {
 	} else if o.format = keystore.FormatFromExtension(o.path); o.format == keystore.FormatUnknown {
 		return nil, usagef("cannot tell the store type of %s from its extension: give --type jks or --type pkcs12", o.path)
 	}
+	o.keepProfile = !c.IsSet("compat")
 	if c.IsSet("compat") {
 		p, err := keystore.ParseProfile(c.String("compat"))
 		if err != nil {
@@ -308,18 +312,26 @@ func (o *output) write(ctx context.Context, e *env, password secret.Password, bu
 // way the CLI changes a store in place (--append; a command that removes
 // entries should use it too).
 func (o *output) update(ctx context.Context, e *env, wopts keystore.WriteOptions, modify func(current *keystore.Store) (*keystore.Store, error)) error {
+	var read keystore.Profile
 	err := keystore.Update(ctx, o.path, keystore.UpdateOptions{
 		WriteOptions: wopts,
 		LockTimeout:  o.lockWait,
+		KeepProfile:  o.keepProfile,
 		OnLockWait: func(h keystore.LockHolder) {
 			fmt.Fprintf(e.stderr, "uccert: waiting for %s (%s)\n", h, esc(h.File))
 		},
 		OnStaleLock: func(h keystore.LockHolder) {
 			fmt.Fprintf(e.stderr, "uccert: note: %s was left behind by %s, which has ended; taken over\n", esc(h.File), h)
 		},
-	}, modify)
+	}, func(current *keystore.Store) (*keystore.Store, error) {
+		read = current.Profile
+		return modify(current)
+	})
 	if errors.Is(err, keystore.ErrLocked) {
 		return withFile(o.path, fmt.Errorf("%w; run this again when it has finished, or give a longer --lock-timeout", err))
+	}
+	if err == nil && o.keepProfile && wopts.Format == keystore.FormatPKCS12 && read == keystore.ProfileLegacy {
+		fmt.Fprintf(e.stderr, "uccert: note: %s keeps its legacy PKCS#12 profile (3DES, SHA-1 MAC: read by JREs before 8u301); give --compat modern to change it\n", esc(o.path))
 	}
 	return err
 }

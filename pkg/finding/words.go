@@ -26,11 +26,11 @@ func Count(n int, one, many string) string {
 // the commands in findings' hints and in the CLI's output. Letters,
 // digits and -_.,/:@+=% stay as they are (and \ on Windows, where it
 // separates folders). Otherwise POSIX shells get single quotes, inside
-// which nothing is expanded ($, `, \ and ! included; a single quote is
-// written '\''). Windows gets double quotes, which cmd.exe, PowerShell and
-// the command-line parsing of Go and the C runtime read; a double quote
-// inside is written \" and the backslashes before it doubled, as Go's
-// syscall.EscapeArg does.
+// which nothing is expanded ($, `, \ and ! included; a single quote
+// inside closes the quotes, is escaped and reopens them). Windows gets
+// double quotes, which cmd.exe, PowerShell and the command-line parsing
+// of Go and the C runtime read; a double quote inside is written \" and
+// the backslashes before it doubled, as Go's syscall.EscapeArg does.
 func CommandArg(s string) string { return commandArg(runtime.GOOS, s) }
 
 func commandArg(goos, s string) string {

@@ -254,6 +254,12 @@ type Store struct {
 	// Protection describes a PKCS#12 file's integrity protection, for
 	// display ("HMAC-SHA-256, 10000 iterations"); empty otherwise.
 	Protection string
+	// Profile is, for a PKCS#12 file read by Decode, the profile that
+	// writes it again for the same readers: ProfileLegacy when nothing in
+	// it needs a JRE of 8u301 or later (no PBES2 encryption, an
+	// HMAC-SHA-1 MAC or none: OpenSSL 1.1, Windows and keytool 8 write
+	// such files), else ProfileModern. UpdateOptions.KeepProfile uses it.
+	Profile Profile
 }
 
 // Profile is a PKCS#12 encryption profile for Encode.

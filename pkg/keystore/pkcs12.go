@@ -33,6 +33,9 @@ func decodePKCS12(b []byte, opts DecodeOptions) (*Store, error) {
 		return nil, p12Error(err)
 	}
 	s := &Store{Format: FormatPKCS12, Notes: append(c.Skipped, c.Notes...), Protection: c.MAC}
+	if c.Legacy {
+		s.Profile = ProfileLegacy
+	}
 	pool := make([]*x509.Certificate, len(c.Certs))
 	certs := make([]certCand, len(c.Certs))
 	for i, cb := range c.Certs {

@@ -153,6 +153,11 @@ type UpdateOptions struct {
 	// that a process left behind when it died (it held the lock, and the
 	// operating system dropped it).
 	OnStaleLock func(LockHolder)
+	// KeepProfile writes a PKCS#12 store with the profile it was read with
+	// (Store.Profile of the current store) instead of
+	// EncodeOptions.Profile, so that whoever read the old file reads the
+	// new one: a legacy store stays legacy for an old JRE.
+	KeepProfile bool
 }
 
 // LockNotice is how long Update waits for another updater before it
@@ -270,6 +275,9 @@ func Update(ctx context.Context, path string, opts UpdateOptions, modify func(cu
 	next, err := modify(current)
 	if err != nil {
 		return err
+	}
+	if opts.KeepProfile {
+		opts.Profile = current.Profile
 	}
 	opts.Overwrite = true
 	return writeTarget(ctx, path, target, next, opts.WriteOptions)

@@ -30,6 +30,20 @@ func openssl(t testing.TB, env []string, stdin []byte, args ...string) (string, 
 	return res.stdout, nil
 }
 
+// OpenSSLPKCS12Algorithms returns what "openssl pkcs12 -info -noout
+// -legacy" says about a PKCS#12 file's protection: the MAC ("MAC: sha1,
+// Iteration 2048") and each safe's and key bag's encryption, one per line
+// (OpenSSL prints them on standard error).
+func OpenSSLPKCS12Algorithms(t testing.TB, file, pass string) (string, error) {
+	t.Helper()
+	args := []string{"pkcs12", "-in", file, "-info", "-noout", "-legacy", "-passin", "env:" + PassEnv}
+	res, err := run(Require(t, "openssl"), []string{PassEnv + "=" + pass}, nil, args...)
+	if err == nil && res.exitCode != 0 {
+		err = fmt.Errorf("openssl %s: exit %d: %s", strings.Join(args, " "), res.exitCode, strings.TrimSpace(res.stderr))
+	}
+	return res.stderr, err
+}
+
 // OpenSSLPKCS12Info reads the PKCS#12 file with "openssl pkcs12 -info -nodes"
 // (plus -legacy when legacy is set, needed for RC2-40 or DES bags under
 // OpenSSL 3) and counts the private keys and certificates it prints. The

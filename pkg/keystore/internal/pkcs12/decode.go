@@ -74,6 +74,10 @@ type Contents struct {
 	// MAC describes the integrity protection ("HMAC-SHA-256, 10000
 	// iterations"), empty when the file has no MAC.
 	MAC string
+	// Legacy says that nothing in the file needs more than JREs before
+	// 8u301 read: no PBES2 encryption, and an HMAC-SHA-1 MAC or none
+	// (OpenSSL 1.1's, Windows' and keytool 8's files).
+	Legacy bool
 }
 
 // Decode parses a PKCS#12 file (DER or BER) and decrypts its bags with
@@ -134,9 +138,11 @@ type decoder struct {
 	spent   int64
 	budget  int64
 	derived atomic.Int64
-	bags    int
-	keys    int // key bags seen, to number them in messages
-	certs   int // certificate bags seen, likewise
+	// pbes2 is set once any PBES2 encryption was seen (Contents.Legacy).
+	pbes2 atomic.Bool
+	bags  int
+	keys  int // key bags seen, to number them in messages
+	certs int // certificate bags seen, likewise
 	// pending are shrouded keys and secrets, decrypted together (in
 	// parallel) once every safe has been read.
 	pending []*pendingBag
@@ -305,6 +311,7 @@ func (d *decoder) run(data []byte) (*Contents, error) {
 		c.Secrets = append(c.Secrets, it.part.secrets...)
 		c.Skipped = append(c.Skipped, it.part.skipped...)
 	}
+	c.Legacy = !d.pbes2.Load() && (mac == nil || !mac.pbmac1 && mac.md.name == "SHA-1")
 	return c, nil
 }
 
@@ -359,6 +366,9 @@ func (d *decoder) readAuthSafe(authSafe []byte) ([]*authItem, error) {
 			it.encrypted = true
 			if it.p, err = parsePBE(alg, d.limit); err != nil {
 				return nil, err
+			}
+			if it.p.pbes2 {
+				d.pbes2.Store(true)
 			}
 		case oid.Equal(oidPKCS7Enveloped):
 			return nil, unsupported("public-key privacy mode (an enveloped item in the authenticated safe)")
@@ -530,6 +540,9 @@ func (d *decoder) addShrouded(p *part, value cryptobyte.String, attrs Attributes
 	pb, err := parsePBE(alg, d.limit)
 	if err != nil {
 		return err
+	}
+	if pb.pbes2 {
+		d.pbes2.Store(true)
 	}
 	if err := d.charge(pb.cost(len(d.forms))); err != nil {
 		return err
