@@ -169,7 +169,7 @@ func TestLengthFieldMutants(t *testing.T) {
 									t.Errorf("%s: decoding %d bytes allocated %d", what, len(mutant), alloc)
 								}
 							default:
-								if problem := undeclared(err, password); problem != nil {
+								if problem := undeclared(err, password, mutant); problem != nil {
 									t.Errorf("%s: %v", what, problem)
 								}
 								for _, s := range decodeErrors {
