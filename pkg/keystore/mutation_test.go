@@ -91,7 +91,7 @@ func TestMutants(t *testing.T) {
 				for i := 0; i < perFixture; i++ {
 					mutant, how := m.mutate(r)
 					s, err = decodeMeasured(t, &exclusive, mutant, opts, &st)
-					if problem := checkDecoded(s, err); problem != nil {
+					if problem := checkDecoded(s, err, mutant); problem != nil {
 						t.Errorf("mutant %d (%s, %d bytes, saved as %s): %v", i, how, len(mutant), saveMutant(mf.file, i, mutant), problem)
 					}
 					st.count(err)
