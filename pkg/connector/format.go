@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/uccert/uccert/pkg/internal/winarg"
 )
 
 // Format is a way to print connector arguments.
@@ -56,34 +58,13 @@ func checkTokens(tokens []string) error {
 }
 
 // quoteArg writes s so that the C runtime's splitting (ParseCommandLine)
-// gives s back. Unless force is set, s is written as is when it is not
-// empty and has no space, tab or double quote. Otherwise it is enclosed
-// in double quotes, a double quote inside is written \", the backslashes
-// just before it are doubled, and so are trailing backslashes (before
-// the closing quote); other backslashes stay single.
+// gives s back: as is when it is not empty and has no space, tab or double
+// quote (unless force is set), else quoted by winarg.Quote.
 func quoteArg(s string, force bool) string {
 	if !force && s != "" && !strings.ContainsAny(s, " \t\"") {
 		return s
 	}
-	var b strings.Builder
-	b.WriteByte('"')
-	n := 0 // backslashes pending
-	for i := 0; i < len(s); i++ {
-		switch c := s[i]; c {
-		case '\\':
-			n++
-			continue
-		case '"':
-			b.WriteString(strings.Repeat(`\`, 2*n+1))
-		default:
-			b.WriteString(strings.Repeat(`\`, n))
-		}
-		b.WriteByte(s[i])
-		n = 0
-	}
-	b.WriteString(strings.Repeat(`\`, 2*n))
-	b.WriteByte('"')
-	return b.String()
+	return winarg.Quote(s)
 }
 
 // FormatGenesys returns tokens as one line for Genesys Administrator's

@@ -4,6 +4,8 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+
+	"github.com/uccert/uccert/pkg/internal/winarg"
 )
 
 // Plural returns one when n is 1, else many: the one rule for counted
@@ -30,7 +32,12 @@ func Count(n int, one, many string) string {
 // inside closes the quotes, is escaped and reopens them). Windows gets
 // double quotes, which cmd.exe, PowerShell and the command-line parsing
 // of Go and the C runtime read; a double quote inside is written \" and
-// the backslashes before it doubled, as Go's syscall.EscapeArg does.
+// the backslashes before it doubled (pkg/internal/winarg, the rule of
+// the connector's lines too). Wine's cmd.exe and C runtime read them back
+// (pkg/internal/e2e, TestWineQuoting), but no quoting stops cmd.exe's
+// prompt from expanding %VARIABLE% or PowerShell from expanding $ and `
+// inside double quotes, and both take \" for the end of the quotes: a
+// value with %, $, ` or " is written for the C runtime only.
 func CommandArg(s string) string { return commandArg(runtime.GOOS, s) }
 
 func commandArg(goos, s string) string {
@@ -45,24 +52,7 @@ func commandArg(goos, s string) string {
 	case plain:
 		return s
 	case goos == "windows":
-		var b strings.Builder
-		b.WriteByte('"')
-		slashes := 0
-		for i := 0; i < len(s); i++ {
-			switch s[i] {
-			case '\\':
-				slashes++
-			case '"':
-				b.WriteString(strings.Repeat(`\`, slashes+1))
-				slashes = 0
-			default:
-				slashes = 0
-			}
-			b.WriteByte(s[i])
-		}
-		b.WriteString(strings.Repeat(`\`, slashes)) // before the closing quote
-		b.WriteByte('"')
-		return b.String()
+		return winarg.Quote(s)
 	}
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
