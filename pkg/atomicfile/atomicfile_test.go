@@ -4,13 +4,12 @@ import (
 	"context"
 	"errors"
 	"io/fs"
-	"net"
 	"os"
 	"path/filepath"
-	"runtime"
-	"sort"
 	"strings"
 	"testing"
+
+	"github.com/uccert/uccert/pkg/internal/testfs"
 )
 
 func TestWrite(t *testing.T) {
@@ -39,7 +38,7 @@ func TestWrite(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			dir := testDir(t)
+			dir := testfs.Dir(t)
 			path := filepath.Join(dir, "out.prom")
 			if c.old != "" {
 				if err := os.WriteFile(path, []byte(c.old), 0o600); err != nil {
@@ -53,11 +52,11 @@ func TestWrite(t *testing.T) {
 			if err != nil && !strings.HasPrefix(err.Error(), path+": ") {
 				t.Errorf("%q does not name the path", err)
 			}
-			if got := string(readFile(t, path)); got != c.wantData {
+			if got := string(testfs.ReadFile(t, path)); got != c.wantData {
 				t.Fatalf("file holds %q, want %q", got, c.wantData)
 			}
-			assertOnlyFiles(t, dir, "out.prom")
-			assertMode(t, path, c.wantPerm)
+			testfs.AssertOnlyFiles(t, dir, "out.prom")
+			testfs.AssertMode(t, path, c.wantPerm)
 		})
 	}
 }
@@ -65,7 +64,7 @@ func TestWrite(t *testing.T) {
 // A path whose temporary name cannot exist (too long for the file
 // system) fails before anything is touched.
 func TestWriteCannotCreateTemp(t *testing.T) {
-	dir := testDir(t)
+	dir := testfs.Dir(t)
 	path := filepath.Join(dir, strings.Repeat("a", 250))
 	if err := os.WriteFile(path, []byte("old"), 0o644); err != nil {
 		t.Skipf("SKIPPING: the file system refuses a 250-byte name: %v", err)
@@ -74,14 +73,14 @@ func TestWriteCannotCreateTemp(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "temporary file") {
 		t.Fatalf("err = %v", err)
 	}
-	if got := string(readFile(t, path)); got != "old" {
+	if got := string(testfs.ReadFile(t, path)); got != "old" {
 		t.Errorf("file holds %q", got)
 	}
 }
 
 // A folder that does not exist is the file system's error.
 func TestWriteNoFolder(t *testing.T) {
-	err := Write(filepath.Join(testDir(t), "missing", "x"), []byte("new"), Options{Perm: 0o644})
+	err := Write(filepath.Join(testfs.Dir(t), "missing", "x"), []byte("new"), Options{Perm: 0o644})
 	if !errors.Is(err, os.ErrNotExist) {
 		t.Fatalf("err = %v, want not-exist", err)
 	}
@@ -91,7 +90,7 @@ func TestWriteNoFolder(t *testing.T) {
 // folder; the link stays a link. A link to nothing is refused. Resolved
 // keeps the target the caller resolved, even when the link changes.
 func TestWriteSymlink(t *testing.T) {
-	root := testDir(t)
+	root := testfs.Dir(t)
 	files, links := filepath.Join(root, "files"), filepath.Join(root, "links")
 	os.Mkdir(files, 0o700)
 	os.Mkdir(links, 0o700)
@@ -125,11 +124,11 @@ func TestWriteSymlink(t *testing.T) {
 			t.Fatalf("%s is no longer a link: %v", l, err)
 		}
 	}
-	if got := string(readFile(t, target)); got != "two" {
+	if got := string(testfs.ReadFile(t, target)); got != "two" {
 		t.Fatalf("the target holds %q", got)
 	}
-	assertOnlyFiles(t, files, "ucc-2026.prom")
-	assertOnlyFiles(t, links, "chained.prom", "current.prom")
+	testfs.AssertOnlyFiles(t, files, "ucc-2026.prom")
+	testfs.AssertOnlyFiles(t, links, "chained.prom", "current.prom")
 
 	// Resolved: the link now points elsewhere; the write goes to the
 	// file resolved before.
@@ -144,10 +143,10 @@ func TestWriteSymlink(t *testing.T) {
 	if err := Write(current, []byte("three"), Options{Perm: 0o644, Overwrite: true, Resolved: resolved}); err != nil {
 		t.Fatal(err)
 	}
-	if got := string(readFile(t, target)); got != "three" {
+	if got := string(testfs.ReadFile(t, target)); got != "three" {
 		t.Fatalf("the resolved target holds %q", got)
 	}
-	assertOnlyFiles(t, links, "chained.prom", "current.prom")
+	testfs.AssertOnlyFiles(t, links, "chained.prom", "current.prom")
 
 	// A link to nothing (current.prom → elsewhere.prom).
 	for _, overwrite := range []bool{false, true} {
@@ -158,46 +157,24 @@ func TestWriteSymlink(t *testing.T) {
 			t.Fatalf("dangling link: %v", err)
 		}
 	}
-	assertOnlyFiles(t, links, "chained.prom", "current.prom")
+	testfs.AssertOnlyFiles(t, links, "chained.prom", "current.prom")
 }
 
 // Only regular files are replaced: a folder, a FIFO, a socket and a
 // device stay what they are, with or without Overwrite; also when one
 // takes the place of the file after the caller resolved it.
 func TestWriteNotRegular(t *testing.T) {
-	dir := testDir(t)
-	folder := filepath.Join(dir, "folder.prom")
-	os.Mkdir(folder, 0o700)
-	cases := []struct{ name, path, kind string }{{"folder", folder, "a folder"}}
-	local := []string{"folder.prom"}
-	if runtime.GOOS != "windows" {
-		fifo := filepath.Join(dir, "fifo.prom")
-		if err := mkfifo(fifo); err != nil {
-			t.Fatal(err)
-		}
-		sock := filepath.Join(dir, "sock.prom")
-		l, err := net.Listen("unix", sock)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer l.Close()
-		link := filepath.Join(dir, "null.prom")
-		os.Symlink("/dev/null", link)
-		cases = append(cases,
-			struct{ name, path, kind string }{"FIFO", fifo, "a named pipe (FIFO)"},
-			struct{ name, path, kind string }{"socket", sock, "a socket"},
-			struct{ name, path, kind string }{"device", "/dev/null", "a character device"},
-			struct{ name, path, kind string }{"link to a device", link, "a character device"})
-		local = append(local, "fifo.prom", "sock.prom", "null.prom")
-	}
+	dir := testfs.Dir(t)
+	cases, local := testfs.NotRegular(t, dir, ".prom")
+	folder := cases[0].Path
 	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
+		t.Run(c.Name, func(t *testing.T) {
 			for _, overwrite := range []bool{false, true} {
-				err := Write(c.path, []byte("x"), Options{Perm: 0o644, Overwrite: overwrite})
+				err := Write(c.Path, []byte("x"), Options{Perm: 0o644, Overwrite: overwrite})
 				var nr *NotRegularError
-				if !errors.As(err, &nr) || !errors.Is(err, ErrNotRegular) || nr.Path != c.path ||
-					err.Error() != c.path+": "+c.kind+", not a regular file: uccert replaces only regular files" {
-					t.Fatalf("overwrite %v: %v, want a NotRegularError saying %q", overwrite, err, c.kind)
+				if !errors.As(err, &nr) || !errors.Is(err, ErrNotRegular) || nr.Path != c.Path ||
+					err.Error() != c.Path+": "+c.Kind+", not a regular file: uccert replaces only regular files" {
+					t.Fatalf("overwrite %v: %v, want a NotRegularError saying %q", overwrite, err, c.Kind)
 				}
 			}
 		})
@@ -208,11 +185,9 @@ func TestWriteNotRegular(t *testing.T) {
 	if !errors.Is(err, ErrNotRegular) {
 		t.Fatalf("resolved, then a folder: %v", err)
 	}
-	if fi, err := os.Stat("/dev/null"); runtime.GOOS != "windows" && (err != nil || fi.Mode()&fs.ModeCharDevice == 0) {
-		t.Fatalf("/dev/null is no longer a device: %v", err)
-	}
-	assertOnlyFiles(t, dir, local...)
-	assertOnlyFiles(t, folder)
+	testfs.AssertDevNull(t)
+	testfs.AssertOnlyFiles(t, dir, local...)
+	testfs.AssertOnlyFiles(t, folder)
 }
 
 // A context that ends removes the temporary file and leaves the old file
@@ -223,7 +198,7 @@ func TestWriteCancelled(t *testing.T) {
 	for _, overwrite := range []bool{false, true} {
 		old := map[bool]string{true: "old"}[overwrite]
 		setup := func(t *testing.T) (dir, path string) {
-			dir = testDir(t)
+			dir = testfs.Dir(t)
 			path = filepath.Join(dir, "out.prom")
 			if overwrite {
 				if err := os.WriteFile(path, []byte(old), 0o644); err != nil {
@@ -235,12 +210,12 @@ func TestWriteCancelled(t *testing.T) {
 		after := func(t *testing.T, dir, path string) {
 			t.Helper()
 			if overwrite {
-				if got := string(readFile(t, path)); got != old {
+				if got := string(testfs.ReadFile(t, path)); got != old {
 					t.Fatalf("the old file holds %q", got)
 				}
-				assertOnlyFiles(t, dir, "out.prom")
+				testfs.AssertOnlyFiles(t, dir, "out.prom")
 			} else {
-				assertOnlyFiles(t, dir)
+				testfs.AssertOnlyFiles(t, dir)
 			}
 		}
 		name := map[bool]string{false: "new", true: "overwrite"}[overwrite]
@@ -280,8 +255,8 @@ func TestWriteCancelled(t *testing.T) {
 		t.Run(name+", after the temporary file", func(t *testing.T) {
 			dir, path := setup(t)
 			sawTemp := false
-			ctx := &hookCtx{err: func() error {
-				if sawTemp || tempIn(dir) {
+			ctx := &testfs.HookCtx{Answer: func() error {
+				if sawTemp || testfs.TempIn(dir) {
 					sawTemp = true // and ended for good, as a context is
 					return context.Canceled
 				}
@@ -293,59 +268,5 @@ func TestWriteCancelled(t *testing.T) {
 			}
 			after(t, dir, path)
 		})
-	}
-}
-
-// testDir is t.TempDir, except that a folder that cannot be removed is
-// left behind instead of failing the test: Wine, which runs these tests
-// for Windows (pkg/internal/e2e), lacks the call Go's os.RemoveAll makes
-// there ("Invalid function").
-func testDir(t testing.TB) string {
-	t.Helper()
-	dir, err := os.MkdirTemp("", "uccert-test-")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { os.RemoveAll(dir) })
-	return dir
-}
-
-func readFile(t testing.TB, path string) []byte {
-	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
-
-func assertMode(t testing.TB, path string, want os.FileMode) {
-	t.Helper()
-	if runtime.GOOS == "windows" {
-		return
-	}
-	fi, err := os.Stat(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if fi.Mode().Perm() != want {
-		t.Fatalf("%s has mode %v, want %v", path, fi.Mode().Perm(), want)
-	}
-}
-
-func assertOnlyFiles(t testing.TB, dir string, want ...string) {
-	t.Helper()
-	ents, err := os.ReadDir(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var got []string
-	for _, e := range ents {
-		got = append(got, e.Name())
-	}
-	sort.Strings(got)
-	sort.Strings(want)
-	if strings.Join(got, ",") != strings.Join(want, ",") {
-		t.Fatalf("%s holds %v, want %v (a temporary file left behind?)", dir, got, want)
 	}
 }

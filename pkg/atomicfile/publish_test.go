@@ -1,7 +1,6 @@
 package atomicfile
 
 import (
-	"context"
 	"errors"
 	"os"
 	"path/filepath"
@@ -9,7 +8,8 @@ import (
 	"strings"
 	"syscall"
 	"testing"
-	"time"
+
+	"github.com/uccert/uccert/pkg/internal/testfs"
 )
 
 // fakeFS stands in for a file system that lacks a create-only rename
@@ -57,7 +57,7 @@ func TestWriteCreateOnly(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			skipErrnoOnWindows(t, c.renameErr)
-			dir := testDir(t)
+			dir := testfs.Dir(t)
 			out := filepath.Join(dir, "ucc.p12")
 			fake := &fakeFS{renameErr: c.renameErr, linkErr: c.linkErr}
 			opts := Options{Perm: 0o600, publish: fake}
@@ -67,19 +67,19 @@ func TestWriteCreateOnly(t *testing.T) {
 			if got := strings.Join(fake.calls, ","); got != c.ways {
 				t.Errorf("ways tried: %s, want %s", got, c.ways)
 			}
-			if got := string(readFile(t, out)); got != "first" {
+			if got := string(testfs.ReadFile(t, out)); got != "first" {
 				t.Fatalf("file holds %q", got)
 			}
-			assertMode(t, out, 0o600)
-			assertOnlyFiles(t, dir, "ucc.p12")
+			testfs.AssertMode(t, out, 0o600)
+			testfs.AssertOnlyFiles(t, dir, "ucc.p12")
 			fake.calls = nil
 			if err := Write(out, []byte("second"), opts); !errors.Is(err, ErrExists) || !strings.Contains(err.Error(), out+": file exists") {
 				t.Fatalf("second write: %v, want ErrExists naming the path", err)
 			}
-			if got := string(readFile(t, out)); got != "first" {
+			if got := string(testfs.ReadFile(t, out)); got != "first" {
 				t.Fatal("the existing file changed")
 			}
-			assertOnlyFiles(t, dir, "ucc.p12")
+			testfs.AssertOnlyFiles(t, dir, "ucc.p12")
 		})
 	}
 	// The race the create-only step is for: the file appears between the
@@ -87,21 +87,21 @@ func TestWriteCreateOnly(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name+", file appears meanwhile", func(t *testing.T) {
 			skipErrnoOnWindows(t, c.renameErr)
-			dir := testDir(t)
+			dir := testfs.Dir(t)
 			out := filepath.Join(dir, "ucc.p12")
 			fake := &fakeFS{renameErr: c.renameErr, linkErr: c.linkErr}
-			ctx := &hookCtx{onErr: func() {
-				if _, err := os.Stat(out); err != nil && tempIn(dir) {
+			ctx := &testfs.HookCtx{OnErr: func() {
+				if _, err := os.Stat(out); err != nil && testfs.TempIn(dir) {
 					os.WriteFile(out, []byte("another writer"), 0o600)
 				}
 			}}
 			if err := WriteContext(ctx, out, []byte("mine"), Options{Perm: 0o600, publish: fake}); !errors.Is(err, ErrExists) {
 				t.Fatalf("got %v, want ErrExists", err)
 			}
-			if got := string(readFile(t, out)); got != "another writer" {
+			if got := string(testfs.ReadFile(t, out)); got != "another writer" {
 				t.Fatalf("the other writer's file was replaced")
 			}
-			assertOnlyFiles(t, dir, "ucc.p12")
+			testfs.AssertOnlyFiles(t, dir, "ucc.p12")
 		})
 	}
 	// Any other failure is reported as it is, not taken for a missing
@@ -109,14 +109,14 @@ func TestWriteCreateOnly(t *testing.T) {
 	if runtime.GOOS == "windows" {
 		return
 	}
-	dir := testDir(t)
+	dir := testfs.Dir(t)
 	out := filepath.Join(dir, "ucc.p12")
 	fake := &fakeFS{renameErr: syscall.EIO}
 	err := Write(out, []byte("new"), Options{Perm: 0o600, publish: fake})
 	if !errors.Is(err, syscall.EIO) || strings.Join(fake.calls, ",") != "rename" {
 		t.Fatalf("got %v after %v, want EIO after the rename alone", err, fake.calls)
 	}
-	assertOnlyFiles(t, dir)
+	testfs.AssertOnlyFiles(t, dir)
 }
 
 // skipErrnoOnWindows skips a case that acts out a Unix errno: Windows
@@ -126,31 +126,4 @@ func skipErrnoOnWindows(t *testing.T, injected error) {
 	if injected != nil && runtime.GOOS == "windows" {
 		t.Skip("SKIPPING on Windows: the case acts out a Unix errno")
 	}
-}
-
-// hookCtx is a context that is never done; onErr runs whenever the code
-// under test asks for Err, and err is what it then answers.
-type hookCtx struct {
-	context.Context
-	onErr func()
-	err   func() error
-}
-
-func (c *hookCtx) Deadline() (time.Time, bool) { return time.Time{}, false }
-func (c *hookCtx) Done() <-chan struct{}       { return make(chan struct{}) }
-func (c *hookCtx) Value(any) any               { return nil }
-func (c *hookCtx) Err() error {
-	if c.onErr != nil {
-		c.onErr()
-	}
-	if c.err != nil {
-		return c.err()
-	}
-	return nil
-}
-
-// tempIn reports whether dir holds one of WriteContext's temporary files.
-func tempIn(dir string) bool {
-	m, _ := filepath.Glob(filepath.Join(dir, ".*.uccert-*"))
-	return len(m) > 0
 }

@@ -12,6 +12,8 @@ import (
 	"time"
 	"unicode/utf16"
 
+	"github.com/uccert/uccert/pkg/internal/testfs"
+
 	"github.com/uccert/uccert/pkg/internal/fixtures"
 	"github.com/uccert/uccert/pkg/secret"
 
@@ -372,7 +374,7 @@ func FuzzDecode(f *testing.F) {
 // The harness's fix-ups must keep real files decodable, or the fuzzer
 // would never get past the integrity checks.
 func TestFuzzFixupsKeepFixturesDecodable(t *testing.T) {
-	jks := readFile(t, filepath.Join(fixturesDir, "stores", "frontends.jks"))
+	jks := testfs.ReadFile(t, filepath.Join(fixturesDir, "stores", "frontends.jks"))
 	if !bytes.Equal(fixJKSDigest(jks, "changeit1"), jks) {
 		t.Fatal("fixJKSDigest changes a correct digest")
 	}
@@ -386,7 +388,7 @@ func TestFuzzFixupsKeepFixturesDecodable(t *testing.T) {
 		t.Fatalf("changed body with its digest fixed: %v", err)
 	}
 	for _, name := range []string{"exports/fe1-openssl.pfx", "exports/fe2-legacy.pfx", "stores/frontends.p12"} {
-		p12 := readFile(t, filepath.Join(fixturesDir, name))
+		p12 := testfs.ReadFile(t, filepath.Join(fixturesDir, name))
 		nomac := stripMAC(p12)
 		if nomac == nil || len(nomac) >= len(p12) {
 			t.Fatalf("%s: stripMAC did nothing", name)

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/uccert/uccert/pkg/internal/testfs"
+
 	"github.com/uccert/uccert/pkg/keystore/internal/jks"
 	"github.com/uccert/uccert/pkg/keystore/internal/pkcs12"
 	"golang.org/x/crypto/cryptobyte"
@@ -298,7 +300,7 @@ func TestWriteFileReadBackFails(t *testing.T) {
 	p := getPKI(t)
 	s := p.store(1, false)
 	s.Entries = append(s.Entries, &Entry{Alias: "issuing", Kind: KindCert, Chain: []*x509.Certificate{p.issuing}})
-	dir := testDir(t)
+	dir := testfs.Dir(t)
 	out := filepath.Join(dir, "ucc.p12")
 	err := WriteFile(out, s, WriteOptions{EncodeOptions: EncodeOptions{Format: FormatPKCS12, Password: secretPW("changeit1")}})
 	if !errors.Is(err, ErrReadBack) || err.Error() != out+`: written file did not read back identically: entry "issuing" missing` {
@@ -307,5 +309,5 @@ func TestWriteFileReadBackFails(t *testing.T) {
 	if _, err := os.Stat(out); !os.IsNotExist(err) {
 		t.Fatalf("the store was written: %v", err)
 	}
-	assertOnlyFiles(t, dir)
+	testfs.AssertOnlyFiles(t, dir)
 }

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"path/filepath"
 	"testing"
+
+	"github.com/uccert/uccert/pkg/internal/testfs"
 )
 
 var writeFormats = []struct {
@@ -141,13 +143,13 @@ func TestWriteFileAtomic(t *testing.T) {
 	if err := WriteFile(out, p.store(2, false), opts); err != nil {
 		t.Fatal(err)
 	}
-	assertMode0600(t, out)
-	before := readFile(t, out)
+	testfs.AssertMode(t, out, 0o600)
+	before := testfs.ReadFile(t, out)
 	// Existing file, no overwrite: refused, unchanged, no temp file.
 	if err := WriteFile(out, p.store(3, false), opts); !errors.Is(err, ErrExists) {
 		t.Fatalf("got %v, want ErrExists", err)
 	}
-	if string(readFile(t, out)) != string(before) {
+	if string(testfs.ReadFile(t, out)) != string(before) {
 		t.Fatal("file changed")
 	}
 	// A failing encode (duplicate alias) leaves the file and no temp.
@@ -168,7 +170,7 @@ func TestWriteFileAtomic(t *testing.T) {
 	if err := Compare(p.store(3, true), got); err != nil {
 		t.Fatal(err)
 	}
-	assertOnlyFiles(t, dir, "ucc.jks")
+	testfs.AssertOnlyFiles(t, dir, "ucc.jks")
 	// An unwritable folder fails cleanly.
 	if err := WriteFile(filepath.Join(dir, "missing", "x.jks"), p.store(1, false), opts); err == nil {
 		t.Fatal("write into a missing folder succeeded")

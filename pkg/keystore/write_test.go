@@ -4,13 +4,13 @@ import (
 	"context"
 	"errors"
 	"io/fs"
-	"net"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/uccert/uccert/pkg/internal/testfs"
 
 	"github.com/uccert/uccert/pkg/atomicfile"
 	"github.com/uccert/uccert/pkg/internal/lock"
@@ -22,7 +22,7 @@ import (
 // error, named by the path.
 func TestWriteFileCreateOnly(t *testing.T) {
 	p := getPKI(t)
-	dir := testDir(t)
+	dir := testfs.Dir(t)
 	out := filepath.Join(dir, "ucc.p12")
 	opts := WriteOptions{EncodeOptions: EncodeOptions{Format: FormatPKCS12, Password: secretPW("changeit1")}}
 	if err := WriteFile(out, p.store(2, false), opts); err != nil {
@@ -35,44 +35,17 @@ func TestWriteFileCreateOnly(t *testing.T) {
 	if err := Compare(p.store(2, false), got); err != nil {
 		t.Fatal(err)
 	}
-	assertMode0600(t, out)
-	assertOnlyFiles(t, dir, "ucc.p12")
-	before := readFile(t, out)
+	testfs.AssertMode(t, out, 0o600)
+	testfs.AssertOnlyFiles(t, dir, "ucc.p12")
+	before := testfs.ReadFile(t, out)
 	err = WriteFile(out, p.store(3, true), opts)
 	if !errors.Is(err, ErrExists) || !errors.Is(err, atomicfile.ErrExists) || err.Error() != out+": file exists" {
 		t.Fatalf("second write: %v, want ErrExists", err)
 	}
-	if string(readFile(t, out)) != string(before) {
+	if string(testfs.ReadFile(t, out)) != string(before) {
 		t.Fatal("the existing file changed")
 	}
-	assertOnlyFiles(t, dir, "ucc.p12")
-}
-
-// hookCtx is a context that is never done; onErr runs whenever the code
-// under test asks for Err, and err is what it then answers.
-type hookCtx struct {
-	context.Context
-	onErr func()
-	err   func() error
-}
-
-func (c *hookCtx) Deadline() (time.Time, bool) { return time.Time{}, false }
-func (c *hookCtx) Done() <-chan struct{}       { return make(chan struct{}) }
-func (c *hookCtx) Value(any) any               { return nil }
-func (c *hookCtx) Err() error {
-	if c.onErr != nil {
-		c.onErr()
-	}
-	if c.err != nil {
-		return c.err()
-	}
-	return nil
-}
-
-// tempIn reports whether dir holds one of WriteFile's temporary files.
-func tempIn(dir string) bool {
-	m, _ := filepath.Glob(filepath.Join(dir, ".*.uccert-*"))
-	return len(m) > 0
+	testfs.AssertOnlyFiles(t, dir, "ucc.p12")
 }
 
 // A context that ends once the temporary file is written and read back
@@ -80,7 +53,7 @@ func tempIn(dir string) bool {
 func TestWriteFileCancelledBeforeRename(t *testing.T) {
 	p := getPKI(t)
 	for _, overwrite := range []bool{false, true} {
-		dir := testDir(t)
+		dir := testfs.Dir(t)
 		out := filepath.Join(dir, "ucc.jks")
 		opts := WriteOptions{EncodeOptions: EncodeOptions{Format: FormatJKS, Password: secretPW("changeit1")}, Overwrite: overwrite}
 		if overwrite {
@@ -90,11 +63,11 @@ func TestWriteFileCancelledBeforeRename(t *testing.T) {
 		}
 		var before []byte
 		if overwrite {
-			before = readFile(t, out)
+			before = testfs.ReadFile(t, out)
 		}
 		sawTemp := false
-		ctx := &hookCtx{err: func() error {
-			if sawTemp || tempIn(dir) {
+		ctx := &testfs.HookCtx{Answer: func() error {
+			if sawTemp || testfs.TempIn(dir) {
 				sawTemp = true // and ended for good, as a context is
 				return context.Canceled
 			}
@@ -105,16 +78,16 @@ func TestWriteFileCancelledBeforeRename(t *testing.T) {
 			t.Fatalf("overwrite %v: %v (temporary file seen: %v), want context.Canceled after the temporary file was written", overwrite, err, sawTemp)
 		}
 		if overwrite {
-			if string(readFile(t, out)) != string(before) {
+			if string(testfs.ReadFile(t, out)) != string(before) {
 				t.Fatal("the old file changed")
 			}
-			assertOnlyFiles(t, dir, "ucc.jks")
+			testfs.AssertOnlyFiles(t, dir, "ucc.jks")
 		} else {
-			assertOnlyFiles(t, dir)
+			testfs.AssertOnlyFiles(t, dir)
 		}
 	}
 	// Cancelled with a cause before anything: the cause, nothing written.
-	dir := testDir(t)
+	dir := testfs.Dir(t)
 	cause := errors.New("interrupted by SIGTERM")
 	ctx, cancel := context.WithCancelCause(context.Background())
 	cancel(cause)
@@ -122,14 +95,14 @@ func TestWriteFileCancelledBeforeRename(t *testing.T) {
 	if !errors.Is(err, cause) || !strings.Contains(err.Error(), "not written: interrupted by SIGTERM") {
 		t.Fatalf("got %v", err)
 	}
-	assertOnlyFiles(t, dir)
+	testfs.AssertOnlyFiles(t, dir)
 }
 
 // -o LINK writes through to the link's target, which is replaced in its
 // own folder; the link stays a link. A link to nothing is refused.
 func TestWriteFileSymlink(t *testing.T) {
 	p := getPKI(t)
-	root := testDir(t)
+	root := testfs.Dir(t)
 	stores, links := filepath.Join(root, "stores"), filepath.Join(root, "links")
 	os.Mkdir(stores, 0o700)
 	os.Mkdir(links, 0o700)
@@ -167,8 +140,8 @@ func TestWriteFileSymlink(t *testing.T) {
 	if err != nil || Compare(p.store(2, false), got) != nil {
 		t.Fatalf("the target was not written: %v", err)
 	}
-	assertOnlyFiles(t, stores, "ucc-2026.jks")
-	assertOnlyFiles(t, links, "current.jks", "chained.jks")
+	testfs.AssertOnlyFiles(t, stores, "ucc-2026.jks")
+	testfs.AssertOnlyFiles(t, links, "current.jks", "chained.jks")
 
 	// Update reads, locks and replaces the same target.
 	uopts := UpdateOptions{WriteOptions: opts}
@@ -190,7 +163,7 @@ func TestWriteFileSymlink(t *testing.T) {
 	if got, err := Load(target, DecodeOptions{Password: secretPW("changeit1")}); err != nil || len(got.Entries) != 3 {
 		t.Fatalf("Update did not write the target: %v", err)
 	}
-	assertOnlyFiles(t, stores, "ucc-2026.jks")
+	testfs.AssertOnlyFiles(t, stores, "ucc-2026.jks")
 
 	// A link to nothing.
 	dangling := filepath.Join(links, "dangling.jks")
@@ -213,45 +186,21 @@ func TestWriteFileSymlink(t *testing.T) {
 // not open them (a FIFO would block it).
 func TestWriteFileNotRegular(t *testing.T) {
 	p := getPKI(t)
-	dir := testDir(t)
-	type target struct{ name, path, kind string }
-	folder := filepath.Join(dir, "folder.jks")
-	os.Mkdir(folder, 0o700)
-	cases := []target{{"folder", folder, "a folder"}}
-	local := []string{"folder.jks"}
-	if runtime.GOOS != "windows" {
-		fifo := filepath.Join(dir, "fifo.jks")
-		if err := mkfifo(fifo); err != nil {
-			t.Fatal(err)
-		}
-		sock := filepath.Join(dir, "sock.jks")
-		l, err := net.Listen("unix", sock)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer l.Close()
-		link := filepath.Join(dir, "null.jks")
-		os.Symlink("/dev/null", link)
-		cases = append(cases,
-			target{"FIFO", fifo, "a named pipe (FIFO)"},
-			target{"socket", sock, "a socket"},
-			target{"device", "/dev/null", "a character device"},
-			target{"link to a device", link, "a character device"})
-		local = append(local, "fifo.jks", "sock.jks", "null.jks")
-	}
+	dir := testfs.Dir(t)
+	cases, local := testfs.NotRegular(t, dir, ".jks")
 	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
+		t.Run(c.Name, func(t *testing.T) {
 			for _, overwrite := range []bool{false, true} {
 				opts := WriteOptions{EncodeOptions: EncodeOptions{Format: FormatJKS, Password: secretPW("changeit1")}, Overwrite: overwrite}
-				err := WriteFile(c.path, p.store(1, false), opts)
+				err := WriteFile(c.Path, p.store(1, false), opts)
 				var nr *NotRegularError
-				if !errors.As(err, &nr) || !errors.Is(err, ErrNotRegular) || !strings.Contains(err.Error(), c.path+": "+c.kind+", not a regular file") {
-					t.Fatalf("overwrite %v: %v, want a NotRegularError saying %q", overwrite, err, c.kind)
+				if !errors.As(err, &nr) || !errors.Is(err, ErrNotRegular) || !strings.Contains(err.Error(), c.Path+": "+c.Kind+", not a regular file") {
+					t.Fatalf("overwrite %v: %v, want a NotRegularError saying %q", overwrite, err, c.Kind)
 				}
 			}
 			done := make(chan error, 1)
 			go func() {
-				done <- Update(context.Background(), c.path, UpdateOptions{WriteOptions: WriteOptions{EncodeOptions: EncodeOptions{Format: FormatJKS, Password: secretPW("changeit1")}}},
+				done <- Update(context.Background(), c.Path, UpdateOptions{WriteOptions: WriteOptions{EncodeOptions: EncodeOptions{Format: FormatJKS, Password: secretPW("changeit1")}}},
 					func(s *Store) (*Store, error) { return s, nil })
 			}()
 			select {
@@ -264,10 +213,8 @@ func TestWriteFileNotRegular(t *testing.T) {
 			}
 		})
 	}
-	if fi, err := os.Stat("/dev/null"); runtime.GOOS != "windows" && (err != nil || fi.Mode()&fs.ModeCharDevice == 0) {
-		t.Fatalf("/dev/null is no longer a device: %v %v", fi.Mode(), err)
-	}
-	assertOnlyFiles(t, dir, local...)
+	testfs.AssertDevNull(t)
+	testfs.AssertOnlyFiles(t, dir, local...)
 }
 
 // The update lock: a live holder is named when the wait ends; a lock file
@@ -275,7 +222,7 @@ func TestWriteFileNotRegular(t *testing.T) {
 // cancelled wait returns the cause.
 func TestUpdateLock(t *testing.T) {
 	p := getPKI(t)
-	dir := testDir(t)
+	dir := testfs.Dir(t)
 	out := filepath.Join(dir, "ucc.jks")
 	wopts := WriteOptions{EncodeOptions: EncodeOptions{Format: FormatJKS, Password: secretPW("changeit1")}}
 	if err := WriteFile(out, p.store(1, false), wopts); err != nil {
@@ -302,7 +249,7 @@ func TestUpdateLock(t *testing.T) {
 		t.Fatalf("cancelled wait: %v", err)
 	}
 	release()
-	assertOnlyFiles(t, dir, "ucc.jks")
+	testfs.AssertOnlyFiles(t, dir, "ucc.jks")
 
 	// Left behind by a process that died (the operating system dropped
 	// its lock): taken over at once.
@@ -317,25 +264,11 @@ func TestUpdateLock(t *testing.T) {
 	if stale.PID != 99999999 || stale.Host != "deadhost" || stale.File != out+".lock" {
 		t.Errorf("reported %+v", stale)
 	}
-	assertOnlyFiles(t, dir, "ucc.jks")
+	testfs.AssertOnlyFiles(t, dir, "ucc.jks")
 
 	// Nothing to update.
 	if err := Update(context.Background(), filepath.Join(dir, "missing.jks"), UpdateOptions{WriteOptions: wopts}, keep); !errors.Is(err, fs.ErrNotExist) {
 		t.Fatalf("missing store: %v", err)
 	}
-	assertOnlyFiles(t, dir, "ucc.jks")
-}
-
-// testDir is t.TempDir, except that a folder that cannot be removed is
-// left behind instead of failing the test: Wine, which runs these tests
-// for Windows (pkg/internal/e2e), lacks the call Go's os.RemoveAll makes
-// there ("Invalid function").
-func testDir(t testing.TB) string {
-	t.Helper()
-	dir, err := os.MkdirTemp("", "uccert-test-")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { os.RemoveAll(dir) })
-	return dir
+	testfs.AssertOnlyFiles(t, dir, "ucc.jks")
 }

@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -64,6 +65,26 @@ func TestDaemonImportIsLean(t *testing.T) {
 	}
 	if len(deps) > 220 { // 205 in 0.2.0; the KDC client alone would add 30
 		t.Errorf("pkg/connector links %d packages", len(deps))
+	}
+}
+
+// testHelpers are the packages only _test.go files may import.
+var testHelpers = []string{"pkg/internal/judge", "pkg/internal/fixtures", "pkg/internal/testfs", "pkg/internal/e2e", "pkg/internal/archtest"}
+
+// No program or library code imports a test helper: they shell out to
+// real tools, read fixtures and make FIFOs and sockets.
+func TestTestHelpersOnlyInTests(t *testing.T) {
+	for name, f := range goFiles(t, ".") {
+		inHelper := slices.ContainsFunc(testHelpers, func(h string) bool {
+			return strings.HasPrefix(filepath.ToSlash(name), h+"/")
+		})
+		for _, imp := range f.Imports {
+			path, _ := strconv.Unquote(imp.Path.Value)
+			h, ok := strings.CutPrefix(path, "github.com/uccert/uccert/")
+			if ok && !inHelper && slices.Contains(testHelpers, h) {
+				t.Errorf("%s imports the test helper %s", name, h)
+			}
+		}
 	}
 }
 

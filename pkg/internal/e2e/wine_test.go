@@ -9,12 +9,15 @@ import (
 	"path/filepath"
 	"reflect"
 	"runtime"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/uccert/uccert/pkg/internal/testfs"
 
 	"github.com/uccert/uccert/pkg/connector"
 	"github.com/uccert/uccert/pkg/internal/judge"
@@ -400,23 +403,11 @@ func keys(m map[string]string) []string {
 	return k
 }
 
-// assertOnly fails unless dir holds exactly the given files (no temporary
+// assertOnly fails unless dir holds exactly names and more (no temporary
 // or lock file left behind).
 func assertOnly(t *testing.T, dir string, names []string, more ...string) {
 	t.Helper()
-	want := append(append([]string{}, names...), more...)
-	sort.Strings(want)
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var got []string
-	for _, e := range entries {
-		got = append(got, e.Name())
-	}
-	if !reflect.DeepEqual(got, want) {
-		t.Errorf("%s holds %q, want %q", dir, got, want)
-	}
+	testfs.AssertOnlyFiles(t, dir, append(slices.Clone(names), more...)...)
 }
 
 // A "prompt" password source without a console must fail at once with a

@@ -17,6 +17,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/uccert/uccert/pkg/internal/testfs"
+
 	"github.com/uccert/uccert/pkg/internal/judge"
 )
 
@@ -93,14 +95,6 @@ func lsDir(t *testing.T, dir string) []string {
 	}
 	sort.Strings(names)
 	return names
-}
-
-func assertLs(t *testing.T, dir string, want ...string) {
-	t.Helper()
-	sort.Strings(want)
-	if got := lsDir(t, dir); !reflect.DeepEqual(got, want) {
-		t.Errorf("%s holds %q, want %q (a temporary or lock file left behind?)", dir, got, want)
-	}
 }
 
 // tempFile returns the name of a write's temporary file in dir, "" when
@@ -267,7 +261,7 @@ func TestHostNoHardLinks(t *testing.T) {
 				if got := judge.KeytoolList(t, out, "JKS", "changeit1"); !reflect.DeepEqual(got, []string{"fe1.uc.example.com"}) {
 					t.Fatalf("run %d: keytool -list: %v", try+1, got)
 				}
-				assertLs(t, dir, "ucc keys.jks")
+				testfs.AssertOnlyFiles(t, dir, "ucc keys.jks")
 			}
 		})
 	}
@@ -315,12 +309,12 @@ func TestHostSignals(t *testing.T) {
 					t.Errorf("stderr: %s", r.stderr)
 				}
 				if c.append {
-					assertLs(t, dir, "ucc.jks")
+					testfs.AssertOnlyFiles(t, dir, "ucc.jks")
 					if after, _ := os.ReadFile(out); !bytes.Equal(before, after) {
 						t.Error("OUT changed")
 					}
 				} else {
-					assertLs(t, dir)
+					testfs.AssertOnlyFiles(t, dir)
 				}
 			})
 		}
@@ -343,7 +337,7 @@ func TestHostSignals(t *testing.T) {
 		if code := r.wait(t); code != 130 || !strings.Contains(r.stderr.String(), "uccert: interrupted (SIGINT)") {
 			t.Fatalf("exit %d\n%s", code, r.stderr)
 		}
-		assertLs(t, dir, "slow.pfx")
+		testfs.AssertOnlyFiles(t, dir, "slow.pfx")
 	})
 	t.Run("waiting for the lock", func(t *testing.T) {
 		dir := t.TempDir()
@@ -357,9 +351,9 @@ func TestHostSignals(t *testing.T) {
 		if code := r.wait(t); code != 143 {
 			t.Fatalf("exit %d\n%s", code, r.stderr)
 		}
-		assertLs(t, dir, "ucc.jks", "ucc.jks.lock") // the holder's
+		testfs.AssertOnlyFiles(t, dir, "ucc.jks", "ucc.jks.lock") // the holder's
 		release()
-		assertLs(t, dir, "ucc.jks")
+		testfs.AssertOnlyFiles(t, dir, "ucc.jks")
 	})
 }
 
@@ -397,7 +391,7 @@ func TestHostLock(t *testing.T) {
 	if code := r.wait(t); code != 0 {
 		t.Fatalf("after the release: exit %d\n%s", code, r.stderr)
 	}
-	assertLs(t, dir, "ucc.jks")
+	testfs.AssertOnlyFiles(t, dir, "ucc.jks")
 
 	// Killed inside its write (SIGKILL cannot be caught): the lock file
 	// stays, naming the dead process, and so does the temporary file.
@@ -423,7 +417,7 @@ func TestHostLock(t *testing.T) {
 	if strings.Contains(r.stderr.String(), "waiting for") {
 		t.Errorf("waited for a dead process:\n%s", r.stderr)
 	}
-	assertLs(t, dir, "ucc.jks")
+	testfs.AssertOnlyFiles(t, dir, "ucc.jks")
 	if got := judge.KeytoolList(t, out, "JKS", "changeit1"); !reflect.DeepEqual(got, []string{"fe1.uc.example.com", "fe2.uc.example.com", "fe3.uc.example.com"}) {
 		t.Fatalf("keytool -list: %v", got)
 	}

@@ -12,10 +12,12 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/uccert/uccert/pkg/internal/testfs"
 )
 
 func TestForUpdate(t *testing.T) {
-	path := filepath.Join(testDir(t), "ucc.jks")
+	path := filepath.Join(testfs.Dir(t), "ucc.jks")
 	release, err := ForUpdate(context.Background(), path, Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -103,7 +105,7 @@ func TestLeftBehind(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			path := filepath.Join(testDir(t), "ucc.jks")
+			path := filepath.Join(testfs.Dir(t), "ucc.jks")
 			if err := os.WriteFile(File(path), []byte(c.content), 0o600); err != nil {
 				t.Fatal(err)
 			}
@@ -130,7 +132,7 @@ func TestDeadOwner(t *testing.T) {
 	if os.Getenv("LOCK_TEST_HOLD") != "" {
 		return // the helper runs as TestHolderProcess
 	}
-	path := filepath.Join(testDir(t), "ucc.jks")
+	path := filepath.Join(testfs.Dir(t), "ucc.jks")
 	cmd := exec.Command(os.Args[0], "-test.run=^TestHolderProcess$")
 	cmd.Env = append(os.Environ(), "LOCK_TEST_HOLD="+path)
 	out, err := cmd.StdoutPipe()
@@ -187,7 +189,7 @@ func TestHolderProcess(t *testing.T) {
 // Replacing the lock file under a waiter (the owner removes it while the
 // waiter has it open): the waiter locks the file that is there now.
 func TestReleaseUnderWaiter(t *testing.T) {
-	path := filepath.Join(testDir(t), "ucc.jks")
+	path := filepath.Join(testfs.Dir(t), "ucc.jks")
 	for round := 0; round < 20; round++ {
 		release, err := ForUpdate(context.Background(), path, Options{})
 		if err != nil {
@@ -220,18 +222,4 @@ func TestReleaseUnderWaiter(t *testing.T) {
 			}
 		}
 	}
-}
-
-// testDir is t.TempDir, except that a folder that cannot be removed is
-// left behind instead of failing the test: Wine, which runs these tests
-// for Windows (pkg/internal/e2e), lacks the call Go's os.RemoveAll makes
-// there ("Invalid function").
-func testDir(t testing.TB) string {
-	t.Helper()
-	dir, err := os.MkdirTemp("", "uccert-test-")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { os.RemoveAll(dir) })
-	return dir
 }

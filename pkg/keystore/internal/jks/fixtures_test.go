@@ -215,15 +215,6 @@ func TestNonASCIIFixtureNeedsJavaChars(t *testing.T) {
 	}
 }
 
-func readFile(tb testing.TB, path string) []byte {
-	tb.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return b
-}
-
 // withDigest replaces the integrity digest at the end of a JKS image with
 // the one password gives (data unchanged when too short or the password
 // is not UTF-8).

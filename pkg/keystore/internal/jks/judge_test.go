@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/uccert/uccert/pkg/internal/testfs"
+
 	"github.com/uccert/uccert/pkg/internal/judge"
 	"github.com/uccert/uccert/pkg/keystore/internal/pkcs12"
 )
@@ -276,7 +278,7 @@ func TestFoldAliasAgreesWithJava(t *testing.T) {
 		"-destkeystore", dst, "-deststoretype", "JKS", "-deststorepass:env", "UCCERT_TEST_STOREPASS"); err != nil {
 		t.Fatalf("%v\n%s", err, out)
 	}
-	entries, err := Decode(readFile(t, dst), "changeit1")
+	entries, err := Decode(testfs.ReadFile(t, dst), "changeit1")
 	if err != nil {
 		t.Fatal(err)
 	}
