@@ -8,7 +8,9 @@
 // certificate's issuer, and when both carry key identifiers, the
 // candidate's subject key identifier must be the certificate's authority
 // key identifier. Among several candidates, or always with
-// [Options.Verify], the candidate's signature on the certificate decides;
+// [Options.Verify], the candidate's signature on the certificate decides,
+// and among several that verify (or none) the one valid longest, then the
+// one first by its bytes: never the order of a file (anchors come first);
 // SHA-1 signatures are checked too (Go refuses them, Java accepts them from
 // a private CA; package preflight reports them as weak).
 //
@@ -29,6 +31,7 @@ import (
 	"crypto/sha1"
 	"crypto/x509"
 	"errors"
+	"slices"
 )
 
 // MaxLength is the longest chain Build returns.
@@ -220,6 +223,7 @@ func issuer(c *x509.Certificate, opts Options, used map[*x509.Certificate]bool, 
 	var cands []*x509.Certificate
 	var notCA *x509.Certificate
 	for _, pool := range []*Pool{opts.Anchors, opts.Pool} {
+		n := len(cands)
 		for _, p := range pool.named(c) {
 			if used[p] || bytes.Equal(p.Raw, c.Raw) || !keyIDMatches(c, p) {
 				continue
@@ -230,6 +234,7 @@ func issuer(c *x509.Certificate, opts Options, used map[*x509.Certificate]bool, 
 			}
 			cands = append(cands, p)
 		}
+		slices.SortFunc(cands[n:], preferred)
 	}
 	if len(cands) == 0 {
 		if notCA != nil {
@@ -258,6 +263,17 @@ func issuer(c *x509.Certificate, opts Options, used map[*x509.Certificate]bool, 
 		return nil, &LinkError{Cert: c, Candidate: cands[0], Err: ErrBadSignature}
 	}
 	return cands[0], nil // linked by name: the best a file without keys to check can do
+}
+
+// preferred orders the candidates of one pool: the one valid longest first
+// (a CA certificate renewed with the same key outlives the old one), then by
+// their bytes, so that the issuer picked does not depend on the order of a
+// file's certificates (which rewriting a store changes).
+func preferred(a, b *x509.Certificate) int {
+	if c := b.NotAfter.Compare(a.NotAfter); c != 0 {
+		return c
+	}
+	return bytes.Compare(a.Raw, b.Raw)
 }
 
 // keyIDMatches reports whether p may be c's issuer by key identifier:

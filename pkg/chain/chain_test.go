@@ -165,3 +165,82 @@ func BenchmarkBuildLookAlike(b *testing.B) {
 		Build(leaf, Options{Pool: pool})
 	}
 }
+
+// A CA certificate renewed with the same key, beside the old one and a
+// look-alike under another key that outlives both: the issuer picked is
+// the one whose signature verifies and that is valid longest, whatever the
+// order of the certificates (a store rewritten by uccert orders them
+// otherwise than the file it read).
+func TestBuildPrefersRenewedIssuer(t *testing.T) {
+	caKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	otherKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now()
+	name := pkix.Name{CommonName: "UC Renewed CA"}
+	ski := []byte{1, 2, 3, 4}
+	ca := func(serial int64, years int, key *ecdsa.PrivateKey) *x509.Certificate {
+		tmpl := &x509.Certificate{
+			SerialNumber: big.NewInt(serial), Subject: name, SubjectKeyId: ski,
+			NotBefore: now.Add(-time.Hour), NotAfter: now.AddDate(years, 0, 0),
+			BasicConstraintsValid: true, IsCA: true, KeyUsage: x509.KeyUsageCertSign,
+		}
+		der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, key.Public(), key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c, err := x509.ParseCertificate(der)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	old, renewed, lookalike := ca(1, 1, caKey), ca(2, 5, caKey), ca(3, 10, otherKey)
+	leafTmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(10), Subject: pkix.Name{CommonName: "fe1.uc.example.com"},
+		NotBefore: now.Add(-time.Hour), NotAfter: now.AddDate(1, 0, 0),
+	}
+	der, err := x509.CreateCertificate(rand.Reader, leafTmpl, old, otherKey.Public(), caKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	leaf, err := x509.ParseCertificate(der)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, order := range [][]*x509.Certificate{{old, renewed, lookalike}, {lookalike, renewed, old}, {renewed, lookalike, old}} {
+		for _, verify := range []bool{false, true} {
+			res := Build(leaf, Options{Pool: NewPool(order...), Verify: verify})
+			if len(res.Chain) != 2 || res.Chain[1] != renewed {
+				t.Errorf("verify %v, pool %v: chain %v (problem %v), want the renewed CA", verify, serials(order), serials(res.Chain), res.Problem)
+			}
+		}
+	}
+	// Without a renewed one, among two that do not verify, the one valid
+	// longest (linked by name).
+	other, err := x509.CreateCertificate(rand.Reader, leafTmpl, lookalike, otherKey.Public(), otherKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	unsigned, err := x509.ParseCertificate(other)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, order := range [][]*x509.Certificate{{old, renewed}, {renewed, old}} {
+		if res := Build(unsigned, Options{Pool: NewPool(order...)}); len(res.Chain) != 2 || res.Chain[1] != renewed {
+			t.Errorf("pool %v: chain %v, want the CA valid longest", serials(order), serials(res.Chain))
+		}
+	}
+}
+
+func serials(certs []*x509.Certificate) []string {
+	var out []string
+	for _, c := range certs {
+		out = append(out, c.SerialNumber.String())
+	}
+	return out
+}
