@@ -2,17 +2,13 @@ package keystore
 
 import (
 	"crypto"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
-	"crypto/rsa"
 	"crypto/x509"
-	"crypto/x509/pkix"
 	"fmt"
-	"math/big"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/uccert/uccert/pkg/internal/testpki"
 
 	"github.com/uccert/uccert/pkg/secret"
 )
@@ -27,71 +23,33 @@ type testPKI struct {
 var (
 	pkiOnce sync.Once
 	pkiVal  *testPKI
-	pkiErr  error
 )
-
-func newCert(tmpl, parent *x509.Certificate, pub crypto.PublicKey, signer crypto.Signer) (*x509.Certificate, error) {
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, parent, pub, signer)
-	if err != nil {
-		return nil, err
-	}
-	return x509.ParseCertificate(der)
-}
 
 func getPKI(t testing.TB) *testPKI {
 	t.Helper()
-	pkiOnce.Do(func() { pkiVal, pkiErr = buildPKI(24) })
-	if pkiErr != nil {
-		t.Fatal(pkiErr)
+	pkiOnce.Do(func() { pkiVal = buildPKI(t, 24) })
+	if pkiVal == nil {
+		t.Fatal("the test PKI could not be made")
 	}
 	return pkiVal
 }
 
-func buildPKI(n int) (*testPKI, error) {
+func buildPKI(t testing.TB, n int) *testPKI {
 	nb, na := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2045, 1, 1, 0, 0, 0, 0, time.UTC)
-	rootKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		return nil, err
-	}
-	caTmpl := func(cn string, serial int64) *x509.Certificate {
-		return &x509.Certificate{SerialNumber: big.NewInt(serial), Subject: pkix.Name{CommonName: cn, Organization: []string{"UC Example"}},
-			NotBefore: nb, NotAfter: na, IsCA: true, BasicConstraintsValid: true, KeyUsage: x509.KeyUsageCertSign | x509.KeyUsageCRLSign}
-	}
-	root, err := newCert(caTmpl("Go Test Root CA", 1), caTmpl("Go Test Root CA", 1), rootKey.Public(), rootKey)
-	if err != nil {
-		return nil, err
-	}
-	issKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		return nil, err
-	}
-	issuing, err := newCert(caTmpl("Go Test Issuing CA", 2), root, issKey.Public(), rootKey)
-	if err != nil {
-		return nil, err
-	}
-	p := &testPKI{root: root, issuing: issuing}
+	org := []string{"UC Example"}
+	root := testpki.SelfSigned(t, testpki.Spec{CN: "Go Test Root CA", Org: org, Serial: 1, NotBefore: nb, NotAfter: na, CA: true})
+	issuing := root.Issue(t, testpki.Spec{CN: "Go Test Issuing CA", Org: org, Serial: 2, NotBefore: nb, NotAfter: na, CA: true})
+	p := &testPKI{root: root.Cert, issuing: issuing.Cert}
 	for i := 0; i < n; i++ {
-		var key crypto.Signer
+		var key crypto.Signer = testpki.ECKey(t)
 		if i%2 == 0 {
-			key, err = rsa.GenerateKey(rand.Reader, 2048)
-		} else {
-			key, err = ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-		}
-		if err != nil {
-			return nil, err
+			key = testpki.RSAKey(t, 2048)
 		}
 		host := fmt.Sprintf("m%02d.uc.example.com", i+1)
-		tmpl := &x509.Certificate{SerialNumber: big.NewInt(int64(100 + i)), Subject: pkix.Name{CommonName: host},
-			DNSNames: []string{host}, NotBefore: nb, NotAfter: na,
-			ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth, x509.ExtKeyUsageClientAuth},
-			KeyUsage:    x509.KeyUsageDigitalSignature}
-		leaf, err := newCert(tmpl, issuing, key.Public(), issKey)
-		if err != nil {
-			return nil, err
-		}
-		p.leaves = append(p.leaves, &Entry{Alias: host, Kind: KindKey, Key: key, Chain: []*x509.Certificate{leaf, issuing, root}})
+		leaf := issuing.Issue(t, testpki.Spec{CN: host, DNS: []string{host}, Serial: int64(100 + i), NotBefore: nb, NotAfter: na, Key: key})
+		p.leaves = append(p.leaves, &Entry{Alias: host, Kind: KindKey, Key: key, Chain: []*x509.Certificate{leaf.Cert, issuing.Cert, root.Cert}})
 	}
-	return p, nil
+	return p
 }
 
 // store returns a Store with the first n leaves and, optionally, the root

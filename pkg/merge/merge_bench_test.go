@@ -2,17 +2,13 @@ package merge_test
 
 import (
 	"crypto"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
-	"crypto/rsa"
 	"crypto/x509"
-	"crypto/x509/pkix"
 	"fmt"
-	"math/big"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/uccert/uccert/pkg/internal/testpki"
 
 	"github.com/uccert/uccert/pkg/secret"
 
@@ -62,57 +58,15 @@ func benchInputs(b *testing.B, n int) []merge.Input {
 	if in, ok := benchSet[n]; ok {
 		return in
 	}
-	caKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		b.Fatal(err)
-	}
-	now := time.Now()
-	caTmpl := &x509.Certificate{
-		SerialNumber:          big.NewInt(1),
-		Subject:               pkix.Name{CommonName: "Bench Issuing CA", Organization: []string{"UC Example"}},
-		NotBefore:             now.Add(-time.Hour),
-		NotAfter:              now.AddDate(5, 0, 0),
-		KeyUsage:              x509.KeyUsageCertSign | x509.KeyUsageCRLSign,
-		BasicConstraintsValid: true,
-		IsCA:                  true,
-	}
-	caDER, err := x509.CreateCertificate(rand.Reader, caTmpl, caTmpl, caKey.Public(), caKey)
-	if err != nil {
-		b.Fatal(err)
-	}
-	ca, err := x509.ParseCertificate(caDER)
-	if err != nil {
-		b.Fatal(err)
-	}
+	ca := testpki.SelfSigned(b, testpki.Spec{CN: "Bench Issuing CA", Org: []string{"UC Example"}, NotAfter: time.Now().AddDate(5, 0, 0), CA: true})
 	inputs := make([]merge.Input, n)
 	for i := range inputs {
-		var key crypto.Signer
+		var key crypto.Signer = testpki.ECKey(b)
 		if n <= 60 && i%2 == 0 {
-			key, err = rsa.GenerateKey(rand.Reader, 2048)
-		} else {
-			key, err = ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-		}
-		if err != nil {
-			b.Fatal(err)
+			key = testpki.RSAKey(b, 2048)
 		}
 		host := fmt.Sprintf("fe%03d.uc.example.com", i+1)
-		tmpl := &x509.Certificate{
-			SerialNumber: big.NewInt(int64(i + 2)),
-			Subject:      pkix.Name{CommonName: host},
-			DNSNames:     []string{host},
-			NotBefore:    now.Add(-time.Hour),
-			NotAfter:     now.AddDate(1, 0, 0),
-			KeyUsage:     x509.KeyUsageDigitalSignature | x509.KeyUsageKeyEncipherment,
-			ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth, x509.ExtKeyUsageClientAuth},
-		}
-		der, err := x509.CreateCertificate(rand.Reader, tmpl, ca, key.Public(), caKey)
-		if err != nil {
-			b.Fatal(err)
-		}
-		leaf, err := x509.ParseCertificate(der)
-		if err != nil {
-			b.Fatal(err)
-		}
+		leaf := ca.Issue(b, testpki.Spec{CN: host, DNS: []string{host}, Serial: int64(i + 2), Key: key})
 		inputs[i] = merge.Input{
 			Name: fmt.Sprintf("fe%03d.pfx", i+1),
 			Store: &keystore.Store{
@@ -121,7 +75,7 @@ func benchInputs(b *testing.B, n int) []merge.Input {
 					Alias: host,
 					Kind:  keystore.KindKey,
 					Key:   key,
-					Chain: []*x509.Certificate{leaf, ca},
+					Chain: []*x509.Certificate{leaf.Cert, ca.Cert},
 				}},
 			},
 		}

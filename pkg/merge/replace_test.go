@@ -1,15 +1,12 @@
 package merge
 
 import (
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/x509"
-	"crypto/x509/pkix"
-	"math/big"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/uccert/uccert/pkg/internal/testpki"
 
 	"github.com/uccert/uccert/pkg/keystore"
 	"github.com/uccert/uccert/pkg/secret"
@@ -90,21 +87,8 @@ func placedOf(s *keystore.Store) []Placed {
 // ecFor is a self-signed EC key entry for names.
 func ecFor(t *testing.T, names ...string) Input {
 	t.Helper()
-	k, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tmpl := &x509.Certificate{SerialNumber: big.NewInt(0x77), Subject: pkix.Name{CommonName: names[0]}, DNSNames: names,
-		NotBefore: testNow.AddDate(-1, 0, 0), NotAfter: testNow.AddDate(1, 0, 0)}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &k.PublicKey, k)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := x509.ParseCertificate(der)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return Input{Name: "ec.pem", Store: &keystore.Store{Format: keystore.FormatPEM, Entries: []*keystore.Entry{{Kind: keystore.KindKey, Key: k, Chain: []*x509.Certificate{c}}}}}
+	c := testpki.SelfSigned(t, testpki.Spec{CN: names[0], DNS: names, Serial: 0x77, NotBefore: testNow.AddDate(-1, 0, 0), NotAfter: testNow.AddDate(1, 0, 0)})
+	return Input{Name: "ec.pem", Store: &keystore.Store{Format: keystore.FormatPEM, Entries: []*keystore.Entry{{Kind: keystore.KindKey, Key: c.Key, Chain: []*x509.Certificate{c.Cert}}}}}
 }
 
 // The rules of Options.Replace, case by case (JKS fixtures list their

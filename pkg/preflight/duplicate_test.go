@@ -1,15 +1,12 @@
 package preflight
 
 import (
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/x509"
-	"crypto/x509/pkix"
-	"math/big"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/uccert/uccert/pkg/internal/testpki"
 
 	"github.com/uccert/uccert/pkg/finding"
 	"github.com/uccert/uccert/pkg/keystore"
@@ -31,21 +28,8 @@ func keyEntry(t *testing.T, file, pass, alias string) *keystore.Entry {
 // ecEntry is a self-signed EC P-256 entry for names.
 func ecEntry(t *testing.T, alias string, names ...string) *keystore.Entry {
 	t.Helper()
-	k, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tmpl := &x509.Certificate{SerialNumber: big.NewInt(7), Subject: pkix.Name{CommonName: names[0]}, DNSNames: names,
-		NotBefore: now.AddDate(-1, 0, 0), NotAfter: now.AddDate(1, 0, 0)}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &k.PublicKey, k)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := x509.ParseCertificate(der)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &keystore.Entry{Alias: alias, Kind: keystore.KindKey, Key: k, Chain: []*x509.Certificate{c}}
+	c := testpki.SelfSigned(t, testpki.Spec{CN: names[0], DNS: names, Serial: 7, NotBefore: now.AddDate(-1, 0, 0), NotAfter: now.AddDate(1, 0, 0)})
+	return &keystore.Entry{Alias: alias, Kind: keystore.KindKey, Key: c.Key, Chain: []*x509.Certificate{c.Cert}}
 }
 
 // identity-duplicate reports entries for the same names, not Front Ends

@@ -1,19 +1,16 @@
 package tlsconf
 
 import (
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/tls"
 	"crypto/x509"
-	"crypto/x509/pkix"
 	"errors"
 	"fmt"
-	"math/big"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/uccert/uccert/pkg/internal/testpki"
 
 	"github.com/uccert/uccert/pkg/hostname"
 	"github.com/uccert/uccert/pkg/secret"
@@ -315,24 +312,12 @@ func handshakeErr(t *testing.T, server, client *tls.Config) error {
 // with one P-256 key (choice does not look at keys) and self-signed.
 func benchStore(b *testing.B, n int) *keystore.Store {
 	b.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		b.Fatal(err)
-	}
+	key := testpki.ECKey(b)
 	s := &keystore.Store{Format: keystore.FormatJKS}
 	for i := 0; i < n; i++ {
 		name := fmt.Sprintf("fe%d.uc.example.com", i)
-		tmpl := &x509.Certificate{SerialNumber: big.NewInt(int64(i + 1)), Subject: pkix.Name{CommonName: name}, DNSNames: []string{name},
-			NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour)}
-		der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-		if err != nil {
-			b.Fatal(err)
-		}
-		c, err := x509.ParseCertificate(der)
-		if err != nil {
-			b.Fatal(err)
-		}
-		s.Entries = append(s.Entries, &keystore.Entry{Kind: keystore.KindKey, Alias: name, Key: key, Chain: []*x509.Certificate{c}})
+		c := testpki.SelfSigned(b, testpki.Spec{CN: name, DNS: []string{name}, Serial: int64(i + 1), Key: key})
+		s.Entries = append(s.Entries, &keystore.Entry{Kind: keystore.KindKey, Alias: name, Key: key, Chain: []*x509.Certificate{c.Cert}})
 	}
 	return s
 }

@@ -69,7 +69,7 @@ func TestDaemonImportIsLean(t *testing.T) {
 }
 
 // testHelpers are the packages only _test.go files may import.
-var testHelpers = []string{"pkg/internal/judge", "pkg/internal/fixtures", "pkg/internal/testfs", "pkg/internal/e2e", "pkg/internal/archtest"}
+var testHelpers = []string{"pkg/internal/judge", "pkg/internal/fixtures", "pkg/internal/testfs", "pkg/internal/testpki", "pkg/internal/e2e", "pkg/internal/archtest"}
 
 // No program or library code imports a test helper: they shell out to
 // real tools, read fixtures and make FIFOs and sockets.
