@@ -1,6 +1,7 @@
 package chain
 
 import (
+	"crypto"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
@@ -13,6 +14,8 @@ import (
 	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/uccert/uccert/pkg/internal/testpki"
 )
 
 func pemCert(t *testing.T, name string) *x509.Certificate {
@@ -172,46 +175,14 @@ func BenchmarkBuildLookAlike(b *testing.B) {
 // order of the certificates (a store rewritten by uccert orders them
 // otherwise than the file it read).
 func TestBuildPrefersRenewedIssuer(t *testing.T) {
-	caKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	otherKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
+	caKey, otherKey := testpki.ECKey(t), testpki.ECKey(t)
 	now := time.Now()
-	name := pkix.Name{CommonName: "UC Renewed CA"}
-	ski := []byte{1, 2, 3, 4}
-	ca := func(serial int64, years int, key *ecdsa.PrivateKey) *x509.Certificate {
-		tmpl := &x509.Certificate{
-			SerialNumber: big.NewInt(serial), Subject: name, SubjectKeyId: ski,
-			NotBefore: now.Add(-time.Hour), NotAfter: now.AddDate(years, 0, 0),
-			BasicConstraintsValid: true, IsCA: true, KeyUsage: x509.KeyUsageCertSign,
-		}
-		der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, key.Public(), key)
-		if err != nil {
-			t.Fatal(err)
-		}
-		c, err := x509.ParseCertificate(der)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return c
+	ca := func(serial int64, years int, key crypto.Signer) testpki.Cert {
+		return testpki.SelfSigned(t, testpki.Spec{CN: "UC Renewed CA", SubjectKeyID: []byte{1, 2, 3, 4}, Serial: serial, NotAfter: now.AddDate(years, 0, 0), Key: key, CA: true})
 	}
-	old, renewed, lookalike := ca(1, 1, caKey), ca(2, 5, caKey), ca(3, 10, otherKey)
-	leafTmpl := &x509.Certificate{
-		SerialNumber: big.NewInt(10), Subject: pkix.Name{CommonName: "fe1.uc.example.com"},
-		NotBefore: now.Add(-time.Hour), NotAfter: now.AddDate(1, 0, 0),
-	}
-	der, err := x509.CreateCertificate(rand.Reader, leafTmpl, old, otherKey.Public(), caKey)
-	if err != nil {
-		t.Fatal(err)
-	}
-	leaf, err := x509.ParseCertificate(der)
-	if err != nil {
-		t.Fatal(err)
-	}
+	oldCA, renewedCA, lookalikeCA := ca(1, 1, caKey), ca(2, 5, caKey), ca(3, 10, otherKey)
+	old, renewed, lookalike := oldCA.Cert, renewedCA.Cert, lookalikeCA.Cert
+	leaf := oldCA.Issue(t, testpki.Spec{CN: "fe1.uc.example.com", Serial: 10, Key: otherKey}).Cert
 	for _, order := range [][]*x509.Certificate{{old, renewed, lookalike}, {lookalike, renewed, old}, {renewed, lookalike, old}} {
 		for _, verify := range []bool{false, true} {
 			res := Build(leaf, Options{Pool: NewPool(order...), Verify: verify})
@@ -222,14 +193,7 @@ func TestBuildPrefersRenewedIssuer(t *testing.T) {
 	}
 	// Without a renewed one, among two that do not verify, the one valid
 	// longest (linked by name).
-	other, err := x509.CreateCertificate(rand.Reader, leafTmpl, lookalike, otherKey.Public(), otherKey)
-	if err != nil {
-		t.Fatal(err)
-	}
-	unsigned, err := x509.ParseCertificate(other)
-	if err != nil {
-		t.Fatal(err)
-	}
+	unsigned := lookalikeCA.Issue(t, testpki.Spec{CN: "fe2.uc.example.com", Serial: 11, Key: otherKey}).Cert
 	for _, order := range [][]*x509.Certificate{{old, renewed}, {renewed, old}} {
 		if res := Build(unsigned, Options{Pool: NewPool(order...)}); len(res.Chain) != 2 || res.Chain[1] != renewed {
 			t.Errorf("pool %v: chain %v, want the CA valid longest", serials(order), serials(res.Chain))

@@ -25,6 +25,9 @@ type Spec struct {
 	Org []string // subject O
 	DNS []string // SAN dNSNames
 	IPs []net.IP // SAN iPAddresses
+	// SubjectKeyID is the subject key identifier (nil: Go's, from the key,
+	// for a CA).
+	SubjectKeyID []byte
 	// Serial is the serial number (0: 1).
 	Serial int64
 	// NotBefore and NotAfter bound the validity (zero: an hour ago, a year
@@ -68,6 +71,7 @@ func issue(tb testing.TB, spec Spec, ca *Cert) Cert {
 		Subject:      pkix.Name{CommonName: spec.CN, Organization: spec.Org},
 		DNSNames:     spec.DNS,
 		IPAddresses:  spec.IPs,
+		SubjectKeyId: spec.SubjectKeyID,
 		NotBefore:    spec.NotBefore,
 		NotAfter:     spec.NotAfter,
 	}
