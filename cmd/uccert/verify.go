@@ -328,7 +328,7 @@ func verifyRun(c *cli.Context, e *env, at time.Time) (*finding.Report, []verifie
 		mode = a.Mode()
 	}
 	switch {
-	case mode == connector.ModeTLSKerberos && a.KrbConf == "":
+	case mode == connector.ModeTLSKerberos && a.KrbConf == "" && opts.Subject == "": // from --args: a finding
 		return nil, nil, usagef("tls-kerberos mode needs a krb5.conf: give --krb5 FILE (or -krb_conf_file in --args)")
 	case a.CertStore.File == "" && a.KeyStore.File == "" && a.KrbConf == "" && opts.Subject == "":
 		return nil, nil, usagef("nothing to verify: give --cert-store, --key-store, --krb5, --args or --args-file")

@@ -198,3 +198,25 @@ func TestVerifyAtDateAndLongWindow(t *testing.T) {
 		t.Errorf("--warn-days 36500: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
 }
+
+// The connector's command line (--args) is judged as the connector would
+// start with it: naming no cert store, or no krb5.conf in tls-kerberos
+// mode, is an error finding (0.2.0 passed a command line naming no store,
+// and stopped with a usage error on the missing krb5.conf).
+func TestVerifyArgsLackingWhatTheModeNeeds(t *testing.T) {
+	t.Chdir("../..")
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--args", ""}, "FAIL store-unreadable             --args: no cert store"},
+		{[]string{"--args", "-host cfg -port 2020"}, "FAIL store-unreadable             --args: no cert store"},
+		{[]string{"--mode", "tls-kerberos", "--args", "-cert_store_file fixtures/stores/truststore.jks -cert_store_pass trustpass1 -cert_store_type jks"},
+			"FAIL krb5-syntax                  --args: no krb5.conf"},
+	} {
+		r := runCLI(t, "", nil, append([]string{"verify", "--host", "ucc.uc.example.com"}, c.args...)...)
+		if r.code != 1 || !strings.Contains(r.stdout, c.want) {
+			t.Errorf("%q: exit %d, want 1 and %q\n%s%s", c.args, r.code, c.want, r.stdout, r.stderr)
+		}
+	}
+}

@@ -167,12 +167,18 @@ func check(a *Args, opts CheckOptions, files contents) (*Material, *finding.Repo
 		popts.Findings = ProblemFindings(opts.Problems, subject)
 	}
 	popts.Findings = append(popts.Findings, typeFindings...)
-	if a.CertStore.File == "" && a.KeyStore.File != "" {
+	if a.CertStore.File == "" && (a.KeyStore.File != "" || opts.Subject != "") {
 		// Checks run for what is given; but a key store without a cert
-		// store is a command line the connector does not start with.
+		// store, or a connector command line without one, is a command
+		// line the connector does not start with.
 		popts.Findings = append(popts.Findings, finding.Finding{Check: preflight.CheckStoreUnreadable, Severity: finding.Error,
 			Subject: subject, Message: "no cert store: the connector needs " + FlagCertStoreFile + " (the key entries in mtls mode, the trust store in tls-kerberos mode)",
 			Hint: "give " + FlagCertStoreFile + " with its password and type", Err: fmt.Errorf("%w: %s", ErrNoStore, FlagCertStoreFile)})
+	}
+	if m.Mode == ModeTLSKerberos && a.KrbConf == "" && opts.Subject != "" {
+		popts.Findings = append(popts.Findings, finding.Finding{Check: krb5conf.CheckSyntax, Severity: finding.Error,
+			Subject: subject, Message: "no krb5.conf: the connector needs " + FlagKrbConfFile + " in tls-kerberos mode",
+			Hint: "give " + FlagKrbConfFile + " with the krb5.conf's path", Err: fmt.Errorf("%w: %s", ErrNoStore, FlagKrbConfFile)})
 	}
 	res := preflight.Run(popts)
 	m.Krb5, m.Report = res.Krb5, res.Report
