@@ -16,7 +16,7 @@ import (
 	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
 )
 
-// certText renders c for `uccert inspect --text` in the layout of
+// certLines renders c for `uccert inspect --text` in the layout of
 // `openssl x509 -noout -text` (OpenSSL 3.0), trimmed to what a PKI
 // administrator reads. The output is for people, not a contract like the
 // JSON, but it is kept stable; it is, line by line (indentation as shown):
@@ -104,11 +104,11 @@ import (
 //   - Issuer and Subject Unique IDs (X.509 v2, unused in practice) are not
 //     shown.
 //
-// certText reads only what crypto/x509 already parsed (c.Raw,
+// certLines reads only what crypto/x509 already parsed (c.Raw,
 // c.RawTBSCertificate, c.RawIssuer, c.RawSubject,
 // c.RawSubjectPublicKeyInfo, c.Extensions); anything it cannot decode is
 // shown as hex or from the parsed fields, never a panic.
-func certText(c *x509.Certificate) string {
+func certLines(c *x509.Certificate) []string {
 	var w textWriter
 	w.line(0, "Certificate:")
 	w.line(4, "Data:")
@@ -143,22 +143,24 @@ func certText(c *x509.Certificate) string {
 	}
 	sum := sha256.Sum256(c.Raw)
 	w.line(4, "SHA256 Fingerprint="+colonHex(sum[:], true))
-	return w.String()
+	return w.lines
 }
 
 // opensslTimeLayout is OpenSSL's ASN1_TIME_print form.
 const opensslTimeLayout = "Jan _2 15:04:05 2006 GMT"
 
-// textWriter collects indented lines.
-type textWriter struct{ b strings.Builder }
+// textWriter collects indented lines. A line holds what a certificate
+// says as it is, line breaks included: the caller escapes each line for
+// the terminal, so a name cannot start a line of its own.
+type textWriter struct{ lines []string }
 
-// line writes s indented by n spaces (an empty s gives an empty line).
+// line adds s indented by n spaces (an empty s gives an empty line).
 func (w *textWriter) line(n int, s string) {
-	if s != "" {
-		w.b.WriteString(strings.Repeat(" ", n))
-		w.b.WriteString(s)
+	if s == "" {
+		w.lines = append(w.lines, "")
+		return
 	}
-	w.b.WriteByte('\n')
+	w.lines = append(w.lines, strings.Repeat(" ", n)+s)
 }
 
 // field writes "key: value", or "key:" alone when value is empty.
@@ -169,8 +171,6 @@ func (w *textWriter) field(n int, key, value string) {
 	}
 	w.line(n, key+": "+value)
 }
-
-func (w *textWriter) String() string { return w.b.String() }
 
 // writeSerial writes the serial number as OpenSSL's X509_print_ex does:
 // decimal and hex when the magnitude fits in a (64-bit) long and the value

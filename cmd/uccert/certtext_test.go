@@ -529,7 +529,7 @@ func TestCertTextExtensionValues(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			var w textWriter
 			writeExtension(&w, c.oid, false, c.value)
-			lines := strings.Split(strings.TrimSuffix(w.String(), "\n"), "\n")
+			lines := w.lines
 			var got []string
 			for _, l := range lines[1:] {
 				got = append(got, strings.TrimPrefix(l, "                "))
@@ -719,3 +719,6 @@ func FuzzCertText(f *testing.F) {
 		_, _ = pssParams(data)
 	})
 }
+
+// certText is certLines as one text, for tests that look for several lines.
+func certText(c *x509.Certificate) string { return strings.Join(certLines(c), "\n") + "\n" }

@@ -69,16 +69,6 @@ func unsafe(r rune, n int) bool {
 	return false
 }
 
-// escLines escapes each line of a multi-line text (certificate text),
-// keeping its line breaks.
-func escLines(s string) string {
-	lines := strings.Split(s, "\n")
-	for i, l := range lines {
-		lines[i] = esc(l)
-	}
-	return strings.Join(lines, "\n")
-}
-
 // escAll escapes each string of a list.
 func escAll(ss []string) []string {
 	out := make([]string, len(ss))

@@ -120,7 +120,9 @@ func runInspect(c *cli.Context, e *env) error {
 				renderEntry(e, info)
 				if c.Bool("text") {
 					for _, cert := range s.Entries[j].Chain {
-						fmt.Fprint(e.stdout, indent(escLines(certText(cert)), "      "))
+						for _, l := range certLines(cert) {
+							fmt.Fprintln(e.stdout, "      "+esc(l))
+						}
 					}
 				}
 			}
