@@ -30,24 +30,39 @@ var (
 // file (.bat, .cmd) as cmd.exe runs it (ParseBatLine), any other file as
 // the text of Genesys Administrator's Command Line Arguments field
 // (ParseCommandLine). Of several lines, the one that carries the store
-// flags counts, else the first that is not empty. Relative store and
+// flags counts, else the first that is not empty; in a batch file, lines
+// ending with ^ are joined with the next as cmd.exe joins them. Relative store and
 // krb5.conf paths are taken relative to the file's folder (the
 // connector's working folder is the batch file's; a path with a drive
 // letter or a leading slash or backslash is absolute on either system).
 // The file is read line by line, at most MaxArgsFile bytes
 // (ErrArgsFileTooLarge). Errors name the path.
 func ReadArgsFile(path string) (*Args, []Problem, error) {
-	var chosen, first string
+	lower := strings.ToLower(path)
+	bat := strings.HasSuffix(lower, ".bat") || strings.HasSuffix(lower, ".cmd")
+	var chosen, first, pending string
 	err := limitio.Lines(path, MaxArgsFile, MaxBatLine+MaxCommandLine, ErrArgsFileTooLarge, func(_ int, line string) bool {
-		t := strings.TrimSpace(line)
-		if t == "" {
+		if bat {
+			// A ^ that ends a line outside quotes joins the next line to
+			// it, the line break dropped and the ^ escaping the next
+			// line's first character, as cmd.exe does.
+			line = pending + line
+			pending = ""
+			if strings.HasSuffix(line, "^") {
+				if _, _, err := ParseBatLine(line); errors.Is(err, ErrLineContinuation) {
+					pending = line
+					return true
+				}
+			}
+		}
+		if strings.TrimSpace(line) == "" {
 			return true
 		}
 		if first == "" {
-			first = t
+			first = line
 		}
-		if carriesStoreFlags(t) {
-			chosen = t
+		if carriesStoreFlags(line) {
+			chosen = line // untrimmed: in a batch file "^ " escapes the space
 			return false
 		}
 		return true
@@ -55,13 +70,15 @@ func ReadArgsFile(path string) (*Args, []Problem, error) {
 	if err != nil {
 		return nil, nil, fmt.Errorf("%s: %w", path, err)
 	}
+	if chosen == "" && pending != "" && carriesStoreFlags(pending) {
+		chosen = pending // the last line ends with ^: ParseBatLine says so
+	}
 	if chosen == "" {
 		chosen = first
 	}
-	lower := strings.ToLower(path)
 	var a *Args
 	var probs []Problem
-	if strings.HasSuffix(lower, ".bat") || strings.HasSuffix(lower, ".cmd") {
+	if bat {
 		a, probs, err = ParseBatLine(chosen)
 	} else {
 		a, probs, err = ParseCommandLine(chosen)

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -120,6 +121,56 @@ func TestReadArgsFileRelativePaths(t *testing.T) {
 	}
 	if _, err := Load(a, LoadOptions{Host: "ucc.uc.example.com"}); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// A startup.bat line continued with ^ is read as cmd.exe joins it (judged
+// by Wine's cmd.exe in pkg/internal/e2e, TestWineBatContinuation): the ^
+// that ends a line outside quotes escapes the next line's first character;
+// inside quotes, or before a space, a ^ continues nothing; a .txt file is
+// not a batch file.
+func TestReadArgsFileContinuation(t *testing.T) {
+	dir := t.TempDir()
+	for _, c := range []struct {
+		name, text string
+		want       []string // Other, then the store tokens
+		err        error
+	}{
+		{"startup.bat", "@echo off\r\nucc-launcher.exe -host cfg ^\r\n  -cert_store_file k.jks ^\r\n&x -cert_store_pass p\r\n",
+			[]string{"ucc-launcher.exe", "-host", "cfg", "&x", "|", "-cert_store_file", filepath.Join(dir, "k.jks"), "-cert_store_pass", "p"}, nil},
+		{"quoted.bat", "ucc-launcher.exe -cert_store_file k.jks -cert_store_pass \"p^\"\r\n-x\r\n",
+			[]string{"ucc-launcher.exe", "|", "-cert_store_file", filepath.Join(dir, "k.jks"), "-cert_store_pass", "p^"}, nil},
+		{"space.bat", "ucc-launcher.exe -cert_store_file k.jks -cert_store_pass p ^ \r\n-x\r\n",
+			[]string{"ucc-launcher.exe", "|", "-cert_store_file", filepath.Join(dir, "k.jks"), "-cert_store_pass", "p"}, nil},
+		{"last.bat", "ucc-launcher.exe -cert_store_file k.jks ^", nil, ErrLineContinuation},
+		{"args.txt", "-cert_store_file k.jks ^\n-cert_store_pass p\n",
+			[]string{"^", "|", "-cert_store_file", filepath.Join(dir, "k.jks")}, nil},
+	} {
+		p := filepath.Join(dir, c.name)
+		if err := os.WriteFile(p, []byte(c.text), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		a, _, err := ReadArgsFile(p)
+		if c.err != nil {
+			if !errors.Is(err, c.err) {
+				t.Errorf("%s: %v, want %v", c.name, err, c.err)
+			}
+			continue
+		}
+		if err != nil {
+			t.Errorf("%s: %v", c.name, err)
+			continue
+		}
+		got := append(append(slices.Clone(a.Other), "|"), a.Tokens()...)
+		var toks []string
+		for _, tok := range got {
+			if tok != "-cert_store_type" && tok != "jks" {
+				toks = append(toks, tok)
+			}
+		}
+		if !slices.Equal(toks, c.want) {
+			t.Errorf("%s: %q, want %q", c.name, toks, c.want)
+		}
 	}
 }
 

@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"encoding/hex"
 	"encoding/json"
 	"os"
 	"os/exec"
@@ -9,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/uccert/uccert/pkg/connector"
 	"github.com/uccert/uccert/pkg/internal/judge"
 )
 
@@ -154,5 +156,50 @@ func TestWineQuoting(t *testing.T) {
 				t.Errorf("%s %q: Windows read the line %s as %q, want %q", mode, v, res.Lines[mode], got, want)
 			}
 		}
+	}
+}
+
+// TestWineBatContinuation: a startup.bat line continued with ^ over three
+// lines (a ^ inside quotes is literal and continues nothing) gives
+// argv.exe, run by cmd.exe, the arguments connector.ReadArgsFile reads
+// from the file. (Windows' cmd.exe also takes the next line's first
+// character as escaped, so "^" then "&x" is the text &x; Wine 8's cmd.exe
+// runs x as a command there, so that case is left to the unit tests.)
+func TestWineBatContinuation(t *testing.T) {
+	w := judge.Wine(t)
+	argv := argvExe(t, w)
+	const dir = `C:\uccert continuation`
+	w.TempDir(t, dir)
+	bat := dir + `\startup.bat`
+	w.WriteFile(t, bat, []byte("@echo off\r\n"+
+		`"`+argv+`" -host cfg -port 2020 ^`+"\r\n"+
+		`  -cert_store_file "C:\GCTI\ucc keys.jks" -cert_store_pass "p^" ^`+"\r\n"+
+		`x -cert_store_type jks`+"\r\n"))
+	r := w.Run(t, "cmd.exe", []string{"/d", "/c", bat}, judge.WineRun{})
+	if r.ExitCode != 0 {
+		t.Fatalf("cmd.exe: exit %d\n%s%s", r.ExitCode, r.Stdout, r.Stderr)
+	}
+	var got []string
+	for _, l := range strings.Split(r.Stdout, "\n") {
+		l = strings.TrimSuffix(l, "\r")
+		if h, ok := strings.CutPrefix(l, "="); ok {
+			b, err := hex.DecodeString(h)
+			if err != nil {
+				t.Fatalf("argv.exe's output: %q", r.Stdout)
+			}
+			got = append(got, string(b))
+		}
+	}
+	want := []string{"-host", "cfg", "-port", "2020", "-cert_store_file", `C:\GCTI\ucc keys.jks`, "-cert_store_pass", "p^", "x", "-cert_store_type", "jks"}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("cmd.exe gave argv.exe %q, want %q", got, want)
+	}
+	a, _, err := connector.ReadArgsFile(w.LinuxPath(t, bat))
+	if err != nil {
+		t.Fatal(err)
+	}
+	fromWindows, _ := connector.Parse(append([]string{argv}, got...)) // the program is Other[0]
+	if !reflect.DeepEqual(a.Tokens(), fromWindows.Tokens()) || !reflect.DeepEqual(a.Other, fromWindows.Other) {
+		t.Fatalf("ReadArgsFile: %q and %q; cmd.exe: %q and %q", a.Tokens(), a.Other, fromWindows.Tokens(), fromWindows.Other)
 	}
 }
