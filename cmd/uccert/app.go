@@ -256,6 +256,9 @@ func (p *passwords) get(src, flag, label string) (secret.Password, error) {
 		pw, err = p.r.Resolve(s, esc(label)) // the label names a file: it goes to the terminal
 		return err
 	})
+	if err != nil && s.Kind == secret.KindFile {
+		err = withFile(s.Value, err) // the password file is the file that failed
+	}
 	return pw, err
 }
 

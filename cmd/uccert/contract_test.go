@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"io/fs"
@@ -68,6 +69,16 @@ func TestJSONFailures(t *testing.T) {
 	dir := t.TempDir()
 	existing := filepath.Join(dir, "exists.jks")
 	os.WriteFile(existing, []byte("x"), 0o600)
+	copyTo := func(name string, data []byte) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	frontends := copyTo("frontends.jks", mustRead(t, abs(t, "stores", "frontends.jks")))
+	truncated := copyTo("truncated.jks", mustRead(t, abs(t, "hostile", "truncated.jks")))
+	big := copyTo("big.txt", bytes.Repeat([]byte("a"), 2<<20))
 	cases := []struct {
 		name, code, file string
 		exit             int
@@ -93,6 +104,16 @@ func TestJSONFailures(t *testing.T) {
 			[]string{"verify", "--format=json", "--args-file", filepath.Join(dir, "startup.bat")}},
 		{"args --format json: wrong password", "wrong-password", abs(t, "stores", "ucc.jks"), 1,
 			[]string{"args", "--format", "json", "--cert-store", abs(t, "stores", "ucc.jks"), "--cert-store-pass", "pass:wrong-pw-1"}},
+		// The file of an error about OUT, a password file or an --args-file.
+		{"--append: OUT's password is wrong", "wrong-password", frontends, 1,
+			[]string{"merge", "--json", "-o", frontends, "--append", "--out-pass", "pass:wrong-pw-1", "--in-pass", "pass:fe1-export", abs(t, "exports", "fe1-openssl.pfx")}},
+		{"--append: OUT is damaged", "malformed", truncated, 1,
+			[]string{"truststore", "--json", "-o", truncated, "--append", "--out-pass", "pass:changeit1", abs(t, "pki", "root.cer")}},
+		{"OUT's password too short", "password-source", filepath.Join(dir, "e.jks"), 1,
+			[]string{"truststore", "--json", "-o", filepath.Join(dir, "e.jks"), "--out-pass", "pass:abc12", abs(t, "pki", "root.cer")}},
+		{"password file missing", "not-found", filepath.Join(dir, "nope.pw"), 1,
+			[]string{"verify", "--json", "--cert-store", abs(t, "stores", "ucc.jks"), "--cert-store-pass", "file:" + filepath.Join(dir, "nope.pw")}},
+		{"--args-file too large", "too-large", big, 1, []string{"verify", "--json", "--args-file", big}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -186,4 +207,14 @@ func TestJSONContractListsEveryCode(t *testing.T) {
 			t.Errorf("the help lists %q, which no sample produces", c)
 		}
 	}
+}
+
+// mustRead is os.ReadFile that fails the test on an error.
+func mustRead(t testing.TB, path string) []byte {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
 }

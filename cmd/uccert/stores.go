@@ -266,10 +266,10 @@ func (o *output) password(pw *passwords) (secret.Password, error) {
 	label := "password for " + filepath.Base(o.path)
 	check := func(p secret.Password) error {
 		if err := secret.CheckStorePassword(p); err != nil {
-			return fmt.Errorf("%s: %w", o.path, err)
+			return withFile(o.path, fmt.Errorf("%s: %w", o.path, err))
 		}
 		if err := keystore.CheckPassword(o.format, p); err != nil {
-			return fmt.Errorf("%s: %w", o.path, err)
+			return withFile(o.path, fmt.Errorf("%s: %w", o.path, err))
 		}
 		return nil
 	}
@@ -304,7 +304,7 @@ func (o *output) write(ctx context.Context, e *env, password secret.Password, bu
 	if err != nil {
 		return err
 	}
-	return keystore.WriteFileContext(ctx, o.path, s, wopts)
+	return withFile(o.path, keystore.WriteFileContext(ctx, o.path, s, wopts))
 }
 
 // update is keystore.Update of OUT with --lock-timeout and the lock's
@@ -313,6 +313,7 @@ func (o *output) write(ctx context.Context, e *env, password secret.Password, bu
 // entries should use it too).
 func (o *output) update(ctx context.Context, e *env, wopts keystore.WriteOptions, modify func(current *keystore.Store) (*keystore.Store, error)) error {
 	var read keystore.Profile
+	var modifyErr error
 	err := keystore.Update(ctx, o.path, keystore.UpdateOptions{
 		WriteOptions: wopts,
 		LockTimeout:  o.lockWait,
@@ -325,10 +326,15 @@ func (o *output) update(ctx context.Context, e *env, wopts keystore.WriteOptions
 		},
 	}, func(current *keystore.Store) (*keystore.Store, error) {
 		read = current.Profile
-		return modify(current)
+		s, err := modify(current)
+		modifyErr = err
+		return s, err
 	})
-	if errors.Is(err, keystore.ErrLocked) {
+	switch {
+	case errors.Is(err, keystore.ErrLocked):
 		return withFile(o.path, fmt.Errorf("%w; run this again when it has finished, or give a longer --lock-timeout", err))
+	case err != nil && (modifyErr == nil || !errors.Is(err, modifyErr)):
+		err = withFile(o.path, err) // reading, writing or locking OUT failed
 	}
 	if err == nil && o.keepProfile && wopts.Format == keystore.FormatPKCS12 && read == keystore.ProfileLegacy {
 		fmt.Fprintf(e.stderr, "uccert: note: %s keeps its legacy PKCS#12 profile (3DES, SHA-1 MAC: read by JREs before 8u301); give --compat modern to change it\n", esc(o.path))

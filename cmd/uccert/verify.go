@@ -431,7 +431,7 @@ func readConnectorArgs(c *cli.Context) (*connector.Args, []connector.Problem, st
 	path := c.String("args-file")
 	a, probs, err := connector.ReadArgsFile(path)
 	if err != nil {
-		return nil, nil, "", err
+		return nil, nil, "", withFile(path, err)
 	}
 	return a, probs, path, nil
 }
