@@ -90,8 +90,10 @@ func runArgs(c *cli.Context, e *env) error {
 	if mode == connector.ModeTLSKerberos && c.String("krb5") == "" {
 		return usagef("tls-kerberos mode needs --krb5 FILE")
 	}
-	if mode == connector.ModeMTLS && c.String("krb5") != "" {
-		return usagef("--krb5 is for tls-kerberos mode: add --mode tls-kerberos")
+	if mode == connector.ModeMTLS && c.String("krb5") != "" && c.String("key-store") == "" {
+		// Without a key store the connector reads -krb_conf_file as
+		// tls-kerberos (connector.DecideMode); beside one, mtls stays.
+		return usagef("--krb5 without --key-store is tls-kerberos mode: add --mode tls-kerberos (in mtls mode, --krb5 goes with the key store, the trust store)")
 	}
 	if c.String("key-store") == "" && (c.IsSet("key-store-pass") || c.IsSet("key-store-type")) {
 		return usagef("--key-store-pass and --key-store-type need --key-store FILE")

@@ -87,6 +87,7 @@ func TestArgsFailures(t *testing.T) {
 		contains string
 	}{
 		{[]string{"--mode", "tls-kerberos", "--cert-store", "t.jks", "--cert-store-pass", "pass:trustpass1"}, 2, "--krb5"},
+		{[]string{"--cert-store", "t.jks", "--cert-store-pass", "pass:trustpass1", "--krb5", "k.conf"}, 2, "add --mode tls-kerberos"},
 		{[]string{"--cert-store-pass", "pass:x"}, 2, "--cert-store"},
 		{[]string{"--cert-store", "t.bin", "--cert-store-pass", "pass:trustpass1"}, 2, "--cert-store-type"},
 		{[]string{"--cert-store", "t.jks", "--format", "xml", "--cert-store-pass", "pass:trustpass1"}, 2, "--format"},
@@ -161,5 +162,27 @@ func TestArgsWindowsTraps(t *testing.T) {
 	r = runCLI(t, "", nil, append(store, "--format", "bat", "--remote-dir", `C:\GCTI\ucc`)...)
 	if r.code != 0 || strings.Contains(r.stderr, "chcp") {
 		t.Errorf("ASCII bat line: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+}
+
+// In mtls mode --krb5 goes with the key store and is printed last, as the
+// connector reads such a line as mtls with its krb5.conf (SPEC's order);
+// 0.2.0 refused it.
+func TestArgsMTLSWithKrb5(t *testing.T) {
+	r := runCLI(t, "", nil, "args", "--format", "json", "--cert-store", abs(t, "stores", "ucc-with-fes.p12"), "--cert-store-pass", "pass:changeit1",
+		"--key-store", abs(t, "stores", "truststore.jks"), "--key-store-pass", "pass:trustpass1", "--krb5", abs(t, "krb5", "good.conf"))
+	var doc struct {
+		Mode string   `json:"mode"`
+		Args []string `json:"args"`
+	}
+	if r.code != 0 || json.Unmarshal([]byte(r.stdout), &doc) != nil {
+		t.Fatalf("exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	if doc.Mode != "mtls" || len(doc.Args) != 14 || doc.Args[12] != "-krb_conf_file" || doc.Args[13] != abs(t, "krb5", "good.conf") {
+		t.Fatalf("%+v", doc)
+	}
+	a, _ := connector.Parse(doc.Args)
+	if got := connector.DecideMode(a, nil); got != connector.ModeMTLS {
+		t.Fatalf("the connector reads the line as %v", got)
 	}
 }
