@@ -55,7 +55,7 @@ type Options struct {
 	Format keystore.Format
 	// Host and FEs are the connector host's and the Front Ends' FQDNs:
 	// Result.Findings says which no entry serves, and which entry serves
-	// none of them.
+	// none of them (when either is given).
 	Host string
 	FEs  []string
 	// Now is when validity is judged (time.Now when zero).
@@ -421,7 +421,7 @@ func Merge(inputs []Input, opts Options) (*Result, error) {
 		return nil, ErrNoKeys
 	}
 	a.res.Findings = problems(preflight.CheckKeyStore(resultName(opts.BaseName), a.res.Store, nil,
-		preflight.Options{Host: opts.Host, FEs: opts.FEs, Now: opts.Now}))
+		preflight.Options{Host: opts.Host, FEs: opts.FEs, NamesComplete: true, Now: opts.Now}))
 	return a.res, nil
 }
 

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/uccert/uccert/pkg/preflight"
 	"github.com/uccert/uccert/pkg/secret"
 
 	"github.com/uccert/uccert/pkg/keystore"
@@ -254,5 +255,38 @@ func TestMergeAppendToBaseWithoutAliases(t *testing.T) {
 	}
 	if _, err := keystore.Encode(r.Store, keystore.EncodeOptions{Format: keystore.FormatPKCS12, Password: secret.NewPassword("changeit1")}); err != nil {
 		t.Fatalf("encode: %v", err)
+	}
+}
+
+// --host or --fe: every entry that serves none of the names given is
+// reported (fqdn-unexpected), --host alone included (SPEC: merge warns for
+// each entry whose names match none of them); with every name given, none.
+func TestMergeUnexpectedEntries(t *testing.T) {
+	ins := []Input{in(t, "exports/fe1-openssl.pfx", "fe1-export"), in(t, "exports/ucc-openssl.pfx", "ucc-export")}
+	unexpected := func(opts Options) []string {
+		opts.Format = keystore.FormatJKS
+		r, err := Merge(ins, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, f := range r.Findings {
+			if f.Check == preflight.CheckFQDNUnexpected {
+				out = append(out, f.Subject)
+			}
+		}
+		return out
+	}
+	if got := unexpected(Options{Host: "ucc.uc.example.com"}); len(got) != 1 || !strings.HasSuffix(got[0], "#fe1.uc.example.com") {
+		t.Errorf("--host alone: %q, want the fe1 entry", got)
+	}
+	if got := unexpected(Options{FEs: []string{"fe1.uc.example.com"}}); len(got) != 1 || !strings.HasSuffix(got[0], "#ucc.uc.example.com") {
+		t.Errorf("--fe alone: %q, want the ucc entry", got)
+	}
+	if got := unexpected(Options{Host: "ucc.uc.example.com", FEs: []string{"fe1.uc.example.com"}}); len(got) != 0 {
+		t.Errorf("every name given: %q", got)
+	}
+	if got := unexpected(Options{}); len(got) != 0 {
+		t.Errorf("no name given: %q", got)
 	}
 }

@@ -86,7 +86,7 @@ func checkIdentity(c *collector, path string, keys []*keystore.Entry, opts Optio
 				"the certificate names its host only in the subject CN (%s), with no DNS subject alternative name", e.Leaf().Subject.CommonName)
 		}
 	}
-	if len(opts.FEs) > 0 {
+	if len(opts.FEs) > 0 || opts.NamesComplete && opts.Host != "" {
 		var wanted []string
 		if opts.Host != "" {
 			wanted = append(wanted, opts.Host)

@@ -26,8 +26,13 @@ type Options struct {
 	Krb5Data []byte
 	// Host is the connector host's FQDN ("" skips the host identity
 	// check); FEs are Front End FQDNs that need a key entry each (mtls).
-	Host string
-	FEs  []string
+	// A key entry that serves none of them is reported
+	// (fqdn-unexpected) when FEs are given, or when NamesComplete says
+	// that Host and FEs name every entry the store should hold (merge's
+	// --host alone; verify's --host defaults to this machine's name).
+	Host          string
+	FEs           []string
+	NamesComplete bool
 	// Now is when validity is judged (time.Now when zero); WarnDays the
 	// cert-expires-soon window (30 when zero).
 	Now      time.Time
