@@ -86,9 +86,17 @@ func Open(spec *StoreSpec) *Opened {
 	}
 	o.Format = keystore.Detect(o.Data)
 	if !o.Format.IsStore() {
+		hint := "give a JKS or PKCS#12 store; build one with uccert merge or uccert truststore"
+		if o.Format == keystore.FormatUnknown {
+			// keystore.Decode says what is wrong with ASN.1 that is none
+			// of ours (nested too deep, truncated), as inspect does.
+			if _, err := keystore.Decode(o.Data, keystore.DecodeOptions{}); errors.Is(err, keystore.ErrMalformed) {
+				c.fail(CheckStoreUnreadable, subject, hint, err, "not a keystore: %s", err.Error())
+				return o
+			}
+		}
 		err := fmt.Errorf("%s: %w: the content is %s", spec.Path, keystore.ErrUnknownFormat, o.Format)
-		c.fail(CheckStoreUnreadable, subject, "give a JKS or PKCS#12 store; build one with uccert merge or uccert truststore", err,
-			"not a keystore (the content is %s)", o.Format)
+		c.fail(CheckStoreUnreadable, subject, hint, err, "not a keystore (the content is %s)", o.Format)
 		return o
 	}
 	typeCheck := CheckStoreTypeMismatch

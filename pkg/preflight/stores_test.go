@@ -109,3 +109,18 @@ func TestNoHintOverwritesKeys(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// A file that is no keystore says why when the reason is known, as inspect
+// does: ASN.1 nested too deep is named; garbage is "unknown".
+func TestNotAKeystoreSaysWhy(t *testing.T) {
+	for file, want := range map[string]string{
+		"hostile/ber-deep.p12": "not a keystore: malformed file: the ASN.1 structure is nested more than 64 levels deep",
+		"hostile/garbage.bin":  "not a keystore (the content is unknown)",
+		"pki/root.cer":         "not a keystore (the content is der)",
+	} {
+		f := Open(store(file, "x")).Findings
+		if len(f) != 1 || f[0].Check != CheckStoreUnreadable || f[0].Message != want {
+			t.Errorf("%s: %+v, want %q", file, f, want)
+		}
+	}
+}
