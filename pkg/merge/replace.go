@@ -75,7 +75,7 @@ func (a *assembler) addKey(e *keystore.Entry, want string, explicit bool, source
 			}
 		}
 		if replace && len(ovs) == 0 {
-			a.note("%s: --replace: %q replaced nothing: no entry of the store serves %s", source, want, strings.Join(hostname.Names(e.Leaf()), ", "))
+			a.note("%s: --replace: %q replaced nothing: no entry left from the store serves %s (entries added in this run are not replaced)", source, want, strings.Join(hostname.Names(e.Leaf()), ", "))
 		}
 		a.add(e, want, source)
 		return

@@ -130,7 +130,7 @@ func TestMergeReplaceRules(t *testing.T) {
 				overlaps: "fe2.uc.example.com:fe2.uc.example.com:false,fe1.uc.example.com::false"}},
 		{"no entry serves the new names",
 			in(t, "stores/ucc.jks", "changeit1"), []Input{in(t, "exports/ucc-ec.pfx", "ucc-ec-export")}, Options{Replace: true},
-			want{aliases: "key:ucc.uc.example.com,key:ucc-ec.uc.example.com", note: "replaced nothing: no entry of the store serves ucc-ec.uc.example.com"}},
+			want{aliases: "key:ucc.uc.example.com,key:ucc-ec.uc.example.com", note: "replaced nothing: no entry left from the store serves ucc-ec.uc.example.com"}},
 		{"trusted entries are never replaced",
 			in(t, "stores/frontends.jks", "changeit1"), []Input{in(t, "exports/fe1-renewed.pfx", "fe1-renewed")}, Options{Replace: true},
 			want{aliases: "trusted:ucc-cert,key:fe2.uc.example.com,key:fe1.uc.example.com", replaced: "fe1.uc.example.com→fe1.uc.example.com"}},
