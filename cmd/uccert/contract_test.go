@@ -218,3 +218,26 @@ func mustRead(t testing.TB, path string) []byte {
 	}
 	return data
 }
+
+// Every command's --json success has "ok": true, as its failure has
+// "ok": false: `jq -e .ok` tells them apart for any command.
+func TestJSONSuccessSaysOK(t *testing.T) {
+	dir := t.TempDir()
+	keys, trust := filepath.Join(dir, "k.jks"), filepath.Join(dir, "t.jks")
+	for _, args := range [][]string{
+		{"inspect", "--json", abs(t, "pki", "root.cer")},
+		{"merge", "--json", "-o", keys, "--out-pass", "pass:changeit1", "--in-pass", "pass:fe1-export", "--in-pass", "pass:fe2-export",
+			abs(t, "exports", "fe1-openssl.pfx"), abs(t, "exports", "fe2-legacy.pfx")},
+		{"truststore", "--json", "-o", trust, "--out-pass", "pass:changeit1", abs(t, "pki", "root.cer")},
+		{"remove", "--json", "--pass", "pass:changeit1", "--alias", "fe2.uc.example.com", keys},
+		{"verify", "--json", "--host", "fe1.uc.example.com", "--cert-store", keys, "--cert-store-pass", "pass:changeit1", "--key-store", trust, "--key-store-pass", "pass:changeit1"},
+	} {
+		r := runCLI(t, "", nil, args...)
+		var doc struct {
+			OK *bool `json:"ok"`
+		}
+		if err := json.Unmarshal([]byte(r.stdout), &doc); err != nil || r.code != 0 || doc.OK == nil || !*doc.OK {
+			t.Errorf("%s: exit %d, ok %v (%v)\n%s%s", args[0], r.code, doc.OK, err, r.stdout, r.stderr)
+		}
+	}
+}

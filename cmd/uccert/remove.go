@@ -74,6 +74,8 @@ type removedEntry struct {
 }
 
 type removeDoc struct {
+	// OK is true: a failure is {"ok":false,"error":...} (as every command's).
+	OK      bool           `json:"ok"`
 	Store   string         `json:"store"`
 	Type    string         `json:"type"`
 	Removed []removedEntry `json:"removed"`
@@ -114,7 +116,7 @@ func runRemove(c *cli.Context, e *env) error {
 	boundMemory(fileSizes(path))
 	data, err := keystore.ReadFile(path)
 	if err != nil {
-		return withFile(path, fmt.Errorf("%s: %w", path, err))
+		return withFile(path, err) // keystore.ReadFile names the path
 	}
 	format := keystore.Detect(data)
 	switch {
@@ -159,7 +161,7 @@ func runRemove(c *cli.Context, e *env) error {
 }
 
 func renderRemove(e *env, asJSON bool, path string, format keystore.Format, res *merge.RemoveResult) error {
-	doc := removeDoc{Store: path, Type: format.String(), Removed: []removedEntry{}, Entries: []entryInfo{}, Notes: res.Notes}
+	doc := removeDoc{OK: true, Store: path, Type: format.String(), Removed: []removedEntry{}, Entries: []entryInfo{}, Notes: res.Notes}
 	if doc.Notes == nil {
 		doc.Notes = []string{}
 	}

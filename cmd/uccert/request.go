@@ -253,6 +253,8 @@ func (o *requestOutputs) write(e *env, r *request.Request, password secret.Passw
 
 // requestDoc is the JSON of uccert request.
 type requestDoc struct {
+	// OK is true: a failure is {"ok":false,"error":...} (as every command's).
+	OK                  bool      `json:"ok"`
 	CSR                 string    `json:"csr"`
 	KeyOut              string    `json:"key_out"`
 	INF                 string    `json:"inf,omitempty"`
@@ -280,7 +282,7 @@ func renderRequest(e *env, asJSON bool, o *requestOutputs, r *request.Request, p
 	certreq := fmt.Sprintf(`certreq -submit -attrib "CertificateTemplate:WebServer" %s %s`, shellWord(o.csr), shellWord(reply))
 	mergeCmd := strings.Join([]string{"uccert merge -o ucc-keys.jks --in-pass", shellWord(src), "--out-pass prompt", shellWord(o.key), shellWord(reply)}, " ")
 	key := keystore.PublicKeyDescription(r.Key.Public())
-	doc := requestDoc{CSR: o.csr, KeyOut: o.key, INF: o.inf, Subject: r.Subject, DNSNames: r.DNSNames, Key: key,
+	doc := requestDoc{OK: true, CSR: o.csr, KeyOut: o.key, INF: o.inf, Subject: r.Subject, DNSNames: r.DNSNames, Key: key,
 		Signature: r.Placeholder.SignatureAlgorithm.String(), PendingAlias: request.PendingAlias(r.Host),
 		PlaceholderNotAfter: r.Placeholder.NotAfter, Next: []string{certreq, mergeCmd}}
 	if asJSON {

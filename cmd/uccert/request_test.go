@@ -99,6 +99,7 @@ func TestRequestJSON(t *testing.T) {
 		t.Fatalf("exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
 	var doc struct {
+		OK                  bool      `json:"ok"`
 		CSR                 string    `json:"csr"`
 		KeyOut              string    `json:"key_out"`
 		INF                 *string   `json:"inf"`
@@ -115,7 +116,7 @@ func TestRequestJSON(t *testing.T) {
 	if err := dec.Decode(&doc); err != nil {
 		t.Fatalf("%v\n%s", err, r.stdout)
 	}
-	if doc.CSR != filepath.Join(dir, "ucc.csr") || doc.KeyOut != filepath.Join(dir, "pending.p12") || doc.INF != nil ||
+	if !doc.OK || doc.CSR != filepath.Join(dir, "ucc.csr") || doc.KeyOut != filepath.Join(dir, "pending.p12") || doc.INF != nil ||
 		doc.Subject != "CN=ucc01,O=UC Example" || !reflect.DeepEqual(doc.DNSNames, []string{"ucc.uc.example.com"}) ||
 		doc.Key != "EC P-256" || doc.Signature != "ECDSA-SHA256" || doc.PendingAlias != "pending: ucc.uc.example.com" ||
 		!doc.PlaceholderNotAfter.Equal(time.Date(2027, 2, 22, 12, 0, 0, 0, time.UTC)) || len(doc.Next) != 2 ||

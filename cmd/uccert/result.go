@@ -76,6 +76,8 @@ type resultEntry struct {
 }
 
 type resultDoc struct {
+	// OK is true: a failure is {"ok":false,"error":...} (as every command's).
+	OK      bool          `json:"ok"`
 	Output  string        `json:"output"`
 	Type    string        `json:"type"`
 	Entries []resultEntry `json:"entries"`
@@ -148,7 +150,7 @@ func renderResult(e *env, asJSON bool, role storeRole, o *output, res *merge.Res
 		warnings = append(warnings, w)
 		fmt.Fprintf(e.stderr, "warning: %s\n", esc(w))
 	}
-	doc := resultDoc{Output: o.path, Type: o.format.String(), Entries: []resultEntry{}, Notes: res.Notes, Warnings: warnings,
+	doc := resultDoc{OK: true, Output: o.path, Type: o.format.String(), Entries: []resultEntry{}, Notes: res.Notes, Warnings: warnings,
 		Findings: res.Findings, Args: args}
 	if doc.Notes == nil {
 		doc.Notes = []string{}

@@ -143,7 +143,7 @@ func Fingerprint(c *x509.Certificate) string {
 func Load(path string) (*File, error) {
 	data, err := readLimited(path)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+		return nil, limitio.NamePath(path, err)
 	}
 	f, err := Decode(data)
 	if err != nil {

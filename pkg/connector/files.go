@@ -68,7 +68,7 @@ func ReadArgsFile(path string) (*Args, []Problem, error) {
 		return true
 	})
 	if err != nil {
-		return nil, nil, fmt.Errorf("%s: %w", path, err)
+		return nil, nil, limitio.NamePath(path, err)
 	}
 	if chosen == "" && pending != "" && carriesStoreFlags(pending) {
 		chosen = pending // the last line ends with ^: ParseBatLine says so

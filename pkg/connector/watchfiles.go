@@ -3,11 +3,11 @@ package connector
 import (
 	"crypto/sha256"
 	"errors"
-	"fmt"
 	"io/fs"
 	"os"
 	"time"
 
+	"github.com/uccert/uccert/pkg/internal/limitio"
 	"github.com/uccert/uccert/pkg/keystore"
 	"github.com/uccert/uccert/pkg/krb5conf"
 )
@@ -72,10 +72,7 @@ func newFileSet(a *Args, settle time.Duration) *fileSet {
 // path, as keystore.ReadFile's do.
 func readKrb5(path string) ([]byte, error) {
 	data, err := krb5conf.ReadFile(path)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	return data, nil
+	return data, limitio.NamePath(path, err)
 }
 
 // same reports whether s and o hold the same content (or fail to be read

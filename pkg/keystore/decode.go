@@ -134,10 +134,7 @@ func Load(path string, opts DecodeOptions) (*Store, error) {
 // errors.Is fs.ErrNotExist.
 func ReadFile(path string) ([]byte, error) {
 	data, err := limitio.ReadFile(path, MaxInputSize, ErrTooLarge)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	return data, nil
+	return data, limitio.NamePath(path, err)
 }
 
 func decodeCertFile(data []byte, f Format) (*Store, error) {

@@ -127,7 +127,7 @@ func knownSection(name string) bool {
 func Load(path string) (*File, []finding.Finding, error) {
 	data, err := ReadFile(path)
 	if err != nil {
-		return nil, nil, fmt.Errorf("%s: %w", path, err)
+		return nil, nil, limitio.NamePath(path, err)
 	}
 	f, findings, err := Parse(data)
 	if err != nil {

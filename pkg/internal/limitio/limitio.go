@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 )
 
@@ -128,3 +129,26 @@ func Size(n int64) string {
 	}
 	return fmt.Sprintf("%d bytes", n)
 }
+
+// NamePath is err prefixed with path: "PATH: cause". An *fs.PathError of
+// path (os.Open's "open PATH: cause") gives "PATH: cause" too and stays in
+// the chain (errors.As finds it), so that no message names a file twice.
+// nil stays nil.
+func NamePath(path string, err error) error {
+	if err == nil {
+		return nil
+	}
+	if pe, ok := err.(*fs.PathError); ok && pe.Path == path {
+		return &namedError{path: path, pe: pe}
+	}
+	return fmt.Errorf("%s: %w", path, err)
+}
+
+// namedError is an *fs.PathError shown as "PATH: cause".
+type namedError struct {
+	path string
+	pe   *fs.PathError
+}
+
+func (e *namedError) Error() string { return e.path + ": " + e.pe.Err.Error() }
+func (e *namedError) Unwrap() error { return e.pe }

@@ -67,3 +67,21 @@ func TestSize(t *testing.T) {
 		}
 	}
 }
+
+// NamePath names the file once: os.Open's error becomes "PATH: cause"
+// and stays an *fs.PathError for errors.As; other errors get the prefix.
+func TestNamePath(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "nope.jks")
+	_, err := ReadFile(p, 10, errors.New("too large"))
+	named := NamePath(p, err)
+	var pe *fs.PathError
+	if named.Error() != p+": no such file or directory" || !errors.As(named, &pe) || !errors.Is(named, fs.ErrNotExist) {
+		t.Errorf("%q", named)
+	}
+	if got := NamePath(p, ErrIsDir); got.Error() != p+": "+ErrIsDir.Error() || !errors.Is(got, ErrIsDir) {
+		t.Errorf("%q", got)
+	}
+	if NamePath(p, nil) != nil {
+		t.Error("nil")
+	}
+}
