@@ -81,7 +81,7 @@ func loadEachNow(e *env, pw *passwords, paths []string, passFlag string, inPass,
 		switch {
 		case listOnly && f == keystore.FormatJKS && pairFor(inPass, i) == "" && pw.e.prompter == nil:
 			j.opts.Unverified = true
-		case f.IsStore():
+		case keystore.NeedsPassword(data): // a store, or a PEM file with an encrypted key
 			if j.opts.Password, err = pw.get(pairFor(inPass, i), passFlag, "password for "+filepath.Base(path)); err != nil {
 				return nil, withFile(path, err)
 			}

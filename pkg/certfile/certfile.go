@@ -1,6 +1,7 @@
 // Package certfile reads certificate files as administrators get them: DER
-// .cer/.crt, PEM bundles, PKCS#7 .p7b/.p7c in DER or PEM, and unencrypted
-// PEM private keys.
+// .cer/.crt, PEM bundles, PKCS#7 .p7b/.p7c in DER or PEM, and PEM private
+// keys (encrypted ones are listed for the caller with the password:
+// File.Encrypted, ParseKey).
 //
 // [Decode] takes the bytes of a file and works out which of these it holds
 // ([Detect] does only that, cheaply); [Load] reads a file first, refusing
@@ -59,9 +60,10 @@ var (
 	// private key (a PEM file with other blocks only, an empty PKCS#7).
 	ErrNoCertificates = errors.New("certfile: no certificates or private keys in the file")
 	// ErrEncryptedKey: a PEM private key is encrypted ("ENCRYPTED PRIVATE
-	// KEY", or a "Proc-Type: 4,ENCRYPTED" header).
-	ErrEncryptedKey = errors.New("certfile: encrypted PEM private keys are not supported; " +
-		"export the key unencrypted, or put key and certificates in a PKCS#12 file")
+	// KEY", or a "Proc-Type: 4,ENCRYPTED" header) in a way that cannot be
+	// decrypted. Decode lists encrypted keys in File.Encrypted; package
+	// keystore decrypts them with the input's password.
+	ErrEncryptedKey = errors.New("certfile: encrypted PEM private key")
 	// ErrUnknownFormat: the input is not a DER certificate, PEM or a
 	// PKCS#7 certificate container.
 	ErrUnknownFormat = errors.New("certfile: not a DER certificate, PEM or PKCS#7 certificate file")
@@ -110,6 +112,23 @@ type File struct {
 	// key whose algorithm Go's crypto cannot use. DER and PKCS#7 files
 	// have none.
 	Keys []crypto.PrivateKey
+	// Encrypted holds the PEM private keys that are encrypted, in file
+	// order: PKCS#8 "ENCRYPTED PRIVATE KEY" blocks and OpenSSL's
+	// traditional "RSA PRIVATE KEY"/"EC PRIVATE KEY" with "Proc-Type:
+	// 4,ENCRYPTED". Keys does not hold them; the caller that has the
+	// password decrypts them (package keystore) and parses the result
+	// with ParseKey.
+	Encrypted []EncryptedKey
+}
+
+// EncryptedKey is an encrypted PEM private key block.
+type EncryptedKey struct {
+	// Block is the number of the PEM block in the file, from 1.
+	Block int
+	// PEM is the block: its Type ("ENCRYPTED PRIVATE KEY", "RSA PRIVATE
+	// KEY", ...), the headers (Proc-Type, DEK-Info) and the encrypted
+	// bytes.
+	PEM *pem.Block
 }
 
 // UnsupportedKey is a PEM PKCS#8 private key whose algorithm Go's crypto
@@ -337,7 +356,7 @@ func decodePEM(data []byte, format Format) (*File, error) {
 			return nil, err
 		}
 	}
-	if len(f.Certificates) == 0 && len(f.Keys) == 0 {
+	if len(f.Certificates) == 0 && len(f.Keys) == 0 && len(f.Encrypted) == 0 {
 		for _, b := range blocks {
 			if b.label == "CERTIFICATE REQUEST" || b.label == "NEW CERTIFICATE REQUEST" {
 				return nil, fmt.Errorf("%w: it is a certificate request (CSR), what is sent to a CA; give the certificate the CA issued for it", ErrNoCertificates)
@@ -361,7 +380,11 @@ func knownLabel(label string) bool {
 // addPEM adds the certificates or key of PEM block n to f.
 func (f *File) addPEM(n int, block *pem.Block) error {
 	if _, ok := block.Headers["DEK-Info"]; ok || strings.Contains(block.Headers["Proc-Type"], "ENCRYPTED") {
-		return fmt.Errorf("%w (PEM block %d, %s)", ErrEncryptedKey, n, block.Type)
+		if !isKeyLabel(block.Type) {
+			return fmt.Errorf("%w: PEM block %d (%s) is encrypted, which only a private key can be", ErrMalformed, n, block.Type)
+		}
+		f.Encrypted = append(f.Encrypted, EncryptedKey{Block: n, PEM: block})
+		return nil
 	}
 	switch block.Type {
 	case "CERTIFICATE", "X509 CERTIFICATE", "TRUSTED CERTIFICATE":
@@ -386,29 +409,50 @@ func (f *File) addPEM(n int, block *pem.Block) error {
 		}
 		f.Certificates = append(f.Certificates, certs...)
 	case "ENCRYPTED PRIVATE KEY":
-		return fmt.Errorf("%w (PEM block %d, %s)", ErrEncryptedKey, n, block.Type)
+		f.Encrypted = append(f.Encrypted, EncryptedKey{Block: n, PEM: block})
 	case "PRIVATE KEY", "RSA PRIVATE KEY", "EC PRIVATE KEY":
-		var key crypto.PrivateKey
-		var err error
-		var ue *pkcs8.UnsupportedError
-		switch block.Type {
-		case "PRIVATE KEY":
-			key, err = pkcs8.Parse(block.Bytes)
-		case "RSA PRIVATE KEY":
-			key, err = x509.ParsePKCS1PrivateKey(block.Bytes)
-		default:
-			key, err = x509.ParseECPrivateKey(block.Bytes)
-		}
-		switch {
-		case errors.As(err, &ue):
-			// Listed, and kept as it is (GOST, Ed448, ...).
-			key = &UnsupportedKey{PKCS8: append([]byte(nil), block.Bytes...), Err: err}
-		case err != nil:
+		key, err := ParseKey(block.Type, block.Bytes)
+		if err != nil {
 			return keyError(n, block.Type, err)
 		}
 		f.Keys = append(f.Keys, key)
 	}
 	return nil
+}
+
+// isKeyLabel reports whether a PEM label is one of a private key's.
+func isKeyLabel(label string) bool {
+	switch label {
+	case "ENCRYPTED PRIVATE KEY", "PRIVATE KEY", "RSA PRIVATE KEY", "EC PRIVATE KEY":
+		return true
+	}
+	return false
+}
+
+// ParseKey parses the DER of a private key PEM block by its label:
+// PKCS#8 "PRIVATE KEY", PKCS#1 "RSA PRIVATE KEY" or SEC1 "EC PRIVATE
+// KEY", giving the types File.Keys holds (a PKCS#8 key of an algorithm
+// Go's crypto cannot use is an *UnsupportedKey). It is how Decode reads
+// key blocks, and how a decrypted EncryptedKey is read.
+func ParseKey(label string, der []byte) (crypto.PrivateKey, error) {
+	var key crypto.PrivateKey
+	var err error
+	var ue *pkcs8.UnsupportedError
+	switch label {
+	case "PRIVATE KEY":
+		key, err = pkcs8.Parse(der)
+	case "RSA PRIVATE KEY":
+		key, err = x509.ParsePKCS1PrivateKey(der)
+	case "EC PRIVATE KEY":
+		key, err = x509.ParseECPrivateKey(der)
+	default:
+		return nil, fmt.Errorf("%w: %q is not a private key label", ErrUnknownFormat, label)
+	}
+	if errors.As(err, &ue) {
+		// Listed, and kept as it is (GOST, Ed448, ...).
+		return &UnsupportedKey{PKCS8: append([]byte(nil), der...), Err: err}, nil
+	}
+	return key, err
 }
 
 // firstElement returns the first DER element of b, ignoring what follows.

@@ -166,9 +166,7 @@ func TestDecodeErrors(t *testing.T) {
 		{"PEM EC key with garbage", cat(pemOf("CERTIFICATE", m.leaf), pemOf("EC PRIVATE KEY", []byte{1})),
 			[]error{ErrMalformed}, "PEM block 2 (EC PRIVATE KEY)"},
 		{"PEM PKCS#8 key with garbage", pemOf("PRIVATE KEY", []byte{1}), []error{ErrMalformed}, "PEM block 1 (PRIVATE KEY)"},
-		{"ENCRYPTED PRIVATE KEY", cat(pemOf("CERTIFICATE", m.leaf), pemOf("ENCRYPTED PRIVATE KEY", []byte{0x30, 0x00})),
-			[]error{ErrEncryptedKey}, "PEM block 2"},
-		{"Proc-Type ENCRYPTED", []byte(legacyEncrypted), []error{ErrEncryptedKey}, "PKCS#12"},
+		{"encrypted certificate", []byte(strings.ReplaceAll(legacyEncrypted, "RSA PRIVATE KEY", "CERTIFICATE")), []error{ErrMalformed}, "only a private key"},
 		{"empty PKCS#7", degenerate(), []error{ErrNoCertificates}, ""},
 		{"PKCS#7 with an empty certificate set", degenerate([]byte{}), []error{ErrNoCertificates}, ""},
 		{"PKCS#7 PEM without certificates", pemOf("PKCS7", degenerate()), []error{ErrNoCertificates}, "PEM block 1"},
@@ -345,5 +343,26 @@ func TestPEMFormatMatchesDetect(t *testing.T) {
 	if !reflect.DeepEqual(pemBlocks([]byte("-----BEGIN A-----\n-----BEGIN B-----  \r\n")),
 		[]pemBlock{{0, "A"}, {18, "B"}}) {
 		t.Errorf("pemBlocks = %+v", pemBlocks([]byte("-----BEGIN A-----\n-----BEGIN B-----  \r\n")))
+	}
+}
+
+// Encrypted private keys are listed, with their block numbers, for the
+// caller that has the password (package keystore decrypts them; its
+// TestEncryptedPEMKeys has openssl's files).
+func TestDecodeListsEncryptedKeys(t *testing.T) {
+	m := newMaterial(t)
+	legacy := "-----BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: AES-256-CBC,00112233445566778899AABBCCDDEEFF\n\nAAAA\n-----END RSA PRIVATE KEY-----\n"
+	f, err := Decode(cat(pemOf("CERTIFICATE", m.leaf), pemOf("ENCRYPTED PRIVATE KEY", []byte{0x30, 0x00}), []byte(legacy)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(f.Certificates) != 1 || len(f.Keys) != 0 || len(f.Encrypted) != 2 ||
+		f.Encrypted[0].Block != 2 || f.Encrypted[0].PEM.Type != "ENCRYPTED PRIVATE KEY" ||
+		f.Encrypted[1].Block != 3 || f.Encrypted[1].PEM.Headers["DEK-Info"] == "" {
+		t.Fatalf("%+v", f)
+	}
+	// An encrypted key alone is content too.
+	if f, err := Decode([]byte(legacy)); err != nil || len(f.Encrypted) != 1 {
+		t.Fatalf("%+v %v", f, err)
 	}
 }

@@ -48,13 +48,19 @@ func ExampleDecode() {
 	}
 
 	// Errors are sentinel errors.
-	_, err = certfile.Decode([]byte("-----BEGIN ENCRYPTED PRIVATE KEY-----\nMAA=\n-----END ENCRYPTED PRIVATE KEY-----\n"))
-	fmt.Println(errors.Is(err, certfile.ErrEncryptedKey))
+	_, err = certfile.Decode([]byte("-----BEGIN CERTIFICATE-----\nMAA=\n-----END CERTIFICATE-----\n"))
+	fmt.Println(errors.Is(err, certfile.ErrMalformed))
+
+	// Encrypted private keys are listed for the caller with the password
+	// (package keystore decrypts them).
+	f, err = certfile.Decode([]byte("-----BEGIN ENCRYPTED PRIVATE KEY-----\nMAA=\n-----END ENCRYPTED PRIVATE KEY-----\n"))
+	fmt.Println(len(f.Encrypted), f.Encrypted[0].PEM.Type, err)
 	// Output:
 	// format: pem
 	// fe1.example.com 64
 	// Example Root 64
 	// true
+	// 1 ENCRYPTED PRIVATE KEY <nil>
 }
 
 func ExampleLoad() {

@@ -57,7 +57,7 @@ func FuzzDecode(f *testing.F) {
 		if !ok || format != file.Format {
 			t.Fatalf("Detect = %v, %v; Decode = %v", format, ok, file.Format)
 		}
-		if len(file.Certificates) == 0 && len(file.Keys) == 0 {
+		if len(file.Certificates) == 0 && len(file.Keys) == 0 && len(file.Encrypted) == 0 {
 			t.Fatalf("success without certificates or keys")
 		}
 		for _, c := range file.Certificates {

@@ -53,6 +53,7 @@ func TestOpenSSLFiles(t *testing.T) {
 		format Format
 		kind   string   // for opensslFingerprints; empty: no certificates
 		keys   []string // key types
+		enc    int      // encrypted keys
 		err    error
 	}{
 		{file: "root.cer", format: FormatDER, kind: "der"},
@@ -68,8 +69,8 @@ func TestOpenSSLFiles(t *testing.T) {
 		{file: "leaf.pk8.pem", format: FormatPEM, keys: []string{"rsa"}},
 		{file: "ec.key.pem", format: FormatPEM, keys: []string{"ecdsa"}},
 		{file: "empty.p7b", err: ErrNoCertificates},
-		{file: "leaf.enc.pk8.pem", err: ErrEncryptedKey},
-		{file: "leaf.enc.rsa.pem", err: ErrEncryptedKey},
+		{file: "leaf.enc.pk8.pem", format: FormatPEM, enc: 1},
+		{file: "leaf.enc.rsa.pem", format: FormatPEM, enc: 1},
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
@@ -83,6 +84,9 @@ func TestOpenSSLFiles(t *testing.T) {
 			}
 			if err != nil {
 				t.Fatalf("Load: %v", err)
+			}
+			if len(f.Encrypted) != tt.enc {
+				t.Errorf("%d encrypted keys, want %d", len(f.Encrypted), tt.enc)
 			}
 			checkFile(t, dir, path, f, tt.format, tt.kind, tt.keys)
 		})

@@ -15,7 +15,8 @@ import (
 
 // DecodeOptions are the passwords for Decode.
 type DecodeOptions struct {
-	// Password is the store password (ignored for certificate files).
+	// Password is the store password; for a PEM file, the password of
+	// its encrypted private keys (ignored for other certificate files).
 	Password secret.Password
 	// KeyPasswords are tried, in order, for JKS keys that the store
 	// password does not unlock (keytool's -srckeypass).
@@ -104,7 +105,7 @@ func Decode(data []byte, opts DecodeOptions) (s *Store, err error) {
 	case FormatPKCS12:
 		return decodePKCS12(data, opts)
 	case FormatDER, FormatPEM, FormatPKCS7:
-		return decodeCertFile(data, f)
+		return decodeCertFile(data, f, opts)
 	}
 	if data[0] == 0x30 {
 		// ASN.1 that is none of ours: say what is wrong with it if anything.
@@ -137,12 +138,10 @@ func ReadFile(path string) ([]byte, error) {
 	return data, limitio.NamePath(path, err)
 }
 
-func decodeCertFile(data []byte, f Format) (*Store, error) {
+func decodeCertFile(data []byte, f Format, opts DecodeOptions) (*Store, error) {
 	cf, err := certfile.Decode(data)
 	if err != nil {
 		switch {
-		case errors.Is(err, certfile.ErrEncryptedKey):
-			return nil, wrapKind(ErrUnsupported, err)
 		case errors.Is(err, certfile.ErrTooLarge):
 			return nil, wrapKind(ErrTooLarge, err)
 		case errors.Is(err, certfile.ErrUnknownFormat):
@@ -152,6 +151,11 @@ func decodeCertFile(data []byte, f Format) (*Store, error) {
 		}
 		return nil, wrapKind(ErrMalformed, err)
 	}
+	decrypted, err := decryptPEMKeys(cf, opts)
+	if err != nil {
+		return nil, err
+	}
+	cf.Keys = append(cf.Keys, decrypted...)
 	keys := make([]keyCand, len(cf.Keys))
 	entries := make([]*Entry, len(cf.Keys))
 	for i, k := range cf.Keys {

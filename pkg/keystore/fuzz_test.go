@@ -345,7 +345,10 @@ func FuzzDecodePKCS12(f *testing.F) {
 // FuzzDecode: any input through Decode (format detection, size limit,
 // panic recovery, and every reader behind them).
 func FuzzDecode(f *testing.F) {
-	for _, s := range fixtureSeeds(f, "stores/*", "exports/*", "hostile/*", "pki/*") {
+	for _, s := range fixtureSeeds(f, "stores/*", "exports/*", "hostile/*", "pki/*", "pem/*") {
+		if strings.HasPrefix(s.name, "pem/") {
+			s.password = "pem-export1" // fixtures/README.md, pem/
+		}
 		f.Add(s.data, s.password)
 		if len(s.data) > 0 {
 			f.Add(s.data[:len(s.data)/2], s.password)

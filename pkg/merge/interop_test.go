@@ -106,3 +106,44 @@ func TestMergedStoresJudgedByJava(t *testing.T) {
 		})
 	}
 }
+
+// PEM inputs with encrypted keys as OpenSSL writes them (fixtures/pem/:
+// openssl pkcs12 without -nodes, PKCS#8 PBES2, OpenSSL's traditional
+// DEK-Info form; RSA and EC) merge, with their password, into a JKS and a
+// PKCS#12 store that Java reads: one PrivateKeyEntry per key, chain 3, the
+// key under the store password.
+func TestMergeEncryptedPEMJudgedByJava(t *testing.T) {
+	jvm := judge.Java(t)
+	dir := t.TempDir()
+	inputs := []Input{
+		in(t, "pem/fe1-from-pfx.pem", "pem-export1"),
+		in(t, "pem/fe4-ec-traditional-aes128.pem", "pem-export1"),
+	}
+	want := map[string]string{
+		"fe1.uc.example.com": fingerprintOf(t, "fe1.pem"),
+		"fe4.uc.example.com": fingerprintOf(t, "fe4.pem"),
+	}
+	for _, c := range []struct {
+		file     string
+		format   keystore.Format
+		javaType string
+	}{{"pem.jks", keystore.FormatJKS, "JKS"}, {"pem.p12", keystore.FormatPKCS12, "PKCS12"}} {
+		res, err := Merge(inputs, Options{Format: c.format})
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := filepath.Join(dir, c.file)
+		if err := keystore.WriteFile(out, res.Store, keystore.WriteOptions{EncodeOptions: keystore.EncodeOptions{Format: c.format, Password: secret.NewPassword("changeit1")}}); err != nil {
+			t.Fatal(err)
+		}
+		entries := jvm.ListStore(t, out, c.javaType, "changeit1")
+		if len(entries) != 2 {
+			t.Fatalf("%s: Java lists %+v", c.file, entries)
+		}
+		for _, e := range entries {
+			if e.Kind != "PrivateKeyEntry" || e.ChainLen != 3 || e.Status != "ok" || want[e.Alias] != e.SHA256 {
+				t.Errorf("%s: Java sees %+v", c.file, e)
+			}
+		}
+	}
+}
