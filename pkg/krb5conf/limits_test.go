@@ -1,9 +1,11 @@
 package krb5conf
 
 import (
+	"fmt"
 	"runtime"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/uccert/uccert/pkg/finding"
 )
@@ -44,5 +46,35 @@ func TestHostileInputBounded(t *testing.T) {
 				t.Errorf("allocated %d MiB for a 1 MiB input", alloc>>20)
 			}
 		})
+	}
+}
+
+// A file that is not a krb5.conf (another text file, binary data) is
+// quoted no further than its first maxJunkLines lines, also when its
+// lines hold an '=' by chance with no word before it; what is quoted shows
+// bytes that are not UTF-8 as \xNN, cut at maxExcerpt characters.
+func TestNotAKrb5ConfIsNotQuoted(t *testing.T) {
+	var b strings.Builder
+	for i := range 50 {
+		fmt.Fprintf(&b, "\x93\xff secret-%02d \x01= \xfe%s\n", i, strings.Repeat("x", 60))
+	}
+	_, findings, err := Parse([]byte(b.String()))
+	if err == nil {
+		t.Fatal("no error")
+	}
+	quoted := 0
+	for _, f := range findings {
+		if strings.Contains(f.Message, "secret-") {
+			quoted++
+		}
+		if strings.ContainsRune(f.Message, utf8.RuneError) {
+			t.Errorf("a replacement character instead of \\xNN: %q", f.Message)
+		}
+	}
+	if quoted != maxJunkLines || !strings.Contains(findings[maxJunkLines].Message, "47 more lines are not krb5.conf syntax") {
+		t.Fatalf("%d lines quoted: %+v", quoted, findings)
+	}
+	if !strings.Contains(findings[0].Message, `"\x93\xff secret-00 \x01= \xfe`) || !strings.HasSuffix(findings[0].Message, "…") {
+		t.Errorf("%q", findings[0].Message)
 	}
 }

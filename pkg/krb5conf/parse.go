@@ -238,11 +238,17 @@ const (
 // /etc/shadow) whole.
 const maxExcerpt = 40
 
-// excerpt quotes s for a message, as %q does (control characters
-// escaped), cut to maxExcerpt characters.
+// excerpt quotes s for a message, as %q does (control characters and
+// bytes that are not UTF-8 escaped), cut to maxExcerpt characters.
 func excerpt(s string) string {
-	if utf8.RuneCountInString(s) > maxExcerpt {
-		s = string([]rune(s)[:maxExcerpt]) + "…"
+	cut, n := 0, 0
+	for cut < len(s) && n < maxExcerpt {
+		_, size := utf8.DecodeRuneInString(s[cut:])
+		cut += size
+		n++
+	}
+	if cut < len(s) {
+		return strconv.Quote(s[:cut]) + "…" // bytes cut as they are: %q shows what is not UTF-8
 	}
 	return strconv.Quote(s)
 }
@@ -473,7 +479,9 @@ func (p *parser) open(tag string, tagLine, braceLine, braceCol int) {
 func (p *parser) relation(raw, t string, n int) {
 	col := column(raw)
 	eq := strings.IndexByte(t, '=')
-	if eq < 0 {
+	if eq < 0 || !p.structured && !plausibleTag(strings.TrimSpace(t[:eq])) {
+		// Before any krb5.conf syntax, a line with an '=' but no word
+		// before it (binary data, prose) is no relation either.
 		if !p.structured {
 			if p.junk++; p.junk > maxJunkLines {
 				if p.junkLine == 0 {
@@ -735,4 +743,18 @@ func (p *parser) find(section string, match func(string) bool) int {
 func closestSection(name string) string {
 	k, _ := textdist.Closest(strings.ToLower(name), knownSections(), 2)
 	return k
+}
+
+// plausibleTag reports whether s can be a krb5.conf tag: printable ASCII
+// without spaces (MIT's tags, realm names, domains), '*' allowed.
+func plausibleTag(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] <= ' ' || s[i] > '~' {
+			return false
+		}
+	}
+	return true
 }
