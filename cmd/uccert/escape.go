@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/uccert/uccert/pkg/finding"
 )
 
 // esc makes text from a file, a peer or the command line safe to print
@@ -56,18 +58,9 @@ func escapeRunes(s string, also func(rune) bool) string {
 	return b.String()
 }
 
-// unsafe reports whether the rune r (n bytes long) needs escaping.
-func unsafe(r rune, n int) bool {
-	switch {
-	case r == utf8.RuneError && n == 1:
-		return true
-	case r < 0x20, r == 0x7f, r >= 0x80 && r < 0xa0:
-		return true
-	case r == 0x061c, r == 0x200e, r == 0x200f, r >= 0x202a && r <= 0x202e, r >= 0x2066 && r <= 0x2069:
-		return true
-	}
-	return false
-}
+// unsafe reports whether the rune r (n bytes long) needs escaping:
+// finding.UnsafeRune, the one rule of what a terminal must not get raw.
+func unsafe(r rune, n int) bool { return finding.UnsafeRune(r, n) }
 
 // escAll escapes each string of a list.
 func escAll(ss []string) []string {

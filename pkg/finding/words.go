@@ -4,6 +4,7 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/uccert/uccert/pkg/internal/winarg"
 )
@@ -55,4 +56,23 @@ func commandArg(goos, s string) string {
 		return winarg.Quote(s)
 	}
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+// UnsafeRune reports whether the rune r, decoded from n bytes, is one a
+// terminal acts on or shows misleadingly, so that text from a file or a
+// peer must not carry it raw: a byte that is not UTF-8 (r is
+// utf8.RuneError and n is 1), a C0 or C1 control character or DEL, and the
+// bidirectional formatting characters (U+061C, U+200E, U+200F,
+// U+202A-U+202E, U+2066-U+2069). The CLI escapes such runes; package merge
+// keeps them out of the aliases it derives.
+func UnsafeRune(r rune, n int) bool {
+	switch {
+	case r == utf8.RuneError && n == 1:
+		return true
+	case r < 0x20, r == 0x7f, r >= 0x80 && r < 0xa0:
+		return true
+	case r == 0x061c, r == 0x200e, r == 0x200f, r >= 0x202a && r <= 0x202e, r >= 0x2066 && r <= 0x2069:
+		return true
+	}
+	return false
 }

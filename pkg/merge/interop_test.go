@@ -147,3 +147,35 @@ func TestMergeEncryptedPEMJudgedByJava(t *testing.T) {
 		}
 	}
 }
+
+// Aliases derived from hostile names (an ESC sequence and a CR in a
+// dNSName, ESC, BEL and a bidi override in a CN) hold '_' for each rune a
+// terminal must not get raw: keytool -list, which prints aliases as they
+// are, shows them harmless (0.2.0 stored them raw).
+func TestDerivedAliasesAreSafe(t *testing.T) {
+	judge.Require(t, "keytool")
+	dir := t.TempDir()
+	keys, err := Merge([]Input{in(t, "exports/hostile-names.pfx", "hostile-export")}, Options{Format: keystore.FormatJKS})
+	if err != nil {
+		t.Fatal(err)
+	}
+	trust, err := TrustStore([]Input{in(t, "pki/hostile-root.cer", "")}, TrustOptions{Format: keystore.FormatJKS})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, c := range map[string]struct {
+		s    *keystore.Store
+		want string
+	}{
+		"keys.jks":  {keys.Store, "fe9.uc.example.com_[2k_fe1.uc.example.com"},
+		"trust.jks": {trust.Store, "uc-hostile-root_[2j_-_ac-tset"},
+	} {
+		out := filepath.Join(dir, name)
+		if err := keystore.WriteFile(out, c.s, keystore.WriteOptions{EncodeOptions: keystore.EncodeOptions{Format: keystore.FormatJKS, Password: secret.NewPassword("changeit1")}}); err != nil {
+			t.Fatal(err)
+		}
+		if got := judge.KeytoolList(t, out, "JKS", "changeit1"); len(got) != 1 || got[0] != c.want {
+			t.Errorf("%s: keytool lists %q, want %q", name, got, c.want)
+		}
+	}
+}

@@ -24,6 +24,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/uccert/uccert/pkg/certfile"
 	"github.com/uccert/uccert/pkg/chain"
@@ -446,14 +447,33 @@ func defaultKeyAlias(e *keystore.Entry, file string) string {
 	leaf := e.Leaf()
 	switch {
 	case leaf != nil && len(leaf.DNSNames) > 0 && leaf.DNSNames[0] != "":
-		return strings.ToLower(leaf.DNSNames[0])
+		return safeAlias(strings.ToLower(leaf.DNSNames[0]))
 	case leaf != nil && leaf.Subject.CommonName != "":
-		return strings.ToLower(leaf.Subject.CommonName)
+		return safeAlias(strings.ToLower(leaf.Subject.CommonName))
 	case e.Alias != "":
-		return strings.ToLower(e.Alias)
+		return safeAlias(strings.ToLower(e.Alias))
 	}
 	base := filepath.Base(strings.ReplaceAll(file, `\`, "/"))
-	return strings.ToLower(strings.TrimSuffix(base, filepath.Ext(base)))
+	return safeAlias(strings.ToLower(strings.TrimSuffix(base, filepath.Ext(base))))
+}
+
+// safeAlias is s with each rune a terminal must not get raw
+// (finding.UnsafeRune: control and bidirectional formatting characters,
+// bytes that are not UTF-8) written as '_': an alias derived from a
+// certificate or a file name is printed raw by keytool -list and other
+// tools, and --alias refuses such runes too.
+func safeAlias(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if finding.UnsafeRune(r, n) {
+			b.WriteByte('_')
+		} else {
+			b.WriteString(s[i : i+n])
+		}
+		i += n
+	}
+	return b.String()
 }
 
 func displayAlias(e *keystore.Entry, file string) string {

@@ -90,5 +90,5 @@ func trustAlias(c *x509.Certificate) string {
 	if name == "" {
 		name = "cert"
 	}
-	return strings.ToLower(strings.Join(strings.Fields(name), "-"))
+	return safeAlias(strings.ToLower(strings.Join(strings.Fields(name), "-")))
 }
