@@ -31,7 +31,7 @@ EXAMPLES:
 
 ` + passwordSources + exitCodes,
 		Flags: []cli.Flag{
-			&cli.StringSliceFlag{Name: "pass", KeepSpace: true, Usage: "store password `SRC` (pass:, env:, file:, stdin, prompt); once for all files or once per file"},
+			&cli.StringSliceFlag{Name: "pass", KeepSpace: true, Usage: "store password `SRC`, or of a PEM file's encrypted key (pass:, env:, file:, stdin, prompt); once for all files or once per file"},
 			&cli.StringFlag{Name: "type", Usage: "expected store `TYPE` (jks or pkcs12); a file of another type is an error"},
 			&cli.BoolFlag{Name: "text", Usage: "add the full certificate text"},
 			&cli.BoolFlag{Name: "json", Usage: "print JSON on stdout"},

@@ -30,7 +30,7 @@ EXAMPLES:
 
 ` + passwordSources + exitCodes,
 		Flags: append(outputFlags(),
-			&cli.StringSliceFlag{Name: "in-pass", KeepSpace: true, Usage: "password `SRC` of JKS/PKCS#12 CERTFILEs (once for all, or once per CERTFILE)"},
+			&cli.StringSliceFlag{Name: "in-pass", KeepSpace: true, Usage: "password `SRC` of JKS/PKCS#12 CERTFILEs and of PEM files with an encrypted key (once for all, or once per CERTFILE)"},
 			&cli.StringSliceFlag{Name: "alias", KeepSpace: true, Usage: "alias `NAME` of the new entries, in order"},
 		),
 		Action: func(c *cli.Context) error { return runTruststore(c, e) },
