@@ -47,7 +47,8 @@ func decryptPEMKeys(cf *certfile.File, opts DecodeOptions) ([]crypto.PrivateKey,
 			case errors.Is(err, x509.IncorrectPasswordError):
 				return nil, wrong
 			case err != nil:
-				return nil, wrapKind(ErrUnsupported, fmt.Errorf("%s: %w (DEK-Info %q)", where, certfile.ErrEncryptedKey, k.PEM.Headers["DEK-Info"]))
+				return nil, wrapKind(ErrUnsupported, fmt.Errorf("%s: %w: DEK-Info %q is not AES-128/192/256-CBC, DES-EDE3-CBC or DES-CBC; convert the key with openssl pkcs8 -topk8",
+					where, certfile.ErrEncryptedKey, k.PEM.Headers["DEK-Info"]))
 			}
 		}
 		key, err := certfile.ParseKey(label, der)

@@ -78,3 +78,13 @@ func TestEncryptedPEMKeys(t *testing.T) {
 		}
 	}
 }
+
+// A traditional encrypted PEM key with a cipher crypto/x509 does not
+// decrypt is refused as unsupported, naming the DEK-Info and the way out.
+func TestEncryptedPEMKeyUnknownCipher(t *testing.T) {
+	data := []byte("-----BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: CAMELLIA-256-CBC,00112233445566778899AABBCCDDEEFF\n\nAAAAAAAAAAAAAAAAAAAAAA==\n-----END RSA PRIVATE KEY-----\n")
+	_, err := Decode(data, DecodeOptions{Password: secretPW("pem-export1")})
+	if !errors.Is(err, ErrUnsupported) || !strings.Contains(err.Error(), `DEK-Info "CAMELLIA-256-CBC`) || !strings.Contains(err.Error(), "openssl pkcs8 -topk8") {
+		t.Fatalf("%v", err)
+	}
+}
