@@ -31,8 +31,8 @@ var (
 // the text of Genesys Administrator's Command Line Arguments field
 // (ParseCommandLine). Of several lines, the one that carries the store
 // flags counts, else the first that is not empty; in a batch file, lines
-// ending with ^ are joined with the next as cmd.exe joins them. Relative store and
-// krb5.conf paths are taken relative to the file's folder (the
+// ending with ^ are joined with the next as cmd.exe joins them. Relative
+// store and krb5.conf paths are taken relative to the file's folder (the
 // connector's working folder is the batch file's; a path with a drive
 // letter or a leading slash or backslash is absolute on either system).
 // The file is read line by line, at most MaxArgsFile bytes

@@ -11,13 +11,16 @@ import (
 )
 
 // decryptPEMKeys decrypts the encrypted PEM private keys of cf with
-// opts.Password, the input's password, as openssl asks for it: a PKCS#8
-// EncryptedPrivateKeyInfo ("ENCRYPTED PRIVATE KEY") as the PKCS#12
-// container decrypts the shrouded key bags of one file (PBES2 or a PKCS#12
-// PBE scheme, within opts.MaxIterations and one file's derivation budget), OpenSSL's traditional "Proc-Type:
-// 4,ENCRYPTED" blocks with crypto/x509 (DEK-Info: AES or 3DES, the key
-// derived from the password with MD5: read, never written). Errors name
-// the PEM block; a wrong password wraps ErrIncorrectPassword.
+// opts.Password, the input's password, as openssl asks for it:
+//   - a PKCS#8 EncryptedPrivateKeyInfo ("ENCRYPTED PRIVATE KEY") as the
+//     PKCS#12 container decrypts the shrouded key bags of one file (PBES2
+//     or a PKCS#12 PBE scheme, within opts.MaxIterations and one file's
+//     derivation budget);
+//   - OpenSSL's traditional "Proc-Type: 4,ENCRYPTED" blocks with
+//     crypto/x509 (DEK-Info: AES or 3DES, the key derived from the
+//     password with MD5: read, never written).
+//
+// Errors name the PEM block; a wrong password wraps ErrIncorrectPassword.
 func decryptPEMKeys(cf *certfile.File, opts DecodeOptions) ([]crypto.PrivateKey, error) {
 	var out []crypto.PrivateKey
 	var pkcs8 *pkcs12.KeyDecrypter // one per file: its derivations share a budget
