@@ -90,26 +90,10 @@ func TestWriteNoFolder(t *testing.T) {
 // folder; the link stays a link. A link to nothing is refused. Resolved
 // keeps the target the caller resolved, even when the link changes.
 func TestWriteSymlink(t *testing.T) {
-	root := testfs.Dir(t)
-	files, links := filepath.Join(root, "files"), filepath.Join(root, "links")
-	os.Mkdir(files, 0o700)
-	os.Mkdir(links, 0o700)
-	target := filepath.Join(files, "ucc-2026.prom")
-	if err := Write(target, []byte("one"), Options{Perm: 0o644}); err != nil {
-		t.Fatal(err)
-	}
-	current := filepath.Join(links, "current.prom")
-	if err := os.Symlink(filepath.Join("..", "files", "ucc-2026.prom"), current); err != nil {
-		t.Skipf("SKIPPING: no symbolic links here: %v", err)
-	}
-	if fi, err := os.Lstat(current); err != nil || fi.Mode()&fs.ModeSymlink == 0 {
-		// Wine makes the link, then cannot find it.
-		t.Skipf("SKIPPING: symbolic links do not work here: %v", err)
-	}
-	chained := filepath.Join(links, "chained.prom")
-	if err := os.Symlink("current.prom", chained); err != nil {
-		t.Fatal(err)
-	}
+	l := testfs.MakeLinks(t, "ucc-2026.prom", func(target string) error {
+		return Write(target, []byte("one"), Options{Perm: 0o644})
+	})
+	files, links, target, current, chained := l.Files, l.Links, l.Target, l.Current, l.Chained
 	if got, _, err := Target(chained); err != nil || got != target {
 		t.Fatalf("Target = %q, %v; want %q", got, err, target)
 	}

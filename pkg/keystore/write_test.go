@@ -102,28 +102,10 @@ func TestWriteFileCancelledBeforeRename(t *testing.T) {
 // own folder; the link stays a link. A link to nothing is refused.
 func TestWriteFileSymlink(t *testing.T) {
 	p := getPKI(t)
-	root := testfs.Dir(t)
-	stores, links := filepath.Join(root, "stores"), filepath.Join(root, "links")
-	os.Mkdir(stores, 0o700)
-	os.Mkdir(links, 0o700)
-	target := filepath.Join(stores, "ucc-2026.jks")
 	opts := WriteOptions{EncodeOptions: EncodeOptions{Format: FormatJKS, Password: secretPW("changeit1")}}
-	if err := WriteFile(target, p.store(1, false), opts); err != nil {
-		t.Fatal(err)
-	}
-	current := filepath.Join(links, "current.jks")
-	if err := os.Symlink(filepath.Join("..", "stores", "ucc-2026.jks"), current); err != nil {
-		t.Skipf("SKIPPING: no symbolic links here: %v", err)
-	}
-	if fi, err := os.Lstat(current); err != nil || fi.Mode()&fs.ModeSymlink == 0 {
-		// Wine makes the link, then cannot find it.
-		t.Skipf("SKIPPING: symbolic links do not work here: %v", err)
-	}
-	// A link to the link: resolved through every link.
-	chained := filepath.Join(links, "chained.jks")
-	if err := os.Symlink("current.jks", chained); err != nil {
-		t.Fatal(err)
-	}
+	l := testfs.MakeLinks(t, "ucc-2026.jks", func(target string) error { return WriteFile(target, p.store(1, false), opts) })
+	// chained is a link to the link: resolved through every link.
+	stores, links, target, current, chained := l.Files, l.Links, l.Target, l.Current, l.Chained
 	if err := WriteFile(chained, p.store(2, false), opts); !errors.Is(err, ErrExists) {
 		t.Fatalf("without overwrite: %v, want ErrExists", err)
 	}

@@ -158,3 +158,42 @@ func AssertDevNull(t testing.TB) {
 		t.Fatalf("/dev/null is no longer a device: %v", err)
 	}
 }
+
+// Links are a file and two symbolic links to it, made by MakeLinks.
+type Links struct {
+	Files, Links string // the folders: the file's, the links'
+	Target       string // Files/NAME, written by MakeLinks' write
+	Current      string // Links/current.EXT -> ../files/NAME (relative)
+	Chained      string // Links/chained.EXT -> current.EXT (a link to the link)
+}
+
+// MakeLinks makes, in a new folder, files/NAME (written by write) and the
+// links to it that a renewal script keeps (current.EXT, chained.EXT, ext
+// taken from name). The test is skipped where symbolic links cannot be
+// made or do not work (Wine makes them, then cannot find them).
+func MakeLinks(t testing.TB, name string, write func(target string) error) Links {
+	t.Helper()
+	root := Dir(t)
+	l := Links{Files: filepath.Join(root, "files"), Links: filepath.Join(root, "links")}
+	for _, d := range []string{l.Files, l.Links} {
+		if err := os.Mkdir(d, 0o700); err != nil {
+			t.Fatal(err)
+		}
+	}
+	l.Target = filepath.Join(l.Files, name)
+	if err := write(l.Target); err != nil {
+		t.Fatal(err)
+	}
+	ext := filepath.Ext(name)
+	l.Current, l.Chained = filepath.Join(l.Links, "current"+ext), filepath.Join(l.Links, "chained"+ext)
+	if err := os.Symlink(filepath.Join("..", "files", name), l.Current); err != nil {
+		t.Skipf("SKIPPING: no symbolic links here: %v", err)
+	}
+	if fi, err := os.Lstat(l.Current); err != nil || fi.Mode()&os.ModeSymlink == 0 {
+		t.Skipf("SKIPPING: symbolic links do not work here: %v", err)
+	}
+	if err := os.Symlink("current"+ext, l.Chained); err != nil {
+		t.Fatal(err)
+	}
+	return l
+}
