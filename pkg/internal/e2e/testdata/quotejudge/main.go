@@ -12,6 +12,7 @@ package main
 import (
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -108,17 +109,35 @@ func main() {
 
 // run starts program with the command line cmdLine exactly as given and
 // returns the arguments argv.exe printed (one per line: = and the UTF-8
-// bytes in hex).
+// bytes in hex). A launch that fails (the program does not start, or
+// cmd.exe's exit 9009 "Can't recognize ...": under load Wine's
+// CreateProcess fails now and then) is tried again, twice at most: a
+// quoting fault fails every time.
 func run(program, cmdLine string) ([]string, error) {
+	var args []string
+	var err error
+	for range 3 {
+		var launch bool
+		if args, launch, err = runOnce(program, cmdLine); !launch {
+			break
+		}
+	}
+	return args, err
+}
+
+// runOnce is one try of run; launch reports a failure to launch.
+func runOnce(program, cmdLine string) (args []string, launch bool, err error) {
 	cmd := exec.Command(program)
 	cmd.SysProcAttr = &syscall.SysProcAttr{CmdLine: cmdLine}
 	var stderr strings.Builder
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()
 	if err != nil {
-		return nil, fmt.Errorf("%v: %s%s", err, out, stderr.String())
+		var ee *exec.ExitError
+		launch := !errors.As(err, &ee) || ee.ExitCode() == 9009
+		return nil, launch, fmt.Errorf("%w: %s%s", err, out, stderr.String())
 	}
-	args := []string{}
+	args = []string{}
 	for _, l := range strings.Split(string(out), "\n") {
 		l = strings.TrimSuffix(l, "\r")
 		if l == "" {
@@ -127,9 +146,9 @@ func run(program, cmdLine string) ([]string, error) {
 		h, ok := strings.CutPrefix(l, "=")
 		b, err := hex.DecodeString(h)
 		if !ok || err != nil {
-			return nil, fmt.Errorf("not argv.exe's output: %q", out)
+			return nil, false, fmt.Errorf("not argv.exe's output: %q", out)
 		}
 		args = append(args, string(b))
 	}
-	return args, nil
+	return args, false, nil
 }
