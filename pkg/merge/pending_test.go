@@ -7,12 +7,13 @@ import (
 	"encoding/pem"
 	"errors"
 	"math/big"
-	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/uccert/uccert/pkg/internal/testpki"
 
 	"github.com/uccert/uccert/pkg/certfile"
 	"github.com/uccert/uccert/pkg/keystore"
@@ -56,31 +57,8 @@ func issueFor(t *testing.T, r *request.Request, days int) *x509.Certificate {
 	if err != nil {
 		t.Fatal(err)
 	}
-	caFile, err := certfile.Load("../../fixtures/pki/issuing.pem")
-	if err != nil {
-		t.Fatal(err)
-	}
-	keyPEM, err := os.ReadFile("../../fixtures/pki/issuing.key.pem")
-	if err != nil {
-		t.Fatal(err)
-	}
-	kb, _ := pem.Decode(keyPEM)
-	caKey, err := x509.ParsePKCS8PrivateKey(kb.Bytes)
-	if err != nil {
-		t.Fatal(err)
-	}
 	serial, _ := rand.Int(rand.Reader, big.NewInt(1<<62))
-	tmpl := &x509.Certificate{SerialNumber: serial, RawSubject: csr.RawSubject, NotBefore: pendingNow,
-		NotAfter: pendingNow.AddDate(0, 0, days), ExtraExtensions: csr.Extensions}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, caFile.Certificates[0], csr.PublicKey, caKey)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := x509.ParseCertificate(der)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c
+	return testpki.FixtureCA(t, "issuing").SignCSR(t, csr, serial.Int64(), pendingNow, pendingNow.AddDate(0, 0, days))
 }
 
 // certInput is a certificate file holding certs, as keystore.Decode

@@ -12,12 +12,13 @@ import (
 	"encoding/pem"
 	"errors"
 	"math/big"
-	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/uccert/uccert/pkg/internal/testpki"
 
 	"github.com/uccert/uccert/pkg/certfile"
 	"github.com/uccert/uccert/pkg/hostname"
@@ -146,49 +147,15 @@ func TestGenerate(t *testing.T) {
 	}
 }
 
-// issue signs csr as a CA that copies the requested extensions does, with
-// the fixtures' issuing CA (fixtures/pki/issuing.pem, issuing.key.pem).
+// issue has the fixtures' issuing CA sign csr, copying the extensions it
+// asks for.
 func issue(t *testing.T, csr *x509.CertificateRequest) *x509.Certificate {
 	t.Helper()
-	ca, key := issuingCA(t)
-	tmpl := &x509.Certificate{
-		SerialNumber:    big.NewInt(0x4242),
-		RawSubject:      csr.RawSubject,
-		NotBefore:       now,
-		NotAfter:        now.Add(365 * 24 * time.Hour),
-		ExtraExtensions: csr.Extensions,
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, ca, csr.PublicKey, key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cert, err := x509.ParseCertificate(der)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return cert
+	return testpki.FixtureCA(t, "issuing").SignCSR(t, csr, 0x4242, now, now.Add(365*24*time.Hour))
 }
 
 func fixturePath(parts ...string) string {
 	return filepath.Join(append([]string{"..", "..", "fixtures"}, parts...)...)
-}
-
-func issuingCA(t testing.TB) (*x509.Certificate, any) {
-	t.Helper()
-	cf, err := certfile.Load(fixturePath("pki", "issuing.pem"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	data, err := os.ReadFile(fixturePath("pki", "issuing.key.pem"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	block, _ := pem.Decode(data)
-	key, err := x509.ParsePKCS8PrivateKey(block.Bytes)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return cf.Certificates[0], key
 }
 
 func TestGenerateRefuses(t *testing.T) {
